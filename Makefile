@@ -1,0 +1,96 @@
+# ganplay: two-command set-up.
+#
+#   make serve   install what is missing, build the release wasm (simd128) into
+#                pkg/, serve the repository root on http://localhost:8080
+#   make test    install what is missing (incl. Debian chromium when root), then
+#                native tests, wasm tests in headless Chromium, page e2e tests
+#
+# Other targets: build, test-native, test-wasm, e2e, lint, fmt, bench, setup,
+# clean. Installs only come from package registries (crates.io, npm, apt);
+# see scripts/setup.sh.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_BIN := $(if $(CARGO_HOME),$(CARGO_HOME),$(HOME)/.cargo)/bin
+# node_modules/.bin first: wasm-pack must find binaryen's wasm-opt there.
+export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
+export DEBIAN_FRONTEND := noninteractive
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+PORT ?= 8080
+CHROMEDRIVER ?= /usr/bin/chromedriver
+WASM_PACK_BUILD_FLAGS ?= --release --target web --out-dir pkg
+# --release shares the dependency builds with `make build` (same profile/target).
+# --lib --test '*': only the lib's and the integration tests' wasm test binaries;
+# without it `cargo test --target wasm32` also compiles examples/ (native-only).
+# (wasm-pack always runs `cargo build --tests`, so src/bin/* must still compile
+# for wasm32: gate native-only code with #[cfg(not(target_arch = "wasm32"))].)
+WASM_PACK_TEST_FLAGS ?= --release --headless --chrome --chromedriver $(CHROMEDRIVER) \
+	--lib --test '*'
+
+# Everything that changes the wasm build; pkg/ is rebuilt only when one changed.
+# (A `wasm-pack build` run by hand into pkg/ with other flags is not detected:
+# `make clean` or `rm -rf pkg` then.)
+WASM_INPUTS := $(shell find src -type f 2>/dev/null) Cargo.toml \
+	$(wildcard Cargo.lock build.rs .cargo/config.toml)
+WASM_STAMP := pkg/ganplay_bg.wasm
+
+.PHONY: help setup setup-test setup-lint build serve test test-native test-wasm \
+	e2e lint fmt bench clean
+
+help:
+	@echo "make serve   - set up, build the wasm, serve http://localhost:$(PORT)/"
+	@echo "make test    - set up, run native + wasm (headless Chromium) + page e2e tests"
+	@echo "make build   - build the release wasm into pkg/"
+	@echo "make lint    - cargo fmt --check + cargo clippy -D warnings"
+	@echo "make fmt     - cargo fmt"
+	@echo "make bench   - scripts/bench.sh"
+
+setup:
+	@bash scripts/setup.sh build
+
+setup-test:
+	@bash scripts/setup.sh test
+
+setup-lint:
+	@bash scripts/setup.sh lint
+
+$(WASM_STAMP): $(WASM_INPUTS) | setup
+	wasm-pack build $(WASM_PACK_BUILD_FLAGS)
+	@touch $@
+
+build: setup $(WASM_STAMP)
+
+serve: build
+	node scripts/serve.mjs --port $(PORT)
+
+test: setup-test
+	$(MAKE) --no-print-directory test-native
+	$(MAKE) --no-print-directory build
+	$(MAKE) --no-print-directory test-wasm
+	$(MAKE) --no-print-directory e2e
+
+test-native:
+	cargo test --release
+
+test-wasm: setup-test
+	wasm-pack test $(WASM_PACK_TEST_FLAGS)
+
+e2e: setup-test build
+	node tests/e2e/run.mjs
+
+lint: setup-lint
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+
+fmt:
+	cargo fmt
+
+bench:
+	@if [ -f scripts/bench.sh ]; then bash scripts/bench.sh; \
+	else echo "scripts/bench.sh does not exist yet: no benchmarks to run"; fi
+
+clean:
+	rm -rf pkg target/wasm32-unknown-unknown

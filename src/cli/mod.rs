@@ -1,0 +1,324 @@
+//! The `ganplay` command (native only): `train` a GAN on MNIST and write its checkpoint,
+//! metrics, sample grid and samples; `sample` a checkpoint into a `.npy` file.
+//!
+//! This file holds the flags (clap) and the error type; each command lives in its own
+//! file, and every file format it writes lives in `output`. Every failure reaches `main`
+//! as a one-line [`CliError`], printed as `error: …` with a non-zero exit code.
+
+mod output;
+mod sample;
+mod train;
+
+use crate::checkpoint;
+use crate::gan::Gan;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::fmt;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub use sample::{MAX_SAMPLES, SAMPLES_SEED_OFFSET};
+
+/// Train a small MLP GAN on MNIST digits, and draw samples from it.
+#[derive(Debug, Parser)]
+#[command(name = "ganplay", version, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train a GAN (or continue one) and write checkpoint.safetensors, metrics.csv,
+    /// grid.png and samples.npy into the output folder.
+    Train(TrainArgs),
+    /// Draw samples from a checkpoint into a .npy file of f32 [N, 784], pixels in [-1, 1].
+    Sample(SampleArgs),
+}
+
+/// Flags of `ganplay train`. The hyperparameter flags are options so that a resumed run
+/// can tell "not given" (keep the checkpoint's value) from "given".
+#[derive(Debug, Args)]
+#[command(
+    after_help = "With --resume, the architecture and seed come from the checkpoint, \
+    so --seed, --conditional, --noise-dim, --g-hidden and --d-hidden are refused; the other \
+    flags default to the checkpoint's values rather than the defaults shown. metrics.csv \
+    then holds only this run's steps, numbered by the global step count. Switching \
+    --optimizer on resume starts that optimiser's state afresh."
+)]
+pub struct TrainArgs {
+    /// Training steps to run: each is --d-steps D updates, then one G update.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub steps: u64,
+
+    /// Output folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Seed for the weights, the noise, the data order and the fixed samples [default: 1].
+    #[arg(long, value_name = "S", conflicts_with = "resume")]
+    pub seed: Option<u64>,
+
+    /// Images per D update, and fakes per G update [default: 64].
+    #[arg(long, value_name = "B")]
+    pub batch: Option<usize>,
+
+    /// Conditional GAN: G and D also get the digit's label, and the grid's row r is digit r.
+    #[arg(long, conflicts_with = "resume")]
+    pub conditional: bool,
+
+    /// IDX images file (gzipped or not) to train on instead of the built-in 10,000 MNIST
+    /// digits; needs --labels.
+    #[arg(long, value_name = "FILE", requires = "labels")]
+    pub images: Option<PathBuf>,
+
+    /// IDX labels file matching --images.
+    #[arg(long, value_name = "FILE", requires = "images")]
+    pub labels: Option<PathBuf>,
+
+    /// Continue from this checkpoint for --steps more steps.
+    #[arg(long, value_name = "CKPT")]
+    pub resume: Option<PathBuf>,
+
+    /// G's learning rate [default: 0.0002 with adam, 0.01 with sgd].
+    #[arg(long, value_name = "LR")]
+    pub g_lr: Option<f32>,
+
+    /// D's learning rate [default: 0.0002 with adam, 0.01 with sgd].
+    #[arg(long, value_name = "LR")]
+    pub d_lr: Option<f32>,
+
+    /// Optimiser for both networks (adam: β1 0.5, β2 0.999; sgd: momentum 0.9) [default: adam].
+    #[arg(long, value_enum)]
+    pub optimizer: Option<OptimizerKind>,
+
+    /// D updates per G update [default: 1].
+    #[arg(long, value_name = "K")]
+    pub d_steps: Option<usize>,
+
+    /// G's objective [default: non-saturating].
+    #[arg(long, value_enum)]
+    pub loss: Option<LossKind>,
+
+    /// One-sided label smoothing: D's target for real images is 1 - X [default: 0].
+    #[arg(long, value_name = "X")]
+    pub label_smoothing: Option<f32>,
+
+    /// Length of G's noise vector z [default: 100].
+    #[arg(long, value_name = "N", conflicts_with = "resume")]
+    pub noise_dim: Option<usize>,
+
+    /// Widths of G's hidden layers [default: 256,512].
+    #[arg(
+        long,
+        value_name = "W,…",
+        value_delimiter = ',',
+        conflicts_with = "resume"
+    )]
+    pub g_hidden: Option<Vec<usize>>,
+
+    /// Widths of D's hidden layers [default: 512,256].
+    #[arg(
+        long,
+        value_name = "W,…",
+        value_delimiter = ',',
+        conflicts_with = "resume"
+    )]
+    pub d_hidden: Option<Vec<usize>>,
+
+    /// Print a line with the losses every N steps (0: never).
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub log_every: u64,
+}
+
+/// Flags of `ganplay sample`.
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// Checkpoint to sample from (a checkpoint.safetensors written by `train`).
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: PathBuf,
+
+    /// Number of samples, 1 to 100000.
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=MAX_SAMPLES as u64))]
+    pub n: u64,
+
+    /// Digit to draw, 0–9 (conditional checkpoints only); without it labels cycle 0, 1, …, 9.
+    #[arg(long, value_name = "L", value_parser = clap::value_parser!(u8).range(0..=9))]
+    pub label: Option<u8>,
+
+    /// Noise seed [default: the checkpoint's seed; for an unconditional model, `--n 2000`
+    /// then rewrites train's samples.npy].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+
+    /// The .npy file to write.
+    #[arg(long, value_name = "FILE.npy")]
+    pub out: PathBuf,
+}
+
+/// `--optimizer`: which optimiser, each with its library defaults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OptimizerKind {
+    Adam,
+    Sgd,
+}
+
+/// `--loss`: G's objective.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LossKind {
+    /// Minimise -log D(G(z)) (strong gradients while G is losing).
+    NonSaturating,
+    /// Minimise log(1 - D(G(z))), the game as written.
+    Minimax,
+}
+
+/// A failure the user should read: one line, naming the file or flag concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliError(pub String);
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CliError {}
+
+/// Shorthand for building a [`CliError`].
+fn fail<T>(message: impl Into<String>) -> Result<T, CliError> {
+    Err(CliError(message.into()))
+}
+
+/// Prints a line of the command's report on stdout. `println!` would panic if stdout
+/// were closed early (`ganplay … | head -1`); the work is done by then, so that is no
+/// failure of the command.
+fn report(line: fmt::Arguments) {
+    let _ = writeln!(io::stdout(), "{line}");
+}
+
+/// Prints a line on stderr (progress logs, the final error), never panicking.
+fn note(line: fmt::Arguments) {
+    let _ = writeln!(io::stderr(), "{line}");
+}
+
+/// Parses the command line, runs it, and turns any failure into `error: …` on stderr and
+/// a non-zero exit code. (clap prints its own errors for malformed flags and exits with 2.)
+pub fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            note(format_args!("error: {e}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Train(args) => train::run(&args),
+        Command::Sample(args) => sample::run(&args),
+    }
+}
+
+/// Reads and rebuilds a checkpoint, naming the file in any error.
+fn load_checkpoint(path: &Path) -> Result<Gan, CliError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return fail(format!("{}: no such checkpoint file", path.display()))
+        }
+        Err(_) if path.is_dir() => {
+            return fail(format!(
+                "{}: is a directory, not a checkpoint file",
+                path.display()
+            ))
+        }
+        Err(e) => return fail(format!("{}: cannot read: {e}", path.display())),
+    };
+    checkpoint::load(&bytes)
+        .map_err(|e| CliError(format!("{}: not a usable checkpoint: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gan::GanConfig;
+    use crate::nn::{AdamConfig, GeneratorLoss, SgdConfig};
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_flag_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// The help text states the defaults as literals; keep them in step with GanConfig.
+    #[test]
+    fn stated_defaults_match_the_library() {
+        let d = GanConfig::default();
+        assert_eq!(d.seed, 1);
+        assert_eq!(d.batch_size, 64);
+        assert_eq!(d.d_steps, 1);
+        assert_eq!(d.label_smoothing, 0.0);
+        assert_eq!(d.noise_dim, 100);
+        assert_eq!(d.g_hidden, [256, 512]);
+        assert_eq!(d.d_hidden, [512, 256]);
+        assert_eq!(d.generator_loss, GeneratorLoss::NonSaturating);
+        assert_eq!(d.g_optimizer, d.d_optimizer);
+        assert_eq!(
+            d.g_optimizer,
+            crate::nn::OptimizerConfig::Adam(AdamConfig::default())
+        );
+        let adam = AdamConfig::default();
+        assert_eq!((adam.lr, adam.beta1, adam.beta2), (2e-4, 0.5, 0.999));
+        let sgd = SgdConfig::default();
+        assert_eq!((sgd.lr, sgd.momentum), (0.01, 0.9));
+    }
+
+    #[test]
+    fn resume_refuses_architecture_flags() {
+        for flag in [
+            &["--seed", "2"][..],
+            &["--conditional"],
+            &["--noise-dim", "10"],
+            &["--g-hidden", "8"],
+            &["--d-hidden", "8"],
+        ] {
+            let mut argv = vec![
+                "ganplay", "train", "--steps", "1", "--out", "x", "--resume", "c",
+            ];
+            argv.extend_from_slice(flag);
+            let err = Cli::try_parse_from(&argv).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::ArgumentConflict,
+                "{flag:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn hidden_widths_are_comma_separated() {
+        let cli = Cli::try_parse_from([
+            "ganplay",
+            "train",
+            "--steps",
+            "3",
+            "--out",
+            "x",
+            "--g-hidden",
+            "32,64",
+            "--d-hidden",
+            "16",
+        ])
+        .unwrap();
+        let Command::Train(args) = cli.command else {
+            panic!("train")
+        };
+        assert_eq!(args.g_hidden, Some(vec![32, 64]));
+        assert_eq!(args.d_hidden, Some(vec![16]));
+    }
+}

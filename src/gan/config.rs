@@ -1,0 +1,195 @@
+//! The GAN's configuration: architecture and training hyperparameters, with the
+//! defaults of the classic MLP GAN on MNIST. The page's controls map onto these fields
+//! one to one, and a checkpoint stores them as JSON in its metadata.
+
+use crate::nn::{GeneratorLoss, OptimizerConfig};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Digit classes, and the width of a one-hot label.
+pub use crate::data::NUM_CLASSES;
+
+/// Side of a square image, in pixels: MNIST's, which the networks are built for.
+pub const IMAGE_SIDE: usize = crate::data::MNIST_ROWS;
+/// Pixels in an image: what G makes and what D reads.
+pub const IMAGE_DIM: usize = IMAGE_SIDE * IMAGE_SIDE;
+
+/// Everything that defines a GAN and how it trains. Missing fields in JSON take their
+/// defaults; unknown fields are refused, so a typo in a URL or a file is reported.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GanConfig {
+    /// Seeds the initial weights, the noise, the data order, everything.
+    pub seed: u64,
+    /// Length of G's noise vector z.
+    pub noise_dim: usize,
+    /// Widths of G's hidden layers (G: noise → hidden… → 784, tanh out).
+    pub g_hidden: Vec<usize>,
+    /// Widths of D's hidden layers (D: 784 → hidden… → 1 logit).
+    pub d_hidden: Vec<usize>,
+    /// Conditional GAN: a one-hot digit label is appended to G's and D's inputs.
+    pub conditional: bool,
+    /// Negative slope of the hidden LeakyReLUs (0 gives plain ReLU).
+    pub leaky_slope: f32,
+    /// Real images (and fakes) per D update, and fakes per G update.
+    pub batch_size: usize,
+    /// D updates per G update (the `k` of Goodfellow et al.'s Algorithm 1).
+    pub d_steps: usize,
+    /// G's objective.
+    pub generator_loss: GeneratorLoss,
+    /// One-sided label smoothing: D's target for real images is `1 - label_smoothing`.
+    pub label_smoothing: f32,
+    pub g_optimizer: OptimizerConfig,
+    pub d_optimizer: OptimizerConfig,
+}
+
+impl Default for GanConfig {
+    fn default() -> Self {
+        GanConfig {
+            seed: 1,
+            noise_dim: 100,
+            g_hidden: vec![256, 512],
+            d_hidden: vec![512, 256],
+            conditional: false,
+            leaky_slope: 0.2,
+            batch_size: 64,
+            d_steps: 1,
+            generator_loss: GeneratorLoss::NonSaturating,
+            label_smoothing: 0.0,
+            g_optimizer: OptimizerConfig::default(),
+            d_optimizer: OptimizerConfig::default(),
+        }
+    }
+}
+
+/// A configuration value out of range, named, with the range it must be in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid configuration: {}", self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Largest width of any layer; keeps a typo from asking for gigabytes.
+pub const MAX_WIDTH: usize = 4096;
+/// Most hidden layers in either network.
+pub const MAX_HIDDEN_LAYERS: usize = 6;
+/// Largest batch.
+pub const MAX_BATCH: usize = 1024;
+/// Most D updates per G update.
+pub const MAX_D_STEPS: usize = 20;
+
+impl GanConfig {
+    /// Parses JSON (missing fields default) and validates it.
+    pub fn from_json(json: &str) -> Result<GanConfig, ConfigError> {
+        let config: GanConfig = serde_json::from_str(json)
+            .map_err(|e| ConfigError(format!("cannot read settings: {e}")))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// The configuration as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a config always serialises")
+    }
+
+    /// Checks every field, naming the first one out of range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let err = |msg: String| Err(ConfigError(msg));
+        if !(1..=MAX_WIDTH).contains(&self.noise_dim) {
+            return err(format!(
+                "noise size must be in 1..={MAX_WIDTH}, got {}",
+                self.noise_dim
+            ));
+        }
+        for (name, hidden) in [("G", &self.g_hidden), ("D", &self.d_hidden)] {
+            if hidden.len() > MAX_HIDDEN_LAYERS {
+                return err(format!(
+                    "{name} may have at most {MAX_HIDDEN_LAYERS} hidden layers, got {}",
+                    hidden.len()
+                ));
+            }
+            if let Some(w) = hidden.iter().find(|w| !(1..=MAX_WIDTH).contains(*w)) {
+                return err(format!(
+                    "{name}'s hidden layer widths must be in 1..={MAX_WIDTH}, got {w}"
+                ));
+            }
+        }
+        if !(self.leaky_slope.is_finite() && (0.0..1.0).contains(&self.leaky_slope)) {
+            return err(format!(
+                "LeakyReLU slope must be in [0, 1), got {}",
+                self.leaky_slope
+            ));
+        }
+        if !(1..=MAX_BATCH).contains(&self.batch_size) {
+            return err(format!(
+                "batch size must be in 1..={MAX_BATCH}, got {}",
+                self.batch_size
+            ));
+        }
+        if !(1..=MAX_D_STEPS).contains(&self.d_steps) {
+            return err(format!(
+                "D steps per G step must be in 1..={MAX_D_STEPS}, got {}",
+                self.d_steps
+            ));
+        }
+        if !(self.label_smoothing.is_finite() && (0.0..=0.5).contains(&self.label_smoothing)) {
+            return err(format!(
+                "label smoothing must be in [0, 0.5], got {}",
+                self.label_smoothing
+            ));
+        }
+        self.g_optimizer
+            .validate()
+            .map_err(|e| ConfigError(format!("G's optimiser: {e}")))?;
+        self.d_optimizer
+            .validate()
+            .map_err(|e| ConfigError(format!("D's optimiser: {e}")))?;
+        Ok(())
+    }
+
+    /// Width of G's input: noise, plus the one-hot label when conditional.
+    pub fn g_input_dim(&self) -> usize {
+        self.noise_dim + self.label_dim()
+    }
+
+    /// Width of D's input: an image, plus the one-hot label when conditional.
+    pub fn d_input_dim(&self) -> usize {
+        IMAGE_DIM + self.label_dim()
+    }
+
+    fn label_dim(&self) -> usize {
+        if self.conditional {
+            NUM_CLASSES
+        } else {
+            0
+        }
+    }
+
+    /// G's layer sizes, input first.
+    pub fn g_sizes(&self) -> Vec<usize> {
+        let mut sizes = vec![self.g_input_dim()];
+        sizes.extend(&self.g_hidden);
+        sizes.push(IMAGE_DIM);
+        sizes
+    }
+
+    /// D's layer sizes, input first.
+    pub fn d_sizes(&self) -> Vec<usize> {
+        let mut sizes = vec![self.d_input_dim()];
+        sizes.extend(&self.d_hidden);
+        sizes.push(1);
+        sizes
+    }
+
+    /// Whether `other` builds networks of the same shape (so weights carry over).
+    pub fn same_architecture(&self, other: &GanConfig) -> bool {
+        self.g_sizes() == other.g_sizes()
+            && self.d_sizes() == other.d_sizes()
+            && self.leaky_slope == other.leaky_slope
+    }
+}

@@ -1,0 +1,556 @@
+//! The GAN: a generator G and a discriminator D (both MLPs), their optimisers, and the
+//! three-step training loop of Goodfellow et al. (2014):
+//!
+//! 1. D on a real batch, target 1 (or `1 - label_smoothing`);
+//! 2. D on a batch from G, target 0 — G only runs forward; then D takes one update
+//!    from the gradients of (1) and (2) together;
+//! 3. G through the just-updated D, target 1 — D is frozen: its input gradient flows
+//!    back into G, its own parameters do not move.
+//!
+//! Steps 1–2 repeat `d_steps` times per step 3. Everything random (weights, noise, the
+//! data order) comes from one seeded ChaCha8 stream, so a seed and a configuration give
+//! bit-identical weights after N steps on the same build.
+
+pub mod config;
+
+pub use config::{ConfigError, GanConfig, IMAGE_DIM, IMAGE_SIDE, NUM_CLASSES};
+
+use crate::data::sampler::BatchSampler;
+use crate::data::Dataset;
+use crate::nn::layers::sigmoid;
+use crate::nn::loss::{bce_with_logits, generator_loss};
+use crate::nn::{Activation, Mlp, Optimizer};
+use ndarray::{s, Array2, ArrayView2, ArrayViewMut2};
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
+use rand_distr::StandardNormal;
+use std::fmt;
+
+/// Samples in the fixed-noise grid: 10 × 10.
+pub const GRID_SAMPLES: usize = 100;
+
+/// What one training step measured.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepStats {
+    /// D's loss on the real and the fake batch (sum of the two means); `None` when the
+    /// step did not update D.
+    pub d_loss: Option<f32>,
+    /// G's loss against the current D.
+    pub g_loss: f32,
+    /// Mean D(x) on the real batch; `None` when the step did not look at real data.
+    pub d_real: Option<f32>,
+    /// Mean D(G(z)) on the fake batch, before D's update.
+    pub d_fake: f32,
+}
+
+/// How far training has gone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Full steps (D updates then a G update).
+    pub steps: u64,
+    pub d_updates: u64,
+    pub g_updates: u64,
+    /// Real images D has been shown.
+    pub images_seen: u64,
+}
+
+/// Why a training step could not run.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TrainError {
+    /// The data does not fit the model (wrong image size, too few examples…).
+    Data(String),
+    /// A loss came out NaN or infinite; the update that would have used it was not applied.
+    NonFinite { what: &'static str, value: f32 },
+}
+
+impl fmt::Display for TrainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrainError::Data(msg) => write!(f, "{msg}"),
+            TrainError::NonFinite { what, value } => write!(
+                f,
+                "training diverged: {what} became {value}; the update was not applied \
+                 (a lower learning rate usually helps)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TrainError {}
+
+/// G, D, their optimisers, the random stream and the training state.
+#[derive(Debug)]
+pub struct Gan {
+    config: GanConfig,
+    pub(crate) g: Mlp,
+    pub(crate) d: Mlp,
+    pub(crate) g_opt: Optimizer,
+    pub(crate) d_opt: Optimizer,
+    pub(crate) rng: ChaCha8Rng,
+    pub(crate) sampler: BatchSampler,
+    pub(crate) counters: Counters,
+    /// The grid's noise, fixed by the seed so the same digits evolve: (100, noise_dim).
+    grid_z: Array2<f32>,
+    // Training buffers, sized to the batch B once and reused every step.
+    batch_idx: Vec<usize>,  // (B) indices of the real batch
+    g_in: Array2<f32>,      // (B, noise + label) z, then the one-hot label
+    d_real_in: Array2<f32>, // (B, 784 + label) a real batch, then its one-hot labels
+    d_fake_in: Array2<f32>, // (B, 784 + label) G's batch, then its one-hot labels
+    d_dx: Array2<f32>,      // (B, 784 + label) D's input gradient in step 3
+    dlogits: Array2<f32>,   // (B, 1)
+    // Inference buffers (generate, discriminate), grown to the largest request.
+    infer_in: Array2<f32>, // (N, max(noise, 784) + label)
+}
+
+impl Gan {
+    /// A new GAN with fresh weights drawn from the configuration's seed.
+    pub fn new(config: GanConfig) -> Result<Gan, ConfigError> {
+        config.validate()?;
+        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+        let hidden = Activation::LeakyRelu {
+            slope: config.leaky_slope,
+        };
+        let g = Mlp::new(&config.g_sizes(), hidden, Activation::Tanh, &mut rng);
+        let d = Mlp::new(&config.d_sizes(), hidden, Activation::Identity, &mut rng);
+        let g_opt = Optimizer::new(config.g_optimizer, g.params.len());
+        let d_opt = Optimizer::new(config.d_optimizer, d.params.len());
+        let grid_z = fixed_noise(config.seed, GRID_SAMPLES, config.noise_dim);
+        let mut gan = Gan {
+            g,
+            d,
+            g_opt,
+            d_opt,
+            rng,
+            sampler: BatchSampler::default(),
+            counters: Counters::default(),
+            grid_z,
+            batch_idx: Vec::new(),
+            g_in: Array2::zeros((0, 0)),
+            d_real_in: Array2::zeros((0, 0)),
+            d_fake_in: Array2::zeros((0, 0)),
+            d_dx: Array2::zeros((0, 0)),
+            dlogits: Array2::zeros((0, 0)),
+            infer_in: Array2::zeros((0, 0)),
+            config,
+        };
+        gan.size_batch_buffers();
+        Ok(gan)
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &GanConfig {
+        &self.config
+    }
+
+    /// Training progress.
+    pub fn counters(&self) -> Counters {
+        self.counters
+    }
+
+    /// Completed passes over the data.
+    pub fn epoch(&self) -> u64 {
+        self.sampler.epoch
+    }
+
+    /// The generator.
+    pub fn generator(&self) -> &Mlp {
+        &self.g
+    }
+
+    /// The discriminator.
+    pub fn discriminator(&self) -> &Mlp {
+        &self.d
+    }
+
+    /// Changes training hyperparameters mid-run (learning rates, optimisers, batch size,
+    /// D steps, generator loss, label smoothing) keeping the weights. Changing the
+    /// architecture (sizes, conditional, slope) needs a new `Gan`, and is refused here;
+    /// a new seed takes effect at the next reset. On error nothing changes.
+    pub fn set_hyperparameters(&mut self, config: GanConfig) -> Result<(), ConfigError> {
+        config.validate()?;
+        if !config.same_architecture(&self.config) || config.conditional != self.config.conditional
+        {
+            return Err(ConfigError(
+                "the network sizes, conditional mode and LeakyReLU slope can only change \
+                 by re-initialising the model"
+                    .into(),
+            ));
+        }
+        self.g_opt.set_config(config.g_optimizer);
+        self.d_opt.set_config(config.d_optimizer);
+        let seed = self.config.seed;
+        self.config = GanConfig { seed, ..config };
+        self.size_batch_buffers();
+        Ok(())
+    }
+
+    fn size_batch_buffers(&mut self) {
+        let b = self.config.batch_size;
+        if self.batch_idx.len() == b {
+            return;
+        }
+        self.batch_idx = vec![0; b];
+        self.g_in = Array2::zeros((b, self.config.g_input_dim()));
+        self.d_real_in = Array2::zeros((b, self.config.d_input_dim()));
+        self.d_fake_in = self.d_real_in.clone();
+        self.d_dx = self.d_real_in.clone();
+        self.dlogits = Array2::zeros((b, 1));
+        self.g.reserve_batch(b);
+        self.d.reserve_batch(b);
+    }
+
+    fn check_data(&self, data: &Dataset) -> Result<(), TrainError> {
+        if data.image_dim() != IMAGE_DIM {
+            return Err(TrainError::Data(format!(
+                "the networks are built for {IMAGE_SIDE}×{IMAGE_SIDE} images; the data has {} pixels per image",
+                data.image_dim()
+            )));
+        }
+        if data.len() < self.config.batch_size {
+            return Err(TrainError::Data(format!(
+                "the batch size ({}) is larger than the data set ({} images)",
+                self.config.batch_size,
+                data.len()
+            )));
+        }
+        Ok(())
+    }
+
+    /// One full step: `d_steps` D updates (steps 1–2), then one G update (step 3) on the
+    /// last fake batch, through the just-updated D.
+    pub fn train_step(&mut self, data: &Dataset) -> Result<StepStats, TrainError> {
+        self.check_data(data)?;
+        let mut stats = self.d_update(data)?;
+        for _ in 1..self.config.d_steps {
+            stats = self.d_update(data)?;
+        }
+        let (g_loss, _) = self.g_update(false)?;
+        stats.g_loss = g_loss;
+        self.counters.steps += 1;
+        Ok(stats)
+    }
+
+    /// Steps 1–2 alone: one D update, G untouched. `g_loss` is G's loss on that fake
+    /// batch as D judged it before its update.
+    pub fn d_step(&mut self, data: &Dataset) -> Result<StepStats, TrainError> {
+        self.check_data(data)?;
+        self.d_update(data)
+    }
+
+    /// Step 3 alone: one G update on fresh noise, D frozen.
+    pub fn g_step(&mut self) -> Result<StepStats, TrainError> {
+        let (g_loss, d_fake) = self.g_update(true)?;
+        Ok(StepStats {
+            d_loss: None,
+            g_loss,
+            d_real: None,
+            d_fake,
+        })
+    }
+
+    /// Steps 1 and 2, then D's optimiser step.
+    fn d_update(&mut self, data: &Dataset) -> Result<StepStats, TrainError> {
+        let stats = self.d_gradients(data)?;
+        self.d_opt.update(&mut self.d.params, &self.d.grads);
+        self.counters.d_updates += 1;
+        self.counters.images_seen += self.config.batch_size as u64;
+        Ok(stats)
+    }
+
+    /// Steps 1 and 2 up to D's gradients (in `d.grads`), without the update.
+    pub(crate) fn d_gradients(&mut self, data: &Dataset) -> Result<StepStats, TrainError> {
+        self.d.zero_grad();
+
+        // (1) D on a real batch, target 1 - smoothing.
+        self.sampler
+            .next_batch(data.len(), &mut self.batch_idx, &mut self.rng);
+        for (mut row, &i) in self.d_real_in.rows_mut().into_iter().zip(&self.batch_idx) {
+            let row = row
+                .as_slice_mut()
+                .expect("rows of a standard array are contiguous");
+            row[..IMAGE_DIM].copy_from_slice(data.image(i));
+            write_one_hot(&mut row[IMAGE_DIM..], data.label(i));
+        }
+        let target = 1.0 - self.config.label_smoothing;
+        let logits = self.d.forward(self.d_real_in.view());
+        let logits = logits.as_slice().expect("a (B, 1) output is contiguous");
+        let d_real = mean_sigmoid(logits);
+        let loss_real = bce_with_logits(as_flat(&mut self.dlogits), logits, target);
+        self.d
+            .backward(self.d_real_in.view(), self.dlogits.view(), true, None);
+
+        // (2) D on a batch from G, target 0; G only runs forward.
+        self.sample_fake_batch();
+        let logits = self.d.forward(self.d_fake_in.view());
+        let logits = logits.as_slice().expect("a (B, 1) output is contiguous");
+        let d_fake = mean_sigmoid(logits);
+        let loss_fake = bce_with_logits(as_flat(&mut self.dlogits), logits, 0.0);
+        // G's loss as this D sees the batch, for the record; `dlogits` is only scratch here,
+        // so compute it after backward has used the real gradient.
+        let d_loss = loss_real + loss_fake;
+        check_finite("D's loss", d_loss)?;
+        self.d
+            .backward(self.d_fake_in.view(), self.dlogits.view(), true, None);
+        let logits = self.d.output_view();
+        let logits = logits.as_slice().expect("a (B, 1) output is contiguous");
+        let g_loss = generator_loss(
+            self.config.generator_loss,
+            as_flat(&mut self.dlogits),
+            logits,
+        );
+        Ok(StepStats {
+            d_loss: Some(d_loss),
+            g_loss,
+            d_real: Some(d_real),
+            d_fake,
+        })
+    }
+
+    /// Step 3: G through a frozen D. With `fresh`, draws a new fake batch; otherwise uses
+    /// the one step 2 left in place (G has not changed since, so its forward cache holds).
+    /// Returns G's loss and the mean D(G(z)) it saw.
+    fn g_update(&mut self, fresh: bool) -> Result<(f32, f32), TrainError> {
+        if fresh {
+            self.sample_fake_batch();
+        }
+        let result = self.g_gradients()?;
+        self.g_opt.update(&mut self.g.params, &self.g.grads);
+        self.counters.g_updates += 1;
+        Ok(result)
+    }
+
+    /// Step 3 on the fake batch in place, up to G's gradients (in `g.grads`).
+    pub(crate) fn g_gradients(&mut self) -> Result<(f32, f32), TrainError> {
+        self.g.zero_grad();
+        let logits = self.d.forward(self.d_fake_in.view());
+        let logits = logits.as_slice().expect("a (B, 1) output is contiguous");
+        let d_fake = mean_sigmoid(logits);
+        let g_loss = generator_loss(
+            self.config.generator_loss,
+            as_flat(&mut self.dlogits),
+            logits,
+        );
+        check_finite("G's loss", g_loss)?;
+        // D frozen: no parameter gradients, only the gradient with respect to its input.
+        self.d.backward(
+            self.d_fake_in.view(),
+            self.dlogits.view(),
+            false,
+            Some(self.d_dx.view_mut()),
+        );
+        let dimages = self.d_dx.slice(s![.., ..IMAGE_DIM]);
+        self.g.backward(self.g_in.view(), dimages, true, None);
+        Ok((g_loss, d_fake))
+    }
+
+    /// Fills `g_in` with fresh noise (and random labels when conditional), runs G, and
+    /// writes its images (and the same labels) into `d_fake_in`.
+    pub(crate) fn sample_fake_batch(&mut self) {
+        let noise_dim = self.config.noise_dim;
+        let conditional = self.config.conditional;
+        for (mut z_row, mut d_row) in self
+            .g_in
+            .rows_mut()
+            .into_iter()
+            .zip(self.d_fake_in.rows_mut())
+        {
+            let z_row = z_row.as_slice_mut().expect("contiguous row");
+            for v in &mut z_row[..noise_dim] {
+                *v = self.rng.sample(StandardNormal);
+            }
+            if conditional {
+                let label = self.rng.random_range(0..NUM_CLASSES as u8);
+                write_one_hot(&mut z_row[noise_dim..], label);
+                let d_row = d_row.as_slice_mut().expect("contiguous row");
+                write_one_hot(&mut d_row[IMAGE_DIM..], label);
+            }
+        }
+        let images = self.g.forward(self.g_in.view());
+        self.d_fake_in
+            .slice_mut(s![.., ..IMAGE_DIM])
+            .assign(&images);
+    }
+
+    /// Writes G's images for noise `z` (N, noise_dim) and, when conditional, `labels` (N,
+    /// each 0–9; ignored otherwise) into `out` (N, 784), pixels in [-1, 1].
+    pub fn generate(&mut self, z: ArrayView2<f32>, labels: &[u8], mut out: ArrayViewMut2<f32>) {
+        let n = z.nrows();
+        let noise_dim = self.config.noise_dim;
+        assert_eq!(z.ncols(), noise_dim, "noise width");
+        let conditional = self.config.conditional;
+        let mut input = self.inference_input(n, self.config.g_input_dim());
+        input.slice_mut(s![.., ..noise_dim]).assign(&z);
+        if conditional {
+            for (mut row, &label) in input.rows_mut().into_iter().zip(labels) {
+                write_one_hot(
+                    row.as_slice_mut()
+                        .expect("contiguous row")
+                        .split_at_mut(noise_dim)
+                        .1,
+                    label,
+                );
+            }
+        }
+        let input = self.infer_in.slice(s![..n, ..self.config.g_input_dim()]);
+        out.assign(&self.g.forward(input));
+    }
+
+    /// D's probability that each image in `images` (N, 784) is real, given `labels` when
+    /// conditional (ignored otherwise), written into `out` (N).
+    pub fn discriminate(&mut self, images: ArrayView2<f32>, labels: &[u8], out: &mut [f32]) {
+        let n = images.nrows();
+        self.fill_d_input(images, labels);
+        let input = self.infer_in.slice(s![..n, ..self.config.d_input_dim()]);
+        for (o, &l) in out.iter_mut().zip(self.d.forward(input)) {
+            *o = sigmoid(l);
+        }
+    }
+
+    /// One step of gradient ascent on an image's pixels to raise D's logit: what "D alone
+    /// generates". The step moves the largest pixel by `step_size`; pixels stay in [-1, 1].
+    /// Returns D(x) before the step.
+    pub fn ascend_d(&mut self, image: &mut [f32], label: u8, step_size: f32) -> f32 {
+        let x = ArrayView2::from_shape((1, IMAGE_DIM), &*image).expect("one image");
+        self.fill_d_input(x, &[label]);
+        let width = self.config.d_input_dim();
+        let input = self.infer_in.slice(s![..1, ..width]);
+        let p = sigmoid(self.d.forward(input)[[0, 0]]);
+        let mut dx = Array2::zeros((1, width));
+        self.d.backward(
+            input,
+            Array2::ones((1, 1)).view(),
+            false,
+            Some(dx.view_mut()),
+        );
+        let dx = dx.slice(s![0, ..IMAGE_DIM]);
+        let scale = dx.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        if scale > 0.0 {
+            for (px, g) in image.iter_mut().zip(dx) {
+                *px = (*px + step_size * g / scale).clamp(-1.0, 1.0);
+            }
+        }
+        p
+    }
+
+    fn fill_d_input(&mut self, images: ArrayView2<f32>, labels: &[u8]) {
+        let n = images.nrows();
+        assert_eq!(images.ncols(), IMAGE_DIM, "image width");
+        let conditional = self.config.conditional;
+        let mut input = self.inference_input(n, self.config.d_input_dim());
+        input.slice_mut(s![.., ..IMAGE_DIM]).assign(&images);
+        if conditional {
+            for (mut row, &label) in input.rows_mut().into_iter().zip(labels) {
+                write_one_hot(
+                    row.as_slice_mut()
+                        .expect("contiguous row")
+                        .split_at_mut(IMAGE_DIM)
+                        .1,
+                    label,
+                );
+            }
+        }
+    }
+
+    /// The first `n` rows and `width` columns of the inference buffer, grown if needed.
+    fn inference_input(&mut self, n: usize, width: usize) -> ArrayViewMut2<'_, f32> {
+        let cols = self.config.noise_dim.max(IMAGE_DIM) + NUM_CLASSES;
+        if self.infer_in.nrows() < n || self.infer_in.ncols() != cols {
+            self.infer_in = Array2::zeros((n.max(GRID_SAMPLES), cols));
+        }
+        self.infer_in.slice_mut(s![..n, ..width])
+    }
+
+    /// The grid's fixed noise, (100, noise_dim).
+    pub fn grid_noise(&self) -> ArrayView2<'_, f32> {
+        self.grid_z.view()
+    }
+
+    /// The grid's labels: row r shows digit r in conditional mode (each column keeps its z
+    /// across rows, so a column is one "style"); all zero (unused) otherwise.
+    pub fn grid_labels(&self) -> [u8; GRID_SAMPLES] {
+        std::array::from_fn(|i| {
+            if self.config.conditional {
+                (i / 10) as u8
+            } else {
+                0
+            }
+        })
+    }
+
+    /// G's images for the fixed grid noise into `out` (100, 784).
+    pub fn generate_grid(&mut self, out: ArrayViewMut2<f32>) {
+        let z = if self.config.conditional {
+            // Ten styles (the first ten z), each shown as every digit.
+            let mut z = Array2::zeros((GRID_SAMPLES, self.config.noise_dim));
+            for (i, mut row) in z.rows_mut().into_iter().enumerate() {
+                row.assign(&self.grid_z.row(i % 10));
+            }
+            z
+        } else {
+            self.grid_z.clone()
+        };
+        let labels = self.grid_labels();
+        self.generate(z.view(), &labels, out);
+    }
+}
+
+impl Clone for Gan {
+    /// A full copy, random stream included (ChaCha8Rng itself is not `Clone`, but its
+    /// state serialises exactly).
+    fn clone(&self) -> Gan {
+        Gan {
+            config: self.config.clone(),
+            g: self.g.clone(),
+            d: self.d.clone(),
+            g_opt: self.g_opt.clone(),
+            d_opt: self.d_opt.clone(),
+            rng: ChaCha8Rng::deserialize_state(&self.rng.serialize_state()),
+            sampler: self.sampler.clone(),
+            counters: self.counters,
+            grid_z: self.grid_z.clone(),
+            batch_idx: self.batch_idx.clone(),
+            g_in: self.g_in.clone(),
+            d_real_in: self.d_real_in.clone(),
+            d_fake_in: self.d_fake_in.clone(),
+            d_dx: self.d_dx.clone(),
+            dlogits: self.dlogits.clone(),
+            infer_in: self.infer_in.clone(),
+        }
+    }
+}
+
+/// Noise for fixed samples, drawn from its own stream of the seed so that it does not
+/// depend on how far training has gone: (n, noise_dim).
+pub fn fixed_noise(seed: u64, n: usize, noise_dim: usize) -> Array2<f32> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(1);
+    Array2::from_shape_simple_fn((n, noise_dim), || rng.sample(StandardNormal))
+}
+
+/// Writes a one-hot label into `out`; an empty `out` (unconditional) is left alone.
+fn write_one_hot(out: &mut [f32], label: u8) {
+    if out.is_empty() {
+        return;
+    }
+    out.fill(0.0);
+    out[usize::from(label)] = 1.0;
+}
+
+fn mean_sigmoid(logits: &[f32]) -> f32 {
+    logits.iter().map(|&l| sigmoid(l)).sum::<f32>() / logits.len() as f32
+}
+
+fn as_flat(a: &mut Array2<f32>) -> &mut [f32] {
+    a.as_slice_mut().expect("standard layout")
+}
+
+fn check_finite(what: &'static str, value: f32) -> Result<(), TrainError> {
+    if value.is_finite() {
+        Ok(())
+    } else {
+        Err(TrainError::NonFinite { what, value })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,20 @@
+//! ganplay: a GAN playground. A generator and a discriminator, small MLPs with
+//! hand-written forward and backward passes, train on MNIST digits natively or in the
+//! browser through WebAssembly.
+//!
+//! - [`nn`]: layers, losses, the MLP and the optimisers; knows nothing of GANs.
+//! - [`gan`]: G, D and the three-step training loop.
+//! - [`data`]: IDX files, the data set and its batches.
+//! - [`checkpoint`]: the whole training state in one safetensors file.
+//! - [`render`]: images in [-1, 1] to grey pixels and tiled grids.
+//! - [`wasm`]: the boundary with JavaScript, one `Playground` handle.
+//! - `cli` (native only): the `ganplay` command.
+
+pub mod checkpoint;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+pub mod data;
+pub mod gan;
+pub mod nn;
+pub mod render;
+pub mod wasm;

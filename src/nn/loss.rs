@@ -1,0 +1,63 @@
+//! Losses on logits: binary cross-entropy for D, and the two textbook generator losses.
+//!
+//! With `p = sigmoid(l)`, everything is written through `softplus(x) = ln(1 + e^x)`,
+//! computed as `max(x, 0) + ln(1 + e^-|x|)`, so no logit (even ±1e4) gives NaN or inf:
+//!
+//! - BCE(l, t)              = softplus(l) - t·l,  d/dl = p - t
+//! - minimax, `log(1 - D)`  = -softplus(l),       d/dl = -p        (G minimises it)
+//! - non-saturating, `-log D` = softplus(-l),     d/dl = p - 1
+//!
+//! Each loss is the mean over the batch; each gradient is written (not added) per row.
+
+use super::layers::sigmoid;
+use serde::{Deserialize, Serialize};
+
+/// `ln(1 + e^x)` without overflow or loss of precision at either end.
+pub fn softplus(x: f32) -> f32 {
+    x.max(0.0) + (-x.abs()).exp().ln_1p()
+}
+
+/// Mean binary cross-entropy of `logits` against one `target` for the whole batch, and
+/// its gradient with respect to each logit.
+///
+/// dlogits: (B), logits: (B)
+pub fn bce_with_logits(dlogits: &mut [f32], logits: &[f32], target: f32) -> f32 {
+    let n = logits.len() as f32;
+    let mut total = 0.0f64;
+    for (d, &l) in dlogits.iter_mut().zip(logits) {
+        total += f64::from(softplus(l) - target * l);
+        *d = (sigmoid(l) - target) / n;
+    }
+    (total / f64::from(n)) as f32
+}
+
+/// The generator's objective, seen through D's logits on G's samples.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GeneratorLoss {
+    /// Minimise `log(1 - D(G(z)))`, the game's value function as written. When D wins
+    /// early (D(G(z)) ≈ 0) its gradient `-D(G(z))` vanishes, and G stalls.
+    Minimax,
+    /// Minimise `-log D(G(z))`: same fixed point, but a strong gradient `D(G(z)) - 1`
+    /// exactly when G is losing. Goodfellow et al. (2014) recommend it in practice.
+    #[default]
+    NonSaturating,
+}
+
+/// Mean generator loss over the batch and its gradient with respect to each logit.
+///
+/// dlogits: (B), logits: (B)
+pub fn generator_loss(kind: GeneratorLoss, dlogits: &mut [f32], logits: &[f32]) -> f32 {
+    match kind {
+        GeneratorLoss::NonSaturating => bce_with_logits(dlogits, logits, 1.0),
+        GeneratorLoss::Minimax => {
+            let n = logits.len() as f32;
+            let mut total = 0.0f64;
+            for (d, &l) in dlogits.iter_mut().zip(logits) {
+                total -= f64::from(softplus(l));
+                *d = -sigmoid(l) / n;
+            }
+            (total / f64::from(n)) as f32
+        }
+    }
+}

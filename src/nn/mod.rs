@@ -1,0 +1,12 @@
+//! The neural-network toolkit: layers with hand-written backward passes, losses, the MLP
+//! that strings layers together, and the optimisers. Nothing here knows about GANs or wasm.
+
+pub mod layers;
+pub mod loss;
+pub mod mlp;
+pub mod optim;
+
+pub use layers::Activation;
+pub use loss::GeneratorLoss;
+pub use mlp::Mlp;
+pub use optim::{AdamConfig, Optimizer, OptimizerConfig, SgdConfig};

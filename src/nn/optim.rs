@@ -1,0 +1,182 @@
+//! Optimisers over a flat parameter buffer: SGD with momentum, and Adam.
+//!
+//! SGD (PyTorch's form): `v = momentum·v + g`, `p -= lr·v`.
+//! Adam (Kingma & Ba, 2015): `m = β1·m + (1-β1)·g`, `v = β2·v + (1-β2)·g²`,
+//! `p -= lr · (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + ε)`, with `t` the step count,
+//! starting at 1. Bias correction divides; convnetjs once multiplied, and nobody noticed.
+
+use serde::{Deserialize, Serialize};
+
+/// Hyperparameters of SGD with momentum.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SgdConfig {
+    pub lr: f32,
+    pub momentum: f32,
+}
+
+impl Default for SgdConfig {
+    fn default() -> Self {
+        SgdConfig {
+            lr: 0.01,
+            momentum: 0.9,
+        }
+    }
+}
+
+/// Hyperparameters of Adam. The defaults are DCGAN's (Radford et al., 2016).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdamConfig {
+    pub lr: f32,
+    pub beta1: f32,
+    pub beta2: f32,
+    pub eps: f32,
+}
+
+impl Default for AdamConfig {
+    fn default() -> Self {
+        AdamConfig {
+            lr: 2e-4,
+            beta1: 0.5,
+            beta2: 0.999,
+            eps: 1e-8,
+        }
+    }
+}
+
+/// Which optimiser, with its hyperparameters.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OptimizerConfig {
+    Sgd(SgdConfig),
+    Adam(AdamConfig),
+}
+
+impl Default for OptimizerConfig {
+    fn default() -> Self {
+        OptimizerConfig::Adam(AdamConfig::default())
+    }
+}
+
+impl OptimizerConfig {
+    /// The learning rate, whichever the optimiser.
+    pub fn lr(&self) -> f32 {
+        match self {
+            OptimizerConfig::Sgd(c) => c.lr,
+            OptimizerConfig::Adam(c) => c.lr,
+        }
+    }
+
+    /// Checks every hyperparameter, saying which one is wrong and why.
+    pub fn validate(&self) -> Result<(), String> {
+        fn check(name: &str, v: f32, ok: bool, range: &str) -> Result<(), String> {
+            if v.is_finite() && ok {
+                Ok(())
+            } else {
+                Err(format!("{name} must be {range}, got {v}"))
+            }
+        }
+        match *self {
+            OptimizerConfig::Sgd(c) => {
+                check(
+                    "learning rate",
+                    c.lr,
+                    c.lr > 0.0 && c.lr <= 10.0,
+                    "in (0, 10]",
+                )?;
+                check(
+                    "momentum",
+                    c.momentum,
+                    (0.0..1.0).contains(&c.momentum),
+                    "in [0, 1)",
+                )
+            }
+            OptimizerConfig::Adam(c) => {
+                check(
+                    "learning rate",
+                    c.lr,
+                    c.lr > 0.0 && c.lr <= 10.0,
+                    "in (0, 10]",
+                )?;
+                check("beta1", c.beta1, (0.0..1.0).contains(&c.beta1), "in [0, 1)")?;
+                check("beta2", c.beta2, (0.0..1.0).contains(&c.beta2), "in [0, 1)")?;
+                check("epsilon", c.eps, c.eps > 0.0 && c.eps <= 1.0, "in (0, 1]")
+            }
+        }
+    }
+}
+
+/// An optimiser's state for one flat parameter buffer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Optimizer {
+    pub config: OptimizerConfig,
+    /// Updates taken so far; Adam's bias correction uses it.
+    pub step: u64,
+    /// SGD: the velocity. Adam: the first moment `m`. Shape of the parameters.
+    pub m: Vec<f32>,
+    /// Adam: the second moment `v`. Empty for SGD.
+    pub v: Vec<f32>,
+}
+
+impl Optimizer {
+    /// Fresh state (zero moments) for `len` parameters.
+    pub fn new(config: OptimizerConfig, len: usize) -> Optimizer {
+        let v_len = match config {
+            OptimizerConfig::Sgd(_) => 0,
+            OptimizerConfig::Adam(_) => len,
+        };
+        Optimizer {
+            config,
+            step: 0,
+            m: vec![0.0; len],
+            v: vec![0.0; v_len],
+        }
+    }
+
+    /// Changes the hyperparameters. The moments carry over when the kind stays the same
+    /// (a new learning rate mid-run); switching SGD ⇄ Adam starts from fresh state.
+    pub fn set_config(&mut self, config: OptimizerConfig) {
+        let same_kind = std::mem::discriminant(&config) == std::mem::discriminant(&self.config);
+        if same_kind {
+            self.config = config;
+        } else {
+            *self = Optimizer::new(config, self.m.len());
+        }
+    }
+
+    /// Applies one update to `params` from `grads`: one flat loop.
+    pub fn update(&mut self, params: &mut [f32], grads: &[f32]) {
+        assert_eq!(params.len(), grads.len());
+        assert_eq!(params.len(), self.m.len());
+        self.step += 1;
+        match self.config {
+            OptimizerConfig::Sgd(SgdConfig { lr, momentum }) => {
+                for ((p, &g), vel) in params.iter_mut().zip(grads).zip(&mut self.m) {
+                    *vel = momentum * *vel + g;
+                    *p -= lr * *vel;
+                }
+            }
+            OptimizerConfig::Adam(AdamConfig {
+                lr,
+                beta1,
+                beta2,
+                eps,
+            }) => {
+                let t = self.step.min(i32::MAX as u64) as i32;
+                let bias1 = 1.0 - beta1.powi(t);
+                let bias2 = 1.0 - beta2.powi(t);
+                for (((p, &g), m), v) in params
+                    .iter_mut()
+                    .zip(grads)
+                    .zip(&mut self.m)
+                    .zip(&mut self.v)
+                {
+                    *m = beta1 * *m + (1.0 - beta1) * g;
+                    *v = beta2 * *v + (1.0 - beta2) * g * g;
+                    let m_hat = *m / bias1;
+                    let v_hat = *v / bias2;
+                    *p -= lr * m_hat / (v_hat.sqrt() + eps);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,435 @@
+//! The boundary with JavaScript: one opaque handle, `Playground`, that owns the GAN and
+//! the data in wasm linear memory. JavaScript passes scalars, small arrays and JSON
+//! settings in, and reads big things (the grid's pixels, the chart history) through
+//! pointers, building typed-array views over `memory.buffer` each time it draws.
+//! Errors cross as `JsError` with the core's message; nothing here may panic on input.
+
+use crate::checkpoint;
+use crate::data::Dataset;
+use crate::gan::{Gan, GanConfig, StepStats, GRID_SAMPLES, IMAGE_DIM, NUM_CLASSES};
+use crate::render::{grid_gray, grid_size};
+use ndarray::{Array2, ArrayView2};
+use wasm_bindgen::prelude::*;
+
+/// Columns of a history row: record number, D loss, G loss, mean D(x), mean D(G(z)).
+/// A value a step did not measure is NaN.
+pub const HISTORY_COLUMNS: usize = 5;
+/// Rows kept before the history is thinned to every other row, so that memory stays flat
+/// on long runs while the chart keeps its whole span.
+pub const HISTORY_MAX_ROWS: usize = 8192;
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// The whole playground state, behind one handle.
+#[wasm_bindgen]
+pub struct Playground {
+    gan: Gan,
+    data: Dataset,
+    /// G's images for the fixed grid noise: (100, 784), refreshed by `render_grid`.
+    grid: Array2<f32>,
+    /// The grid as RGBA pixels, (height, width, 4), for `ImageData`.
+    grid_rgba: Vec<u8>,
+    grid_gray: Vec<u8>,
+    /// Rows of `HISTORY_COLUMNS` floats.
+    history: Vec<f32>,
+    /// Records made so far (the x of the next row).
+    records: u64,
+    /// Keep one record in `stride` (doubles each time the history is thinned).
+    stride: u64,
+    last: Option<StepStats>,
+}
+
+// Rust-only helpers.
+impl Playground {
+    fn record(&mut self, stats: StepStats) {
+        self.last = Some(stats);
+        self.records += 1;
+        if !self.records.is_multiple_of(self.stride) {
+            return;
+        }
+        let nan = f32::NAN;
+        self.history.extend_from_slice(&[
+            self.records as f32,
+            stats.d_loss.unwrap_or(nan),
+            stats.g_loss,
+            stats.d_real.unwrap_or(nan),
+            stats.d_fake,
+        ]);
+        if self.history.len() >= HISTORY_MAX_ROWS * HISTORY_COLUMNS {
+            // Keep the rows whose record number is a multiple of the doubled stride.
+            self.stride *= 2;
+            let stride = self.stride;
+            let kept: Vec<f32> = self
+                .history
+                .chunks_exact(HISTORY_COLUMNS)
+                .filter(|row| (row[0] as u64).is_multiple_of(stride))
+                .flatten()
+                .copied()
+                .collect();
+            self.history.clear();
+            self.history.extend_from_slice(&kept);
+        }
+    }
+
+    fn clear_history(&mut self) {
+        self.history.clear();
+        self.records = 0;
+        self.stride = 1;
+        self.last = None;
+    }
+
+    fn image_view(image: &[f32]) -> Result<ArrayView2<'_, f32>, JsError> {
+        if image.len() != IMAGE_DIM {
+            return Err(JsError::new(&format!(
+                "an image has {IMAGE_DIM} pixels, got {}",
+                image.len()
+            )));
+        }
+        if let Some(v) = image.iter().find(|v| !v.is_finite()) {
+            return Err(JsError::new(&format!(
+                "image pixels must be finite numbers, got {v}"
+            )));
+        }
+        Ok(ArrayView2::from_shape((1, IMAGE_DIM), image).expect("length checked"))
+    }
+
+    fn check_label(&self, label: i32) -> Result<u8, JsError> {
+        if !self.gan.config().conditional {
+            return Ok(0);
+        }
+        u8::try_from(label)
+            .ok()
+            .filter(|&l| usize::from(l) < NUM_CLASSES)
+            .ok_or_else(|| {
+                JsError::new(&format!(
+                    "the model is conditional: pick a digit 0–9, got {label}"
+                ))
+            })
+    }
+}
+
+#[wasm_bindgen]
+impl Playground {
+    /// Builds a playground from IDX image and label bytes (already gunzipped) and
+    /// settings as JSON (missing fields take their defaults).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        images_idx: &[u8],
+        labels_idx: &[u8],
+        config_json: &str,
+    ) -> Result<Playground, JsError> {
+        let data =
+            Dataset::from_idx(images_idx, labels_idx).map_err(|e| JsError::new(&e.to_string()))?;
+        let config = GanConfig::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
+        let gan = Gan::new(config).map_err(|e| JsError::new(&e.to_string()))?;
+        let (w, h) = grid_size(10, 10);
+        Ok(Playground {
+            gan,
+            data,
+            grid: Array2::zeros((GRID_SAMPLES, IMAGE_DIM)),
+            grid_rgba: vec![255; w * h * 4],
+            grid_gray: vec![0; w * h],
+            history: Vec::with_capacity(HISTORY_MAX_ROWS * HISTORY_COLUMNS),
+            records: 0,
+            stride: 1,
+            last: None,
+        })
+    }
+
+    /// The default settings, as JSON.
+    pub fn default_config_json() -> String {
+        GanConfig::default().to_json()
+    }
+
+    /// The settings in force, as JSON.
+    pub fn config_json(&self) -> String {
+        self.gan.config().to_json()
+    }
+
+    /// New weights from the given settings (their seed included); clears the history.
+    /// On error the current model stays.
+    pub fn reset(&mut self, config_json: &str) -> Result<(), JsError> {
+        let config = GanConfig::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
+        self.gan = Gan::new(config).map_err(|e| JsError::new(&e.to_string()))?;
+        self.clear_history();
+        Ok(())
+    }
+
+    /// Changes training settings that keep the weights (learning rates, optimisers,
+    /// batch size, D steps, loss, smoothing). On error nothing changes.
+    pub fn set_hyperparameters(&mut self, config_json: &str) -> Result<(), JsError> {
+        let config = GanConfig::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
+        self.gan
+            .set_hyperparameters(config)
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Replaces the training data with IDX bytes (gunzipped). On error the data stays.
+    pub fn load_data(&mut self, images_idx: &[u8], labels_idx: &[u8]) -> Result<(), JsError> {
+        self.data =
+            Dataset::from_idx(images_idx, labels_idx).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(())
+    }
+
+    /// Images in the training data.
+    pub fn data_len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Runs up to `n` full steps; stops at the first error (divergence, say), which it
+    /// returns. Returns how many steps ran.
+    pub fn train_steps(&mut self, n: u32) -> Result<u32, JsError> {
+        for done in 0..n {
+            match self.gan.train_step(&self.data) {
+                Ok(stats) => self.record(stats),
+                Err(e) if done == 0 => return Err(JsError::new(&e.to_string())),
+                Err(_) => return Ok(done),
+            }
+        }
+        Ok(n)
+    }
+
+    /// Steps 1–2 only: one D update, G frozen.
+    pub fn d_step(&mut self) -> Result<(), JsError> {
+        let stats = self
+            .gan
+            .d_step(&self.data)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        self.record(stats);
+        Ok(())
+    }
+
+    /// Step 3 only: one G update, D frozen.
+    pub fn g_step(&mut self) -> Result<(), JsError> {
+        let stats = self
+            .gan
+            .g_step()
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        self.record(stats);
+        Ok(())
+    }
+
+    /// Full steps so far.
+    pub fn steps(&self) -> f64 {
+        self.gan.counters().steps as f64
+    }
+
+    pub fn d_updates(&self) -> f64 {
+        self.gan.counters().d_updates as f64
+    }
+
+    pub fn g_updates(&self) -> f64 {
+        self.gan.counters().g_updates as f64
+    }
+
+    /// Real images D has been shown.
+    pub fn images_seen(&self) -> f64 {
+        self.gan.counters().images_seen as f64
+    }
+
+    /// Completed passes over the data.
+    pub fn epoch(&self) -> f64 {
+        self.gan.epoch() as f64
+    }
+
+    /// The last step's statistics: `[d_loss, g_loss, d_real, d_fake]`, NaN where not
+    /// measured; empty before any step.
+    pub fn last_stats(&self) -> Vec<f32> {
+        self.last.map_or_else(Vec::new, |s| {
+            vec![
+                s.d_loss.unwrap_or(f32::NAN),
+                s.g_loss,
+                s.d_real.unwrap_or(f32::NAN),
+                s.d_fake,
+            ]
+        })
+    }
+
+    /// Pointer to the history rows (see `HISTORY_COLUMNS`); valid until the next call
+    /// that trains.
+    pub fn history_ptr(&self) -> *const f32 {
+        self.history.as_ptr()
+    }
+
+    /// Number of floats in the history (rows × 5).
+    pub fn history_len(&self) -> usize {
+        self.history.len()
+    }
+
+    /// Regenerates the 10×10 grid from the fixed noise and renders it to RGBA; returns a
+    /// pointer to `grid_width() × grid_height() × 4` bytes.
+    pub fn render_grid(&mut self) -> *const u8 {
+        self.gan.generate_grid(self.grid.view_mut());
+        let pixels = self.grid.as_slice().expect("standard layout");
+        grid_gray(pixels, 10, 10, 64, &mut self.grid_gray);
+        for (rgba, &g) in self.grid_rgba.chunks_exact_mut(4).zip(&self.grid_gray) {
+            rgba[..3].fill(g);
+        }
+        self.grid_rgba.as_ptr()
+    }
+
+    pub fn grid_width(&self) -> usize {
+        grid_size(10, 10).0
+    }
+
+    pub fn grid_height(&self) -> usize {
+        grid_size(10, 10).1
+    }
+
+    /// Pointer to the grid's images as floats in [-1, 1]: (100, 784), as of the last
+    /// `render_grid`.
+    pub fn grid_images_ptr(&self) -> *const f32 {
+        self.grid.as_ptr()
+    }
+
+    /// The fixed noise vector behind grid cell `index` (0–99).
+    pub fn grid_z(&self, index: usize) -> Result<Vec<f32>, JsError> {
+        let z = self.gan.grid_noise();
+        let row = if self.gan.config().conditional {
+            index % 10
+        } else {
+            index
+        };
+        if index >= GRID_SAMPLES {
+            return Err(JsError::new(&format!("grid cells are 0–99, got {index}")));
+        }
+        Ok(z.row(row).to_vec())
+    }
+
+    /// The digit label behind grid cell `index` (its row in conditional mode; 0 otherwise).
+    pub fn grid_label(&self, index: usize) -> u8 {
+        self.gan.grid_labels().get(index).copied().unwrap_or(0)
+    }
+
+    /// G's images for noise vectors `z` (n × noise size, concatenated) with `labels` (n
+    /// digits, used when conditional): n × 784 floats in [-1, 1].
+    pub fn generate(&mut self, z: &[f32], labels: &[u8]) -> Result<Vec<f32>, JsError> {
+        let noise_dim = self.gan.config().noise_dim;
+        if z.is_empty() || !z.len().is_multiple_of(noise_dim) {
+            return Err(JsError::new(&format!(
+                "noise must be a whole number of {noise_dim}-long vectors"
+            )));
+        }
+        let n = z.len() / noise_dim;
+        if n > 1000 {
+            return Err(JsError::new("at most 1000 images at a time"));
+        }
+        if self.gan.config().conditional
+            && (labels.len() != n || labels.iter().any(|&l| usize::from(l) >= NUM_CLASSES))
+        {
+            return Err(JsError::new(
+                "a conditional model needs one digit 0–9 per noise vector",
+            ));
+        }
+        if z.iter().any(|v| !v.is_finite()) {
+            return Err(JsError::new("noise values must be finite numbers"));
+        }
+        let z = ArrayView2::from_shape((n, noise_dim), z).expect("length checked");
+        let mut out = Array2::zeros((n, IMAGE_DIM));
+        self.gan.generate(z, labels, out.view_mut());
+        Ok(out.into_raw_vec_and_offset().0)
+    }
+
+    /// D's probability that `image` (784 floats in [-1, 1]) is a real digit, claiming
+    /// digit `label` in conditional mode (ignored otherwise).
+    pub fn score(&mut self, image: &[f32], label: i32) -> Result<f32, JsError> {
+        let label = self.check_label(label)?;
+        let x = Self::image_view(image)?;
+        let mut p = [0.0];
+        self.gan.discriminate(x, &[label], &mut p);
+        Ok(p[0])
+    }
+
+    /// D's probability for `image` under each claimed digit 0–9 (conditional models), or
+    /// one probability (unconditional).
+    pub fn score_labels(&mut self, image: &[f32]) -> Result<Vec<f32>, JsError> {
+        let x = Self::image_view(image)?;
+        if !self.gan.config().conditional {
+            let mut p = [0.0];
+            self.gan.discriminate(x, &[0], &mut p);
+            return Ok(p.to_vec());
+        }
+        let batch = x
+            .broadcast((NUM_CLASSES, IMAGE_DIM))
+            .expect("one row broadcasts")
+            .to_owned();
+        let labels: Vec<u8> = (0..NUM_CLASSES as u8).collect();
+        let mut p = vec![0.0; NUM_CLASSES];
+        self.gan.discriminate(batch.view(), &labels, &mut p);
+        Ok(p)
+    }
+
+    /// One step of gradient ascent on `image`'s pixels to raise D's score, in place;
+    /// returns D(x) before the step. Shows what "generating with D alone" produces.
+    pub fn ascend(
+        &mut self,
+        image: &mut [f32],
+        label: i32,
+        step_size: f32,
+    ) -> Result<f32, JsError> {
+        let label = self.check_label(label)?;
+        Self::image_view(image)?;
+        if !(step_size.is_finite() && step_size > 0.0 && step_size <= 1.0) {
+            return Err(JsError::new(&format!(
+                "step size must be in (0, 1], got {step_size}"
+            )));
+        }
+        Ok(self.gan.ascend_d(image, label, step_size))
+    }
+
+    /// Index of the training image nearest to `image` (Euclidean pixel distance).
+    pub fn nearest_training_image(&self, image: &[f32]) -> Result<usize, JsError> {
+        Self::image_view(image)?;
+        let distance = |i: usize| -> f32 {
+            self.data
+                .image(i)
+                .iter()
+                .zip(image)
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum()
+        };
+        (0..self.data.len())
+            .map(|i| (i, distance(i)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i)
+            .ok_or_else(|| JsError::new("there is no training data"))
+    }
+
+    /// Training image `index` as 784 floats in [-1, 1].
+    pub fn training_image(&self, index: usize) -> Result<Vec<f32>, JsError> {
+        if index >= self.data.len() {
+            return Err(JsError::new(&format!(
+                "training images are 0–{}, got {index}",
+                self.data.len() - 1
+            )));
+        }
+        Ok(self.data.image(index).to_vec())
+    }
+
+    /// The digit label of training image `index`.
+    pub fn training_label(&self, index: usize) -> u8 {
+        if index < self.data.len() {
+            self.data.label(index)
+        } else {
+            0
+        }
+    }
+
+    /// The whole training state as a safetensors checkpoint (the same format as the
+    /// native trainer's).
+    pub fn save_checkpoint(&self) -> Vec<u8> {
+        checkpoint::save(&self.gan)
+    }
+
+    /// Replaces the model with a checkpoint's. A bad file is refused with the reason and
+    /// leaves the current model untouched. The chart history starts afresh.
+    pub fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+        let gan = checkpoint::load(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        self.gan = gan;
+        self.clear_history();
+        Ok(())
+    }
+}

@@ -1,0 +1,444 @@
+//! End-to-end tests of the `ganplay` binary: what `train` writes (sizes, headers,
+//! shapes), `sample`, resuming bit for bit, and that bad flags, paths and files end in a
+//! one-line `error: …` and a non-zero exit, never a panic. Small networks keep it fast.
+#![cfg(not(target_arch = "wasm32"))]
+
+use ganplay::data::idx::write_idx_u8;
+use ndarray::Array2;
+use ndarray_npy::read_npy;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Flags for a model small enough that 20 steps take a blink.
+const SMALL: &[&str] = &["--batch", "16", "--g-hidden", "32", "--d-hidden", "32"];
+
+/// Runs the binary with `args`.
+fn ganplay(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ganplay"))
+        .args(args)
+        .output()
+        .expect("the ganplay binary runs")
+}
+
+/// A fresh, empty path in the temp folder, unique to this process and `name`.
+fn temp_path(name: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("ganplay-cli-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&path);
+    let _ = fs::remove_file(&path);
+    path
+}
+
+fn text(path: &Path) -> &str {
+    path.to_str().expect("temp paths are UTF-8")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Asserts a run succeeded, showing its stderr if not.
+fn assert_ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "exit {:?}, stderr:\n{}",
+        out.status,
+        stderr(out)
+    );
+}
+
+/// Asserts a run failed cleanly: non-zero exit, a message containing `expected` on
+/// stderr, and no panic.
+fn assert_fails_with(out: &Output, expected: &str) {
+    let err = stderr(out);
+    assert!(!out.status.success(), "should have failed; stderr:\n{err}");
+    assert!(!err.contains("panicked"), "panicked:\n{err}");
+    assert!(err.contains("error"), "no error message:\n{err}");
+    assert!(err.contains(expected), "expected {expected:?} in:\n{err}");
+}
+
+/// `train` with the small model for `steps` steps into `dir`, plus `extra` flags.
+fn train_small(dir: &Path, steps: u32, extra: &[&str]) -> Output {
+    let steps = steps.to_string();
+    let mut args = vec!["train", "--steps", &steps, "--out", text(dir)];
+    args.extend_from_slice(SMALL);
+    args.extend_from_slice(extra);
+    ganplay(&args)
+}
+
+/// `sample` from `checkpoint` into `out`, `n` samples, plus `extra` flags; returns the run
+/// and, if it succeeded, the array it wrote.
+fn sample(checkpoint: &Path, n: u32, out: &Path, extra: &[&str]) -> (Output, Option<Array2<f32>>) {
+    let n = n.to_string();
+    let mut args = vec![
+        "sample",
+        "--checkpoint",
+        text(checkpoint),
+        "--n",
+        &n,
+        "--out",
+        text(out),
+    ];
+    args.extend_from_slice(extra);
+    let run = ganplay(&args);
+    let samples = run
+        .status
+        .success()
+        .then(|| read_npy(out).expect("the .npy reads"));
+    (run, samples)
+}
+
+/// Checks the four files of a 20-step run and returns the samples.
+fn check_train_outputs(dir: &Path) -> Array2<f32> {
+    let checkpoint = fs::metadata(dir.join("checkpoint.safetensors")).expect("a checkpoint");
+    assert!(checkpoint.len() > 0);
+
+    let metrics = fs::read_to_string(dir.join("metrics.csv")).expect("metrics.csv");
+    let lines: Vec<&str> = metrics.lines().collect();
+    assert_eq!(lines.len(), 21, "header and one row per step");
+    assert_eq!(lines[0], "step,d_loss,g_loss,d_real,d_fake");
+    for (i, line) in lines[1..].iter().enumerate() {
+        let fields: Vec<&str> = line.split(',').collect();
+        assert_eq!(fields.len(), 5, "{line}");
+        assert_eq!(fields[0], (i + 1).to_string());
+        for f in &fields[1..] {
+            assert!(f.parse::<f32>().expect(line).is_finite(), "{line}");
+        }
+    }
+
+    let grid = image::open(dir.join("grid.png")).expect("grid.png decodes");
+    assert_eq!(grid.color(), image::ColorType::L8, "8-bit grey");
+    assert_eq!((grid.width(), grid.height()), (298, 298), "10 × 28 + 9 × 2");
+
+    let samples: Array2<f32> = read_npy(dir.join("samples.npy")).expect("samples.npy reads");
+    assert_eq!(samples.dim(), (2000, 784));
+    assert!(samples.iter().all(|v| (-1.0..=1.0).contains(v)));
+    samples
+}
+
+#[test]
+fn train_writes_checkpoint_metrics_grid_and_samples() {
+    let dir = temp_path("train").join("nested"); // the folder is created, parents too
+    assert_ok(&train_small(&dir, 20, &["--seed", "7"]));
+    let samples = check_train_outputs(&dir);
+    // Different noise gives different images: G is not collapsed to one constant output.
+    assert_ne!(samples.row(0), samples.row(1));
+    fs::remove_dir_all(dir.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn conditional_train_then_sample_one_digit() {
+    let dir = temp_path("conditional");
+    assert_ok(&train_small(&dir, 20, &["--conditional", "--seed", "3"]));
+    check_train_outputs(&dir);
+
+    let checkpoint = dir.join("checkpoint.safetensors");
+    let (run, threes) = sample(&checkpoint, 25, &dir.join("threes.npy"), &["--label", "3"]);
+    assert_ok(&run);
+    let threes = threes.unwrap();
+    assert_eq!(threes.dim(), (25, 784));
+
+    // `--label` changes the images: the label really reaches G.
+    let (run, cycled) = sample(&checkpoint, 25, &dir.join("cycled.npy"), &[]);
+    assert_ok(&run);
+    let cycled = cycled.unwrap();
+    assert_eq!(
+        cycled.row(3),
+        threes.row(3),
+        "same noise, and row 3 of the cycle is digit 3"
+    );
+    assert_ne!(cycled.row(0), threes.row(0));
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn sample_shape_seed_and_refusals() {
+    let dir = temp_path("sample");
+    assert_ok(&train_small(&dir, 20, &[]));
+    let checkpoint = dir.join("checkpoint.safetensors");
+
+    let (run, samples) = sample(&checkpoint, 2000, &dir.join("s.npy"), &[]);
+    assert_ok(&run);
+    let samples = samples.unwrap();
+    assert_eq!(samples.dim(), (2000, 784));
+    let train_samples: Array2<f32> = read_npy(dir.join("samples.npy")).unwrap();
+    assert_eq!(
+        samples, train_samples,
+        "the default seed reproduces train's samples.npy"
+    );
+
+    let (run, other) = sample(&checkpoint, 5, &dir.join("seed.npy"), &["--seed", "9"]);
+    assert_ok(&run);
+    let other = other.unwrap();
+    assert_eq!(other.dim(), (5, 784));
+    assert_ne!(other.row(0), samples.row(0));
+
+    let refused = dir.join("refused.npy");
+    let (run, _) = sample(&checkpoint, 5, &refused, &["--label", "3"]);
+    assert_fails_with(&run, "conditional");
+    assert!(!refused.exists());
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn resuming_matches_an_uninterrupted_run() {
+    let straight = temp_path("straight");
+    let first = temp_path("first-half");
+    let resumed = temp_path("resumed");
+    assert_ok(&train_small(&straight, 20, &[]));
+    assert_ok(&train_small(&first, 10, &[]));
+    let checkpoint = first.join("checkpoint.safetensors");
+    let run = ganplay(&[
+        "train",
+        "--steps",
+        "10",
+        "--resume",
+        text(&checkpoint),
+        "--out",
+        text(&resumed),
+    ]);
+    assert_ok(&run);
+
+    let read = |dir: &Path, file: &str| fs::read(dir.join(file)).unwrap();
+    assert!(
+        read(&straight, "samples.npy") == read(&resumed, "samples.npy"),
+        "samples.npy differs"
+    );
+    assert!(
+        read(&straight, "grid.png") == read(&resumed, "grid.png"),
+        "grid.png differs"
+    );
+    // The resumed run logs only its own steps, numbered 11–20, with the same numbers.
+    let metrics = |dir: &Path| String::from_utf8(read(dir, "metrics.csv")).unwrap();
+    let straight_rows: Vec<String> = metrics(&straight).lines().map(String::from).collect();
+    let resumed_rows: Vec<String> = metrics(&resumed).lines().map(String::from).collect();
+    assert_eq!(resumed_rows.len(), 11);
+    assert_eq!(resumed_rows[0], straight_rows[0]);
+    assert_eq!(resumed_rows[1..], straight_rows[11..]);
+    for dir in [straight, first, resumed] {
+        fs::remove_dir_all(dir).unwrap();
+    }
+}
+
+#[test]
+fn trains_on_files_given_with_images_and_labels() {
+    let dir = temp_path("files");
+    fs::create_dir_all(&dir).unwrap();
+    let n = 40;
+    let pixels: Vec<u8> = (0..n * 784).map(|i| (i % 251) as u8).collect();
+    let labels: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
+    let (images_path, labels_path) = (dir.join("images.idx"), dir.join("labels.idx"));
+    fs::write(&images_path, write_idx_u8(&[n, 28, 28], &pixels)).unwrap();
+    fs::write(&labels_path, write_idx_u8(&[n], &labels)).unwrap();
+    let files = [
+        "--images",
+        text(&images_path),
+        "--labels",
+        text(&labels_path),
+    ];
+
+    let out = dir.join("out");
+    assert_ok(&train_small(&out, 3, &files));
+    assert_eq!(
+        fs::read_to_string(out.join("metrics.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        4
+    );
+
+    let too_small = dir.join("too-small");
+    let run = ganplay(
+        &[
+            &[
+                "train",
+                "--steps",
+                "3",
+                "--batch",
+                "64",
+                "--out",
+                text(&too_small),
+            ],
+            &files[..],
+        ]
+        .concat(),
+    );
+    assert_fails_with(&run, "larger than the data set (40 images)");
+    assert!(!too_small.exists(), "nothing is created for a refused run");
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn bad_flags_paths_and_files_fail_cleanly() {
+    let dir = temp_path("bad");
+    fs::create_dir_all(&dir).unwrap();
+    let garbage = dir.join("garbage.safetensors");
+    fs::write(&garbage, b"this is not a checkpoint at all").unwrap();
+    let a_file = dir.join("a-file");
+    fs::write(&a_file, b"").unwrap();
+    let missing = dir.join("missing");
+    let out = dir.join("out");
+    let (garbage, a_file, missing, out) =
+        (text(&garbage), text(&a_file), text(&missing), text(&out));
+
+    // clap's own refusals of malformed flags: its message, exit code 2.
+    let clap_cases: &[(&[&str], &str)] = &[
+        (&["train", "--steps", "0", "--out", out], "--steps"),
+        (&["train", "--out", out], "--steps"),
+        (
+            &["train", "--steps", "5", "--out", out, "--images", missing],
+            "--labels",
+        ),
+        (
+            &[
+                "train", "--steps", "5", "--out", out, "--resume", missing, "--seed", "2",
+            ],
+            "cannot be used with",
+        ),
+        (
+            &[
+                "train",
+                "--steps",
+                "5",
+                "--out",
+                out,
+                "--optimizer",
+                "rmsprop",
+            ],
+            "rmsprop",
+        ),
+        (
+            &["sample", "--checkpoint", missing, "--n", "0", "--out", out],
+            "--n",
+        ),
+        (
+            &[
+                "sample",
+                "--checkpoint",
+                missing,
+                "--n",
+                "100001",
+                "--out",
+                out,
+            ],
+            "--n",
+        ),
+        (
+            &[
+                "sample",
+                "--checkpoint",
+                missing,
+                "--n",
+                "5",
+                "--label",
+                "10",
+                "--out",
+                out,
+            ],
+            "--label",
+        ),
+    ];
+    // Ours: `error: …` on one line, exit code 1.
+    let our_cases: &[(&[&str], &str)] = &[
+        (
+            &["train", "--steps", "5", "--out", out, "--batch", "0"],
+            "batch size",
+        ),
+        (
+            &["train", "--steps", "5", "--out", out, "--g-hidden", "0"],
+            "hidden layer widths",
+        ),
+        (
+            &["train", "--steps", "5", "--out", out, "--g-lr=0"],
+            "learning rate",
+        ),
+        (
+            &[
+                "train",
+                "--steps",
+                "5",
+                "--out",
+                out,
+                "--label-smoothing",
+                "NaN",
+            ],
+            "label smoothing",
+        ),
+        (
+            &[
+                "train", "--steps", "5", "--out", out, "--images", missing, "--labels", missing,
+            ],
+            "no such file",
+        ),
+        (
+            &[
+                "train", "--steps", "5", "--out", out, "--images", garbage, "--labels", garbage,
+            ],
+            "garbage",
+        ),
+        (
+            &["train", "--steps", "5", "--out", out, "--resume", missing],
+            "no such checkpoint",
+        ),
+        (
+            &["train", "--steps", "5", "--out", out, "--resume", garbage],
+            "not a usable checkpoint",
+        ),
+        (
+            &["sample", "--checkpoint", missing, "--n", "5", "--out", out],
+            "no such checkpoint",
+        ),
+        (
+            &["sample", "--checkpoint", garbage, "--n", "5", "--out", out],
+            "not a usable checkpoint",
+        ),
+        (
+            &[
+                "sample",
+                "--checkpoint",
+                text(&dir),
+                "--n",
+                "5",
+                "--out",
+                out,
+            ],
+            "directory",
+        ),
+        (
+            &[
+                "train",
+                "--steps",
+                "1",
+                "--out",
+                a_file,
+                "--batch",
+                "16",
+                "--g-hidden",
+                "8",
+                "--d-hidden",
+                "8",
+            ],
+            "output folder",
+        ),
+    ];
+    for (args, expected) in clap_cases {
+        let run = ganplay(args);
+        assert_fails_with(&run, expected);
+        assert_eq!(run.status.code(), Some(2), "{args:?}");
+    }
+    for (args, expected) in our_cases {
+        let run = ganplay(args);
+        assert_fails_with(&run, expected);
+        assert_eq!(run.status.code(), Some(1), "{args:?}");
+        let err = stderr(&run);
+        assert!(
+            err.starts_with("error: ") && err.lines().count() == 1,
+            "{args:?}: {err}"
+        );
+    }
+    assert!(
+        !dir.join("out").exists(),
+        "no refused run created its output"
+    );
+    fs::remove_dir_all(dir).unwrap();
+}

@@ -1,0 +1,65 @@
+// Shared helpers for the page's end-to-end tests (imported by *.test.mjs).
+//
+// Browser: Debian's /usr/bin/chromium driven by npm `playwright-core` through
+// `executablePath` (never `npx playwright install`: our machines cannot download
+// browser builds). Override the binary with the CHROMIUM env var.
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Base URL of the served repository root, always ending in '/'. */
+export function baseUrl() {
+  const url = process.env.GANPLAY_URL;
+  if (!url) {
+    throw new Error('GANPLAY_URL is not set: run the suite through `node tests/e2e/run.mjs` (or `make e2e`)');
+  }
+  return url.endsWith('/') ? url : url + '/';
+}
+
+/** Launches headless Chromium. Close it with `await browser.close()`. */
+export async function launchBrowser(extra = {}) {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+    ...extra,
+  });
+}
+
+/**
+ * Opens a fresh page that records console errors, uncaught exceptions and
+ * failed requests into `page.problems` (an array of strings).
+ */
+export async function newPage(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  // Chromium asks for /favicon.ico on its own; a missing one is not a page bug.
+  const favicon = (url) => /\/favicon\.ico(\?|$)/.test(url || '');
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error' || favicon(msg.location()?.url)) return;
+    const where = msg.location()?.url ? ` (${msg.location().url})` : '';
+    problems.push(`console.error: ${msg.text()}${where}`);
+  });
+  page.on('pageerror', (err) => problems.push(`uncaught: ${err.stack || err.message}`));
+  page.on('requestfailed', (req) => {
+    if (!favicon(req.url())) problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400 && !favicon(res.url())) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  page.problems = problems;
+  return page;
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+// End-to-end test runner for the page.
+//
+//   node tests/e2e/run.mjs [test files...]        (or: make e2e)
+//
+// Builds nothing: `make test` / `make e2e` build the release wasm into pkg/
+// first. This runner
+//   1. starts scripts/serve.mjs on a free port (unless GANPLAY_URL is already
+//      set, in which case that server is used as is),
+//   2. runs node's built-in test runner (`node --test`, spec reporter) on every
+//      tests/e2e/*.test.mjs file (or the files given as arguments) with
+//      GANPLAY_URL pointing at the server,
+//   3. stops the server and exits with the test runner's status.
+//
+// Adding tests: drop a new `tests/e2e/<name>.test.mjs` file using `node:test`
+// (see page.test.mjs) and the helpers in browser.mjs; nothing to register.
+// Env: E2E_TIMEOUT_MS (default 600000) kills a hung run; CHROMIUM picks the
+// browser binary (default /usr/bin/chromium).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const timeoutMs = Number(process.env.E2E_TIMEOUT_MS || 600_000);
+
+const children = new Set();
+function cleanup() {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  }
+}
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    cleanup();
+    process.exit(130);
+  });
+}
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const server = spawn(process.execPath, [path.join(repo, 'scripts', 'serve.mjs'), '--port', '0'], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.add(server);
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('serve.mjs did not start within 15 s')), 15_000);
+    server.stdout.setEncoding('utf8');
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/https?:\/\/[^:\s/]+:(\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        // The server binds 127.0.0.1; use it explicitly rather than `localhost`.
+        resolve(`http://127.0.0.1:${m[1]}/`);
+      }
+    });
+    server.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve.mjs exited early with status ${code}\n${out}`));
+    });
+  });
+}
+
+function testFiles() {
+  const args = process.argv.slice(2);
+  if (args.length) return args.map((f) => path.resolve(f));
+  return fs
+    .readdirSync(here)
+    .filter((f) => f.endsWith('.test.mjs'))
+    .sort()
+    .map((f) => path.join(here, f));
+}
+
+let url = process.env.GANPLAY_URL;
+if (!url) {
+  url = await startServer();
+  console.log(`e2e: serving repository root at ${url}`);
+} else {
+  console.log(`e2e: using GANPLAY_URL=${url}`);
+}
+
+const files = testFiles();
+if (!files.length) {
+  console.error('e2e: no tests/e2e/*.test.mjs files found');
+  process.exit(1);
+}
+
+const runner = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], {
+  cwd: repo,
+  stdio: 'inherit',
+  env: { ...process.env, GANPLAY_URL: url },
+});
+children.add(runner);
+
+const killer = setTimeout(() => {
+  console.error(`e2e: timed out after ${timeoutMs} ms, killing the test run`);
+  runner.kill('SIGKILL');
+}, timeoutMs);
+
+const [code, signal] = await new Promise((resolve) => runner.on('exit', (c, s) => resolve([c, s])));
+clearTimeout(killer);
+cleanup();
+process.exit(code ?? (signal ? 1 : 0));
