@@ -88,9 +88,8 @@ lint: setup-lint
 fmt:
 	cargo fmt
 
-bench:
-	@if [ -f scripts/bench.sh ]; then bash scripts/bench.sh; \
-	else echo "scripts/bench.sh does not exist yet: no benchmarks to run"; fi
+bench: build
+	@bash bench/run.sh
 
 clean:
 	rm -rf pkg target/wasm32-unknown-unknown

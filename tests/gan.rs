@@ -12,7 +12,7 @@ fn small_config() -> GanConfig {
         g_hidden: vec![32],
         d_hidden: vec![32],
         batch_size: 16,
-        ..GanConfig::default()
+        ..GanConfig::plain()
     }
 }
 

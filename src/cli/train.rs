@@ -12,7 +12,7 @@
 
 use super::{
     fail, load_checkpoint, note, output, report, sample, CliError, LossKind, OptimizerKind,
-    TrainArgs,
+    RecipeKind, TrainArgs,
 };
 use crate::checkpoint;
 use crate::data::gz::{builtin_mnist, load_dataset};
@@ -102,7 +102,11 @@ pub fn run(args: &TrainArgs) -> Result<(), CliError> {
 /// A fresh GAN from the flags, or the checkpoint's with any hyperparameter flags applied.
 fn build_gan(args: &TrainArgs) -> Result<Gan, CliError> {
     let Some(path) = &args.resume else {
-        let config = apply_flags(&GanConfig::default(), args);
+        let recipe = match args.recipe {
+            RecipeKind::Tuned => GanConfig::default(),
+            RecipeKind::Plain => GanConfig::plain(),
+        };
+        let config = apply_flags(&recipe, args);
         return Gan::new(config).map_err(|e| CliError(e.to_string()));
     };
     let mut gan = load_checkpoint(path)?;
@@ -149,6 +153,9 @@ fn apply_flags(base: &GanConfig, args: &TrainArgs) -> GanConfig {
     }
     if let Some(smoothing) = args.label_smoothing {
         config.label_smoothing = smoothing;
+    }
+    if let Some(std) = args.d_input_noise {
+        config.d_input_noise = std;
     }
     config.g_optimizer = with_optimizer_flags(config.g_optimizer, args.optimizer, args.g_lr);
     config.d_optimizer = with_optimizer_flags(config.d_optimizer, args.optimizer, args.d_lr);

@@ -1,8 +1,9 @@
-//! The GAN's configuration: architecture and training hyperparameters, with the
-//! defaults of the classic MLP GAN on MNIST. The page's controls map onto these fields
+//! The GAN's configuration: architecture and training hyperparameters. Two recipes:
+//! `GanConfig::plain()`, the classic MLP GAN on MNIST as in the textbooks, and the
+//! default, the same networks with three training changes that measurably help. The page's controls map onto these fields
 //! one to one, and a checkpoint stores them as JSON in its metadata.
 
-use crate::nn::{GeneratorLoss, OptimizerConfig};
+use crate::nn::{AdamConfig, GeneratorLoss, OptimizerConfig};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -39,12 +40,39 @@ pub struct GanConfig {
     pub generator_loss: GeneratorLoss,
     /// One-sided label smoothing: D's target for real images is `1 - label_smoothing`.
     pub label_smoothing: f32,
+    /// Instance noise: standard deviation of Gaussian noise added to the pixels of every
+    /// image D trains on, real and fake (0 turns it off). D can then no longer separate
+    /// the two by pixels that are exactly -1 in every real digit, a blind spot that G
+    /// otherwise exploits with stuck white specks (Sønderby et al., 2017).
+    pub d_input_noise: f32,
     pub g_optimizer: OptimizerConfig,
     pub d_optimizer: OptimizerConfig,
 }
 
+/// The tuned recipe, the default: the plain recipe with learning rate 5e-4 for both
+/// networks, one-sided label smoothing 0.1 and instance noise 0.1 on D's inputs. At 5,000
+/// steps on the 10k digits it draws all ten digits where the plain recipe mostly draws
+/// 1s with salt noise (README, "Recipes").
 impl Default for GanConfig {
     fn default() -> Self {
+        let adam = OptimizerConfig::Adam(AdamConfig {
+            lr: 5e-4,
+            ..AdamConfig::default()
+        });
+        GanConfig {
+            label_smoothing: 0.1,
+            d_input_noise: 0.1,
+            g_optimizer: adam,
+            d_optimizer: adam,
+            ..GanConfig::plain()
+        }
+    }
+}
+
+impl GanConfig {
+    /// The plain textbook recipe (Goodfellow et al. 2014 with DCGAN's Adam settings): Adam
+    /// lr 2e-4, β1 0.5 for both networks, no label smoothing, no instance noise.
+    pub fn plain() -> Self {
         GanConfig {
             seed: 1,
             noise_dim: 100,
@@ -56,6 +84,7 @@ impl Default for GanConfig {
             d_steps: 1,
             generator_loss: GeneratorLoss::NonSaturating,
             label_smoothing: 0.0,
+            d_input_noise: 0.0,
             g_optimizer: OptimizerConfig::default(),
             d_optimizer: OptimizerConfig::default(),
         }
@@ -141,6 +170,12 @@ impl GanConfig {
             return err(format!(
                 "label smoothing must be in [0, 0.5], got {}",
                 self.label_smoothing
+            ));
+        }
+        if !(self.d_input_noise.is_finite() && (0.0..=1.0).contains(&self.d_input_noise)) {
+            return err(format!(
+                "D's input noise must be in [0, 1], got {}",
+                self.d_input_noise
             ));
         }
         self.g_optimizer

@@ -271,6 +271,11 @@ impl Gan {
             row[..IMAGE_DIM].copy_from_slice(data.image(i));
             write_one_hot(&mut row[IMAGE_DIM..], data.label(i));
         }
+        add_instance_noise(
+            &mut self.d_real_in,
+            self.config.d_input_noise,
+            &mut self.rng,
+        );
         let target = 1.0 - self.config.label_smoothing;
         let logits = self.d.forward(self.d_real_in.view());
         let logits = logits.as_slice().expect("a (B, 1) output is contiguous");
@@ -281,6 +286,11 @@ impl Gan {
 
         // (2) D on a batch from G, target 0; G only runs forward.
         self.sample_fake_batch();
+        add_instance_noise(
+            &mut self.d_fake_in,
+            self.config.d_input_noise,
+            &mut self.rng,
+        );
         let logits = self.d.forward(self.d_fake_in.view());
         let logits = logits.as_slice().expect("a (B, 1) output is contiguous");
         let d_fake = mean_sigmoid(logits);
@@ -312,6 +322,11 @@ impl Gan {
     fn g_update(&mut self, fresh: bool) -> Result<(f32, f32), TrainError> {
         if fresh {
             self.sample_fake_batch();
+            add_instance_noise(
+                &mut self.d_fake_in,
+                self.config.d_input_noise,
+                &mut self.rng,
+            );
         }
         let result = self.g_gradients()?;
         self.g_opt.update(&mut self.g.params, &self.g.grads);
@@ -525,6 +540,17 @@ pub fn fixed_noise(seed: u64, n: usize, noise_dim: usize) -> Array2<f32> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(1);
     Array2::from_shape_simple_fn((n, noise_dim), || rng.sample(StandardNormal))
+}
+
+/// Adds Gaussian noise of standard deviation `std` to the image columns of D's input
+/// batch `x` (B, 784 + label); nothing (and no draw from `rng`) when `std` is 0.
+fn add_instance_noise(x: &mut Array2<f32>, std: f32, rng: &mut ChaCha8Rng) {
+    if std == 0.0 {
+        return;
+    }
+    for v in x.slice_mut(s![.., ..IMAGE_DIM]) {
+        *v += std * rng.sample::<f32, _>(StandardNormal);
+    }
 }
 
 /// Writes a one-hot label into `out`; an empty `out` (unconditional) is left alone.

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make bench`: native and wasm training speed measured in one run on this machine,
+# plus the page's smoothness, payload and start-up figures. Prints one JSON line per
+# figure (also kept in bench/last.jsonl) and then a short table.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+out=bench/last.jsonl
+cargo build --release --quiet --bin ganplay
+target/release/ganplay bench --batches 32,64,128 --steps 200 | tee "$out"
+
+port_file=$(mktemp)
+node scripts/serve.mjs --port 0 >"$port_file" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -f "$port_file"' EXIT
+for _ in $(seq 50); do grep -qo 'http://[^ ]*' "$port_file" && break; sleep 0.1; done
+url=$(grep -o 'http://[^ ]*' "$port_file" | head -1)
+GANPLAY_URL="$url" node bench/page.mjs | tee -a "$out"
+
+node bench/table.mjs "$out"
