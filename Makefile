@@ -46,7 +46,7 @@ help:
 	@echo "make build   - build the release wasm into pkg/"
 	@echo "make lint    - cargo fmt --check + cargo clippy -D warnings"
 	@echo "make fmt     - cargo fmt"
-	@echo "make bench   - scripts/bench.sh"
+	@echo "make bench   - speed figures, native and wasm (bench/run.sh)"
 
 setup:
 	@bash scripts/setup.sh build

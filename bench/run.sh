@@ -17,4 +17,6 @@ for _ in $(seq 50); do grep -qo 'http://[^ ]*' "$port_file" && break; sleep 0.1;
 url=$(grep -o 'http://[^ ]*' "$port_file" | head -1)
 GANPLAY_URL="$url" node bench/page.mjs | tee -a "$out"
 
-node bench/table.mjs "$out"
+table=$(node bench/table.mjs "$out")
+grep '^{' <<<"$table" >>"$out" || true
+echo "$table"

@@ -5,14 +5,14 @@ const rows = readFileSync(process.argv[2], 'utf8').trim().split('\n').map((l) =>
 const speed = (build, batch) => rows.find((r) => r.figure === 'steps_per_s' && r.build === build && r.batch === batch)?.value;
 const figure = (name) => rows.find((r) => r.figure === name)?.value;
 
+const batches = [32, 64, 128].map((batch) => ({ batch, n: speed('native', batch), w: speed('wasm', batch) }));
+for (const { batch, n, w } of batches) {
+  if (n && w) console.log(JSON.stringify({ figure: 'wasm_over_native', batch, value: +(w / n).toFixed(3) }));
+}
 console.log('\n| batch | native steps/s | wasm steps/s | wasm ÷ native |');
 console.log('|---:|---:|---:|---:|');
-for (const batch of [32, 64, 128]) {
-  const n = speed('native', batch);
-  const w = speed('wasm', batch);
-  const ratio = n && w ? (w / n).toFixed(2) : '–';
-  console.log(`| ${batch} | ${n ?? '–'} | ${w ?? '–'} | ${ratio} |`);
-  if (n && w) console.log(JSON.stringify({ figure: 'wasm_over_native', batch, value: +(w / n).toFixed(3) }));
+for (const { batch, n, w } of batches) {
+  console.log(`| ${batch} | ${n ?? '–'} | ${w ?? '–'} | ${n && w ? (w / n).toFixed(2) : '–'} |`);
 }
 console.log('\n| page figure | value |');
 console.log('|---|---:|');

@@ -1,0 +1,169 @@
+// The page's pure logic in Node, no browser: the MNIST-style preprocessing of drawings
+// (known input → known output), settings parsing from the form and the URL, snapshot
+// milestones, and the vendored uPlot being the npm package's files unchanged.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mnistify } from '../../www/draw.js';
+import { isMilestone, nextMilestone } from '../../www/grid.js';
+import { FIELD_BY_KEY, defaultLr, format, fromConfig, fromQuery, parse, recipe, toConfig, toQuery } from '../../www/settings.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The defaults as Playground.default_config_json() gives them. */
+const DEFAULT_CONFIG = {
+  seed: 1, noise_dim: 100, g_hidden: [256, 512], d_hidden: [512, 256], conditional: false, leaky_slope: 0.2,
+  batch_size: 64, d_steps: 1, generator_loss: 'non_saturating', label_smoothing: 0.1, d_input_noise: 0.1,
+  g_optimizer: { kind: 'adam', lr: 0.0005, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
+  d_optimizer: { kind: 'adam', lr: 0.0005, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
+};
+
+/** A width × height canvas of zeros with rectangles of ink (value 1) painted in. */
+function ink(width, height, rects) {
+  const a = new Float32Array(width * height);
+  for (const [x0, y0, w, h] of rects) for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) a[y * width + x] = 1;
+  return a;
+}
+
+/** The 28×28 image as rows of characters: '#' ink (> 0.5), '.' faint, ' ' none. */
+const picture = (img) =>
+  Array.from({ length: 28 }, (_, y) =>
+    Array.from({ length: 28 }, (_, x) => {
+      const v = (img[y * 28 + x] + 1) / 2;
+      return v > 0.5 ? '#' : v > 0.01 ? '.' : ' ';
+    }).join(''));
+
+test('mnistify: an empty drawing is null', () => {
+  assert.equal(mnistify(new Float32Array(100 * 100), 100, 100), null);
+});
+
+test('mnistify: a square anywhere becomes the 20×20 block in the middle', () => {
+  const img = mnistify(ink(280, 280, [[200, 10, 50, 50]]), 280, 280);
+  const rows = picture(img);
+  for (let y = 0; y < 28; y++) {
+    const want = y >= 4 && y < 24 ? ' '.repeat(4) + '#'.repeat(20) + ' '.repeat(4) : ' '.repeat(28);
+    assert.equal(rows[y], want, `row ${y}`);
+  }
+  assert.ok(img.every((v) => v >= -1 && v <= 1));
+});
+
+test('mnistify: a tall bar keeps its aspect and is centred by mass', () => {
+  // 10 wide, 100 tall: fitted to 2×20, then moved so its centre of mass is at 13.5.
+  const img = mnistify(ink(280, 280, [[30, 150, 10, 100]]), 280, 280);
+  const rows = picture(img);
+  assert.equal(rows[3], ' '.repeat(28));
+  assert.equal(rows[4], ' '.repeat(13) + '##' + ' '.repeat(13));
+  assert.equal(rows[23], ' '.repeat(13) + '##' + ' '.repeat(13));
+  assert.equal(rows[24], ' '.repeat(28));
+});
+
+test('mnistify: an L is shifted so that its centre of mass, not its box, is central', () => {
+  // A thick L: its mass sits low and left, so the box moves right and up.
+  const img = mnistify(ink(200, 200, [[0, 0, 40, 200], [0, 160, 200, 40]]), 200, 200);
+  let m = 0, mx = 0, my = 0;
+  for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) {
+    const v = (img[y * 28 + x] + 1) / 2;
+    m += v; mx += v * x; my += v * y;
+  }
+  assert.ok(Math.abs(mx / m - 13.5) <= 0.5 && Math.abs(my / m - 13.5) <= 0.5, `centre ${mx / m}, ${my / m}`);
+});
+
+test('mnistify: thin strokes are antialiased (area-averaged), not dropped', () => {
+  // A 1-px line along the top of a 280-px box (a dot marks the far corner): scaled by
+  // 20/280, each output pixel averages 14×14 source pixels of which 14 are ink.
+  const img = mnistify(ink(280, 280, [[0, 0, 280, 1], [279, 279, 1, 1]]), 280, 280);
+  const lit = [...img].map((v) => (v + 1) / 2).filter((v) => v > 0);
+  assert.equal(lit.length, 21);
+  assert.equal(lit.filter((v) => Math.abs(v - 1 / 14) < 1e-5).length, 20);
+  assert.equal(lit.filter((v) => Math.abs(v - 1 / 196) < 1e-5).length, 1);
+});
+
+test('settings: numbers are clamped or refused, never NaN', () => {
+  assert.deepEqual(parse(FIELD_BY_KEY.batch_size, '64'), { value: 64 });
+  assert.equal(parse(FIELD_BY_KEY.batch_size, '5000').value, 1024);
+  assert.match(parse(FIELD_BY_KEY.batch_size, '5000').message, /batch size must be in 1–1024/);
+  assert.equal(parse(FIELD_BY_KEY.batch_size, '2.6').value, 3);
+  assert.match(parse(FIELD_BY_KEY.batch_size, '2.6').message, /rounded to 3/);
+  for (const bad of ['', 'abc', 'NaN', 'Infinity', '1e999', '0x10', '--1']) {
+    assert.ok(parse(FIELD_BY_KEY.g_lr, bad).error, `lr “${bad}” should be refused`);
+  }
+  assert.equal(parse(FIELD_BY_KEY.g_lr, '2e-4').value, 2e-4);
+  assert.equal(parse(FIELD_BY_KEY.g_lr, '0').value, 1e-6);
+  assert.equal(parse(FIELD_BY_KEY.g_beta1, '1').value, 0.9999);
+  assert.equal(parse(FIELD_BY_KEY.seed, '-5').value, 0);
+  assert.equal(parse(FIELD_BY_KEY.seed, '1e300').value, Number.MAX_SAFE_INTEGER);
+  assert.deepEqual(parse(FIELD_BY_KEY.g_hidden, '256, 512').value, [256, 512]);
+  assert.deepEqual(parse(FIELD_BY_KEY.g_hidden, '').value, []);
+  assert.deepEqual(parse(FIELD_BY_KEY.g_hidden, '0 9000').value, [1, 4096]);
+  assert.match(parse(FIELD_BY_KEY.g_hidden, '1,2,3,4,5,6,7').error, /at most 6/);
+  assert.match(parse(FIELD_BY_KEY.g_hidden, '12,-3').error, /whole numbers/);
+  assert.equal(parse(FIELD_BY_KEY.conditional, 'on').value, true);
+  assert.match(parse(FIELD_BY_KEY.generator_loss, 'wasserstein').error, /one of non_saturating, minimax/);
+});
+
+test('settings: config → flat → config is the identity, and the URL round-trips', () => {
+  const defaults = fromConfig(DEFAULT_CONFIG);
+  assert.deepEqual(toConfig(defaults), DEFAULT_CONFIG);
+  assert.equal(toQuery(defaults, defaults), 'seed=1');
+  const custom = {
+    ...DEFAULT_CONFIG, seed: 42, g_hidden: [64], conditional: true, batch_size: 16,
+    d_optimizer: { kind: 'sgd', lr: 0.05, momentum: 0.5 },
+  };
+  const query = toQuery(fromConfig(custom), defaults);
+  assert.equal(query, 'seed=42&g_hidden=64&conditional=1&batch=16&opt_d=sgd&lr_d=0.05&momentum_d=0.5');
+  const { flat, messages } = fromQuery(query, defaults);
+  assert.deepEqual(messages, []);
+  assert.deepEqual(toConfig(flat), custom);
+  assert.equal(format(FIELD_BY_KEY.g_lr, 0.00019999999494757503), '0.0002', 'f32 noise is hidden');
+});
+
+test('settings: bad URL values keep the default and say why', () => {
+  const defaults = fromConfig(DEFAULT_CONFIG);
+  const { flat, messages } = fromQuery('lr_g=fast&batch=0&wat=1', defaults);
+  assert.equal(flat.g_lr, 0.0005);
+  assert.equal(flat.batch_size, 1);
+  assert.equal(messages.length, 3);
+  assert.match(messages.join(' '), /learning rate must be a number.*Kept 0\.0005/);
+  assert.match(messages.join(' '), /Unknown setting “wat”/);
+});
+
+test('recipes: tuned is the defaults; textbook is plain Adam with no smoothing or noise', () => {
+  const defaults = fromConfig(DEFAULT_CONFIG);
+  const custom = { ...defaults, g_kind: 'sgd', g_lr: 0.1, label_smoothing: 0.3, batch_size: 8 };
+  assert.deepEqual(toConfig({ ...custom, ...recipe('tuned', defaults) }), { ...DEFAULT_CONFIG, batch_size: 8 });
+  const plain = toConfig({ ...custom, ...recipe('plain', defaults) });
+  const adam = { kind: 'adam', lr: 0.0002, beta1: 0.5, beta2: 0.999, eps: 1e-8 };
+  assert.deepEqual(plain, { ...DEFAULT_CONFIG, batch_size: 8, label_smoothing: 0, d_input_noise: 0, g_optimizer: adam, d_optimizer: adam });
+});
+
+test('switching optimiser picks a sensible learning rate', () => {
+  const defaults = fromConfig(DEFAULT_CONFIG);
+  assert.equal(defaultLr('sgd', defaults, 'g'), 0.01);
+  assert.equal(defaultLr('adam', defaults, 'd'), 0.0005);
+});
+
+test('film strip milestones: 0, 100, 500, 1k, 2k, 5k, 10k, 20k, 50k…', () => {
+  const found = [];
+  for (let s = 0; s <= 200_000; s++) if (isMilestone(s)) found.push(s);
+  assert.deepEqual(found, [0, 100, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000]);
+  assert.equal(nextMilestone(0), 100);
+  assert.equal(nextMilestone(100), 500);
+  assert.equal(nextMilestone(999), 1000);
+  assert.equal(nextMilestone(5000), 10000);
+});
+
+test('the vendored uPlot is the pinned npm package, unchanged', () => {
+  const pinned = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).dependencies.uplot;
+  const vendored = fs.readFileSync(path.join(repo, 'www/vendor/uplot/uPlot.esm.js'), 'utf8');
+  assert.match(vendored, new RegExp(`\\(v${pinned.replace(/\./g, '\\.')}\\)`), 'vendored version ≠ package.json');
+  const npmDir = path.join(repo, 'node_modules/uplot');
+  if (!fs.existsSync(npmDir)) return; // before `npm ci`: the version check above still ran
+  for (const [ours, theirs] of [['uPlot.esm.js', 'dist/uPlot.esm.js'], ['uPlot.min.css', 'dist/uPlot.min.css'], ['LICENSE', 'LICENSE']]) {
+    assert.ok(
+      fs.readFileSync(path.join(repo, 'www/vendor/uplot', ours)).equals(fs.readFileSync(path.join(npmDir, theirs))),
+      `www/vendor/uplot/${ours} differs from node_modules/uplot/${theirs}`,
+    );
+  }
+});

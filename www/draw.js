@@ -1,0 +1,313 @@
+// Draw and judge: a drawing pad (pointer events: mouse, touch, pen), the drawing turned
+// into a 28×28 image the way MNIST's digits were made, D's live score of it (one bar, or
+// one per claimed digit in conditional mode), and "Can D generate?": gradient ascent on
+// the pixels that raises D's score but makes noise, not a digit.
+import { $, IMAGE_DIM, IMAGE_SIDE, clamp, drawImage28, fmtNum } from './util.js';
+
+/** MNIST fitted each digit's ink into 20×20, then centred it by mass in 28×28. */
+const FIT = 20;
+/** Ink below this (0–1) does not count towards the bounding box (antialiasing fringe). */
+const INK_THRESHOLD = 0.15;
+const ASCENT_STEPS = 100;
+const ASCENT_STEPS_PER_FRAME = 4;
+const ASCENT_STEP_SIZE = 0.05;
+
+/**
+ * Turns ink (`width × height` values in 0..1, row-major) into what D reads: 784 floats
+ * in [-1, 1]. The ink's bounding box is scaled to fit 20×20 keeping its aspect (area
+ * averaging, i.e. antialiased), placed in the middle of 28×28, then shifted by whole
+ * pixels so its centre of mass sits at the centre. Returns null for an empty drawing.
+ */
+export function mnistify(ink, width, height) {
+  let x0 = width, y0 = height, x1 = -1, y1 = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (ink[y * width + x] > INK_THRESHOLD) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+    }
+  }
+  if (x1 < 0) return null;
+  const bw = x1 - x0 + 1;
+  const bh = y1 - y0 + 1;
+  const scale = FIT / Math.max(bw, bh);
+  const tw = clamp(Math.round(bw * scale), 1, FIT);
+  const th = clamp(Math.round(bh * scale), 1, FIT);
+  // Separable area resampling: columns first (bh × tw), then rows (th × tw).
+  const wx = areaWeights(x0, bw, tw);
+  const wy = areaWeights(y0, bh, th);
+  const mid = new Float32Array(bh * tw);
+  for (let y = 0; y < bh; y++) {
+    const row = (y0 + y) * width;
+    for (let t = 0; t < tw; t++) {
+      let s = 0;
+      for (const [x, w] of wx[t]) s += w * ink[row + x];
+      mid[y * tw + t] = s;
+    }
+  }
+  const small = new Float32Array(th * tw);
+  for (let t = 0; t < th; t++) {
+    for (let x = 0; x < tw; x++) {
+      let s = 0;
+      for (const [y, w] of wy[t]) s += w * mid[(y - y0) * tw + x];
+      small[t * tw + x] = Math.min(1, s);
+    }
+  }
+  // Centre of mass of the fitted ink, placed in the middle of the 28×28 field.
+  const ox = Math.floor((IMAGE_SIDE - tw) / 2);
+  const oy = Math.floor((IMAGE_SIDE - th) / 2);
+  let mass = 0, mx = 0, my = 0;
+  for (let y = 0; y < th; y++) {
+    for (let x = 0; x < tw; x++) {
+      const v = small[y * tw + x];
+      mass += v;
+      mx += v * (ox + x);
+      my += v * (oy + y);
+    }
+  }
+  const centre = (IMAGE_SIDE - 1) / 2;
+  // Shift by whole pixels, but never push ink off the field.
+  const dx = mass > 0 ? clamp(Math.round(centre - mx / mass), -ox, IMAGE_SIDE - tw - ox) : 0;
+  const dy = mass > 0 ? clamp(Math.round(centre - my / mass), -oy, IMAGE_SIDE - th - oy) : 0;
+  const out = new Float32Array(IMAGE_DIM).fill(-1);
+  for (let y = 0; y < th; y++) {
+    for (let x = 0; x < tw; x++) {
+      out[(oy + dy + y) * IMAGE_SIDE + ox + dx + x] = 2 * small[y * tw + x] - 1;
+    }
+  }
+  return out;
+}
+
+/** For each of `n` output cells over source pixels [start, start + len): [[pixel, weight]…]. */
+function areaWeights(start, len, n) {
+  const span = len / n; // source pixels per output cell
+  return Array.from({ length: n }, (_, t) => {
+    const a = t * span;
+    const b = a + span;
+    const ws = [];
+    // min(): rounding can put b a hair past the end.
+    for (let k = Math.floor(a); k < Math.min(len, Math.ceil(b)); k++) {
+      const overlap = Math.min(b, k + 1) - Math.max(a, k);
+      if (overlap > 0) ws.push([start + k, overlap / span]);
+    }
+    return ws;
+  });
+}
+
+/** Sets up the pad's pointer handling and tools. */
+export function setupPad(app) {
+  const pad = $('pad');
+  const ctx = pad.getContext('2d', { willReadFrequently: true });
+  clearPad(app);
+  let last = null;
+  const pos = (e) => {
+    const r = pad.getBoundingClientRect();
+    return [((e.clientX - r.left) / r.width) * pad.width, ((e.clientY - r.top) / r.height) * pad.height];
+  };
+  const stroke = (from, to) => {
+    ctx.strokeStyle = '#fff';
+    ctx.fillStyle = '#fff';
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    ctx.lineWidth = app.judge.brush;
+    ctx.beginPath();
+    ctx.moveTo(...from);
+    ctx.lineTo(...to);
+    ctx.stroke();
+  };
+  pad.addEventListener('pointerdown', (e) => {
+    if (e.button !== 0 && e.pointerType === 'mouse') return;
+    e.preventDefault();
+    pad.setPointerCapture(e.pointerId);
+    stopAscent(app);
+    last = pos(e);
+    stroke(last, last);
+    padChanged(app);
+  });
+  pad.addEventListener('pointermove', (e) => {
+    if (!last) return;
+    for (const ev of e.getCoalescedEvents?.() ?? [e]) {
+      const p = pos(ev);
+      stroke(last, p);
+      last = p;
+    }
+    padChanged(app);
+  });
+  const end = () => {
+    last = null;
+  };
+  pad.addEventListener('pointerup', end);
+  pad.addEventListener('pointercancel', end);
+  $('pad-clear').addEventListener('click', () => {
+    stopAscent(app);
+    clearPad(app);
+  });
+  const brush = $('brush');
+  const setBrush = () => {
+    app.judge.brush = Number(brush.value);
+    $('brush-value').value = `${brush.value} px`;
+  };
+  brush.addEventListener('input', setBrush);
+  setBrush();
+  $('ascend').addEventListener('click', () => startAscent(app));
+}
+
+export function clearPad(app) {
+  const ctx = $('pad').getContext('2d', { willReadFrequently: true });
+  ctx.fillStyle = '#000';
+  ctx.fillRect(0, 0, $('pad').width, $('pad').height);
+  app.judge.image = null;
+  app.judge.source = 'empty';
+  app.judge.dirty = true;
+}
+
+/** The pad's pixels changed by hand: re-read them on the next frame. */
+function padChanged(app) {
+  app.judge.source = 'pad';
+  app.judge.fromPad = true;
+  app.judge.dirty = true;
+}
+
+/**
+ * Puts a 28×28 image (floats in [-1, 1]) on the pad, scaled up, and judges it exactly as
+ * it is (no re-fitting) until it is drawn on. `smooth` blurs the upscale (G's digits);
+ * without it every pixel shows (the ascent's noise).
+ */
+export function loadOntoPad(app, image, source, smooth = true) {
+  const small = document.createElement('canvas');
+  small.width = small.height = IMAGE_SIDE;
+  drawImage28(small, image);
+  const pad = $('pad');
+  const ctx = pad.getContext('2d', { willReadFrequently: true });
+  ctx.imageSmoothingEnabled = smooth;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(small, 0, 0, pad.width, pad.height);
+  app.judge.image = Float32Array.from(image);
+  app.judge.source = source;
+  app.judge.fromPad = false;
+  app.judge.dirty = true;
+}
+
+/** Reads the pad when it changed, re-scores, and advances a running ascent (a few steps). */
+export function tickJudge(app, rescore) {
+  const { judge } = app;
+  if (judge.ascent) {
+    stepAscent(app);
+    return;
+  }
+  if (judge.dirty && judge.fromPad) {
+    const pad = $('pad');
+    const { data } = pad.getContext('2d', { willReadFrequently: true }).getImageData(0, 0, pad.width, pad.height);
+    const ink = new Float32Array(pad.width * pad.height);
+    for (let i = 0; i < ink.length; i++) ink[i] = data[i * 4] / 255;
+    judge.image = mnistify(ink, pad.width, pad.height);
+    if (!judge.image) judge.source = 'empty';
+  }
+  if (judge.dirty || rescore) {
+    judge.dirty = false;
+    showJudgement(app);
+  }
+}
+
+/** Draws what D sees and D's verdict(s) on it. */
+function showJudgement(app) {
+  const { judge, pg } = app;
+  const small = $('pad-small');
+  const img = judge.image ?? new Float32Array(IMAGE_DIM).fill(-1);
+  drawImage28(small, img);
+  const conditional = app.flat.conditional;
+  $('score-labels').hidden = !conditional;
+  if (!judge.image) {
+    judge.score = null;
+    judge.labelScores = null;
+    setScore(null, 'Draw a digit, or drag one of G’s onto the pad.');
+    if (conditional) renderLabelBars(null);
+    return;
+  }
+  app.guard('Scoring the drawing', () => {
+    if (conditional) {
+      const ps = Array.from(pg.score_labels(img));
+      const best = ps.indexOf(Math.max(...ps));
+      judge.labelScores = ps;
+      judge.score = ps[best];
+      setScore(ps[best], `D’s best guess: a real ${best} (${fmtNum(ps[best], 2)}).`);
+      renderLabelBars(ps);
+    } else {
+      judge.score = pg.score(img, -1);
+      judge.labelScores = null;
+      setScore(judge.score, verdict(judge.score));
+    }
+  });
+}
+
+const verdict = (p) =>
+  p > 0.8 ? 'D is sure this is a real digit.' : p > 0.5 ? 'D leans towards “real”.' : p > 0.2 ? 'D leans towards “fake”.' : 'D is sure this is a fake.';
+
+function setScore(p, words) {
+  $('score-value').value = p == null ? '–' : p.toFixed(3);
+  $('score-bar').style.width = `${p == null ? 0 : Math.round(p * 100)}%`;
+  $('score-words').textContent = words;
+}
+
+function renderLabelBars(ps) {
+  const box = $('score-labels');
+  if (box.children.length !== 10) {
+    box.replaceChildren(
+      ...Array.from({ length: 10 }, (_, d) => {
+        const row = document.createElement('div');
+        row.className = 'label-bar';
+        row.innerHTML = `<span class="digit">${d}</span><div class="bar"><div class="bar-fill"></div></div><span class="p">–</span>`;
+        return row;
+      }),
+    );
+  }
+  [...box.children].forEach((row, d) => {
+    const p = ps ? ps[d] : null;
+    row.querySelector('.bar-fill').style.width = `${p == null ? 0 : Math.round(p * 100)}%`;
+    row.querySelector('.p').textContent = fmtNum(p, 2);
+  });
+}
+
+/** Starts gradient ascent on D's score from the current drawing (blank if none). */
+function startAscent(app) {
+  const { judge, pg } = app;
+  const image = Float32Array.from(judge.image ?? new Float32Array(IMAGE_DIM).fill(-1));
+  let label = -1;
+  if (app.flat.conditional) {
+    const ps = Array.from(pg.score_labels(image));
+    label = ps.indexOf(Math.max(...ps));
+  }
+  judge.ascent = { image, label, left: ASCENT_STEPS, scores: [] };
+  $('ascend').disabled = true;
+}
+
+function stepAscent(app) {
+  const { judge, pg } = app;
+  const a = judge.ascent;
+  const ok = app.guard('Gradient ascent', () => {
+    for (let i = 0; i < ASCENT_STEPS_PER_FRAME && a.left > 0; i++, a.left--) {
+      a.scores.push(pg.ascend(a.image, a.label, ASCENT_STEP_SIZE)); // mutates a.image in place
+    }
+  });
+  const done = !ok || a.left === 0;
+  if (done) app.guard('Gradient ascent', () => a.scores.push(pg.score(a.image, a.label)));
+  loadOntoPad(app, a.image, 'ascent', false);
+  judge.dirty = false;
+  showJudgement(app);
+  const first = a.scores[0];
+  const last = a.scores[a.scores.length - 1];
+  const as = a.label >= 0 ? ` (as a ${a.label})` : '';
+  $('ascend-status').value = `step ${ASCENT_STEPS - a.left}/${ASCENT_STEPS}: D(x)${as} ${fmtNum(first)} → ${fmtNum(last)}`;
+  if (done) {
+    judge.lastAscent = { first, last, steps: a.scores.length - 1 };
+    stopAscent(app);
+  }
+}
+
+function stopAscent(app) {
+  app.judge.ascent = null;
+  $('ascend').disabled = false;
+}

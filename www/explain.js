@@ -1,0 +1,40 @@
+// The explanation panel's live parts: it lights up the step(s) of the game that just ran
+// when stepping by hand (Step: 1 → 2 → 3 in sequence; Step D: 1–2; Step G: 3), pulses all
+// three while training, and shows the last step's numbers beside each step.
+import { $, fmtNum } from './util.js';
+
+/** How long each step stays lit in the Step sequence, in ms. */
+const STEP_MS = 380;
+let timers = [];
+
+/** Lights steps `steps` (1–3) one after another. */
+export function highlight(app, steps) {
+  timers.forEach(clearTimeout);
+  timers = [];
+  const items = [1, 2, 3].map((n) => $(`gan-step-${n}`));
+  items.forEach((li) => li.classList.remove('active'));
+  $('explain').dataset.lastRun = steps.join(',');
+  app.explain.log.push(steps.join(','));
+  steps.forEach((n, i) => {
+    timers.push(
+      setTimeout(() => {
+        items.forEach((li) => li.classList.remove('active'));
+        items[n - 1].classList.add('active');
+      }, i * STEP_MS),
+    );
+  });
+  timers.push(setTimeout(() => items.forEach((li) => li.classList.remove('active')), steps.length * STEP_MS + 300));
+}
+
+/** Marks the panel as training (CSS pulses the steps) or not. */
+export function setTraining(running) {
+  $('explain').classList.toggle('training', running);
+}
+
+/** Shows the last step's measurements: [d_loss, g_loss, d_real, d_fake], NaN if not measured. */
+export function showStats(stats) {
+  const [dLoss, gLoss, dReal, dFake] = stats.length === 4 ? stats : [NaN, NaN, NaN, NaN];
+  $('live-1').textContent = Number.isFinite(dReal) ? `Last: mean D(x) = ${fmtNum(dReal)}` : '';
+  $('live-2').textContent = Number.isFinite(dLoss) ? `Last: D loss = ${fmtNum(dLoss)}` : '';
+  $('live-3').textContent = Number.isFinite(gLoss) ? `Last: mean D(G(z)) = ${fmtNum(dFake)}, G loss = ${fmtNum(gLoss)}` : '';
+}

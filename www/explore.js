@@ -1,0 +1,167 @@
+// Explore G's noise: pick a grid digit to get its z; five sliders move z along fixed
+// random unit directions and G redraws it live; A and B give the interpolation strip
+// between two noise vectors; and the nearest training image (pixel distance) shows that
+// G makes new digits rather than copying them.
+import { drawGridView } from './grid.js';
+import { $, IMAGE_DIM, drawImage28, drawStrip, fmtNum, unitDirections } from './util.js';
+
+const DIRECTIONS = 5;
+const SLIDER_RANGE = 3;
+const INTERP_STEPS = 10;
+/** The nearest-neighbour search reads every training image: not more often than this
+ * (ms), and more rarely while training, when it competes with the training steps. */
+const NEAREST_EVERY_MS = 500;
+const NEAREST_TRAINING_MS = 2000;
+
+export function setupExplore(app) {
+  const box = $('z-sliders');
+  for (let k = 0; k < DIRECTIONS; k++) {
+    const label = document.createElement('label');
+    label.innerHTML = `<span>direction ${k + 1}</span>`;
+    const input = document.createElement('input');
+    Object.assign(input, { type: 'range', min: -SLIDER_RANGE, max: SLIDER_RANGE, step: 0.1, value: 0, id: `z-dir-${k}` });
+    const out = document.createElement('output');
+    out.value = '0.0';
+    input.addEventListener('input', () => {
+      app.explore.offsets[k] = Number(input.value);
+      out.value = Number(input.value).toFixed(1);
+      app.explore.dirty = true;
+      app.explore.nearestDirty = true;
+    });
+    label.append(input, out);
+    box.append(label);
+  }
+  $('set-a').addEventListener('click', () => setEnd(app, 'a'));
+  $('set-b').addEventListener('click', () => setEnd(app, 'b'));
+  $('z-zero').addEventListener('click', () => {
+    app.explore.offsets.fill(0);
+    syncSliders(app);
+    app.explore.dirty = app.explore.nearestDirty = true;
+  });
+}
+
+/** New networks or noise: fresh directions; the picked cell keeps its place, A and B go. */
+export function resetExplore(app) {
+  const ex = app.explore;
+  ex.dirs = unitDirections(app.flat.seed, DIRECTIONS, app.flat.noise_dim);
+  ex.a = ex.b = null;
+  if (ex.index != null) pickCell(app, ex.index);
+  showInterp(app);
+}
+
+/** Selects grid cell `index` (0–99); with `asB`, it becomes B of the interpolation. */
+export function selectCell(app, index, asB = false) {
+  const ex = app.explore;
+  app.guard('Picking a digit', () => {
+    pickCell(app, index);
+    if (asB) setEnd(app, 'b');
+    else if (!ex.a) setEnd(app, 'a');
+  });
+}
+
+function pickCell(app, index) {
+  const ex = app.explore;
+  ex.index = index;
+  ex.z = Float32Array.from(app.pg.grid_z(index));
+  ex.label = app.pg.grid_label(index);
+  ex.offsets.fill(0);
+  syncSliders(app);
+  ex.dirty = ex.nearestDirty = true;
+  $('explore-empty').hidden = true;
+  $('explore-body').hidden = false;
+  drawGridView(app);
+}
+
+function syncSliders(app) {
+  app.explore.offsets.forEach((v, k) => {
+    const input = $(`z-dir-${k}`);
+    input.value = v;
+    input.nextElementSibling.value = v.toFixed(1);
+  });
+}
+
+/** The picked z moved along the directions by the sliders. */
+function currentZ(ex) {
+  const z = Float32Array.from(ex.z);
+  ex.offsets.forEach((s, k) => {
+    if (s !== 0) for (let i = 0; i < z.length; i++) z[i] += s * ex.dirs[k][i];
+  });
+  return z;
+}
+
+function setEnd(app, which) {
+  const ex = app.explore;
+  if (ex.z == null) return;
+  ex[which] = { index: ex.index, z: currentZ(ex), label: ex.label, moved: ex.offsets.some((v) => v !== 0) };
+  drawGridView(app);
+  showInterp(app);
+}
+
+/** The digit the pad should judge: the picked one as G draws it now. */
+export const pickedImage = (app) => app.explore.image;
+
+/**
+ * Redraws what changed: the picked digit (sliders, or G learned), its nearest training
+ * image (throttled), and the A→B strip when `modelChanged`.
+ */
+export function tickExplore(app, now, modelChanged) {
+  const ex = app.explore;
+  if (ex.z == null) return;
+  if (modelChanged) ex.dirty = ex.nearestDirty = true;
+  if (ex.dirty) {
+    ex.dirty = false;
+    app.guard('Drawing the picked digit', () => {
+      ex.image = app.pg.generate(currentZ(ex), Uint8Array.of(ex.label));
+      drawImage28($('explore-img'), ex.image);
+      const moved = ex.offsets.some((v) => v !== 0) ? ', moved by the sliders' : '';
+      const digit = app.flat.conditional ? `, told “${ex.label}”` : '';
+      $('explore-caption').textContent = `cell ${ex.index}${digit}${moved}`;
+    });
+  }
+  const every = app.running ? NEAREST_TRAINING_MS : NEAREST_EVERY_MS;
+  if (ex.nearestDirty && ex.image && now - ex.nearestAt >= every) {
+    ex.nearestDirty = false;
+    ex.nearestAt = now;
+    app.guard('Finding the nearest training image', () => {
+      const index = app.pg.nearest_training_image(ex.image);
+      const real = app.pg.training_image(index);
+      let sq = 0;
+      for (let i = 0; i < IMAGE_DIM; i++) sq += (real[i] - ex.image[i]) ** 2;
+      ex.nearest = { index, label: app.pg.training_label(index), rms: Math.sqrt(sq / IMAGE_DIM) };
+      drawImage28($('nearest-img'), real);
+      $('nearest-caption').textContent =
+        `nearest real digit: a ${ex.nearest.label} (#${index}), RMS distance ${fmtNum(ex.nearest.rms, 2)}`;
+    });
+  }
+  if (modelChanged) showInterp(app);
+}
+
+/** Draws G's images along the straight line from A's z to B's (labels: A's, then B's). */
+function showInterp(app) {
+  const { a, b } = app.explore;
+  const canvas = $('interp');
+  const caption = $('interp-caption');
+  if (!a || !b) {
+    canvas.hidden = true;
+    app.explore.interp = null;
+    caption.textContent = a
+      ? `A is cell ${a.index}. Now pick B (shift-click a digit, or “Set as B”).`
+      : 'Pick A and B to see G’s images along the straight line between their noise vectors.';
+    return;
+  }
+  app.guard('Interpolating between A and B', () => {
+    const dim = a.z.length;
+    const zs = new Float32Array(INTERP_STEPS * dim);
+    const labels = new Uint8Array(INTERP_STEPS);
+    for (let s = 0; s < INTERP_STEPS; s++) {
+      const t = s / (INTERP_STEPS - 1);
+      for (let i = 0; i < dim; i++) zs[s * dim + i] = (1 - t) * a.z[i] + t * b.z[i];
+      labels[s] = t < 0.5 ? a.label : b.label;
+    }
+    const images = app.pg.generate(zs, labels);
+    drawStrip(canvas, images, INTERP_STEPS);
+    canvas.hidden = false;
+    app.explore.interp = { steps: INTERP_STEPS, a: a.index, b: b.index };
+    caption.textContent = `From A (cell ${a.index}) to B (cell ${b.index}): G’s images for ${INTERP_STEPS} evenly spaced points on the line between their z.`;
+  });
+}

@@ -1,0 +1,143 @@
+// G's 10×10 sample grid: drawn from the playground's RGBA pixels in wasm memory onto a
+// native 298×298 canvas, then scaled up crisply onto the visible one, with the explore
+// selection outlined and row labels in conditional mode. Also the film strip of
+// snapshots at milestone steps, and the grid's PNG export.
+import { $, GRID_PITCH, IMAGE_SIDE, canvasBlob, download, fmtInt } from './util.js';
+
+/** Snapshot steps: 0, 100, 500, then 1-2-5 from 1,000 on (1k, 2k, 5k, 10k, 20k…). */
+export function nextMilestone(step) {
+  if (step < 100) return 100;
+  if (step < 500) return 500;
+  let decade = 1000;
+  for (;;) {
+    for (const m of [1, 2, 5]) if (step < m * decade) return m * decade;
+    decade *= 10;
+  }
+}
+export const isMilestone = (step) => step === 0 || nextMilestone(step - 1) === step;
+
+/** How much bigger the export's large PNG is than the native grid. */
+export const EXPORT_SCALE = 4;
+const OUTLINE = { A: '#2563eb', B: '#ea580c', selected: '#facc15' };
+
+/** G's grid at its native 298×298 (absent outside a browser, where tests import this file). */
+const native = globalThis.document?.createElement('canvas');
+
+/** Regenerates G's grid in wasm and draws it; returns the milliseconds it took. */
+export function renderGrid(app) {
+  const t0 = performance.now();
+  const { pg, wasm } = app;
+  const ptr = pg.render_grid();
+  const w = pg.grid_width();
+  const h = pg.grid_height();
+  // A fresh view every time: wasm memory may have grown since the last frame.
+  const pixels = new Uint8ClampedArray(wasm.memory.buffer, ptr, w * h * 4);
+  if (native.width !== w || native.height !== h) {
+    native.width = w;
+    native.height = h;
+  }
+  native.getContext('2d').putImageData(new ImageData(pixels, w, h), 0, 0);
+  app.gridVersion = app.modelVersion;
+  app.gridStep = pg.steps();
+  drawGridView(app);
+  return performance.now() - t0;
+}
+
+/** Scales the native grid onto the visible canvas and outlines the explore picks. */
+export function drawGridView(app) {
+  const canvas = $('grid');
+  const ctx = canvas.getContext('2d');
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(native, 0, 0, canvas.width, canvas.height);
+  const scale = canvas.width / native.width;
+  const { explore } = app;
+  const marks = [
+    [explore.a?.index, OUTLINE.A],
+    [explore.b?.index, OUTLINE.B],
+    [explore.index, OUTLINE.selected],
+  ];
+  ctx.lineWidth = 3;
+  for (const [index, color] of marks) {
+    if (index == null) continue;
+    const x = (index % 10) * GRID_PITCH * scale;
+    const y = Math.floor(index / 10) * GRID_PITCH * scale;
+    ctx.strokeStyle = color;
+    ctx.strokeRect(x + 1.5, y + 1.5, IMAGE_SIDE * scale - 3, IMAGE_SIDE * scale - 3);
+  }
+}
+
+/** The grid cell (0–99) under a pointer event on the visible grid canvas. */
+export function cellAt(event) {
+  const rect = $('grid').getBoundingClientRect();
+  const fx = (event.clientX - rect.left) / rect.width;
+  const fy = (event.clientY - rect.top) / rect.height;
+  if (fx < 0 || fx >= 1 || fy < 0 || fy >= 1) return null;
+  // Cells are 30 px apart in a 298 px grid; a click in a gap goes to the nearer cell.
+  const col = Math.min(9, Math.floor((fx * 298 + 1) / GRID_PITCH));
+  const row = Math.min(9, Math.floor((fy * 298 + 1) / GRID_PITCH));
+  return row * 10 + col;
+}
+
+/** Shows (conditional) or hides the digit label of each grid row. */
+export function setRowLabels(conditional) {
+  const ol = $('row-labels');
+  ol.hidden = !conditional;
+  if (conditional && ol.children.length !== 10) {
+    ol.replaceChildren(
+      ...Array.from({ length: 10 }, (_, r) => {
+        const li = document.createElement('li');
+        li.textContent = String(r);
+        // Centre each label on its row of tiles: rows start every 30 of 298 px.
+        li.style.top = `${((r * GRID_PITCH + IMAGE_SIDE / 2) / 298) * 100}%`;
+        return li;
+      }),
+    );
+  }
+}
+
+/** Adds the current grid to the film strip, labelled with its step. */
+export function snapshot(app, label) {
+  const step = app.pg.steps();
+  const copy = document.createElement('canvas');
+  copy.width = native.width;
+  copy.height = native.height;
+  copy.getContext('2d').drawImage(native, 0, 0);
+  const fig = document.createElement('figure');
+  fig.className = 'snap';
+  fig.dataset.step = String(step);
+  const cap = document.createElement('figcaption');
+  cap.textContent = label ?? `step ${fmtInt(step)}`;
+  const btn = document.createElement('button');
+  btn.className = 'link snap-download';
+  btn.textContent = 'PNG';
+  btn.title = `Download the grid at step ${fmtInt(step)} as a PNG`;
+  btn.addEventListener('click', () =>
+    app.guard('Downloading the snapshot', async () => download(await canvasBlob(copy), `ganplay-step-${step}.png`)),
+  );
+  cap.append(' ', btn);
+  fig.append(copy, cap);
+  const strip = $('film-strip');
+  strip.append(fig);
+  strip.scrollLeft = strip.scrollWidth; // the newest snapshot in view (never scrolls the page)
+  app.snapshots.push(step);
+}
+
+export function clearStrip(app) {
+  $('film-strip').replaceChildren();
+  app.snapshots = [];
+}
+
+/** Downloads the grid as a PNG: native 298×298, or scaled up `EXPORT_SCALE`× crisply. */
+export async function exportGrid(app, scale) {
+  let canvas = native;
+  if (scale !== 1) {
+    canvas = document.createElement('canvas');
+    canvas.width = native.width * scale;
+    canvas.height = native.height * scale;
+    const ctx = canvas.getContext('2d');
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(native, 0, 0, canvas.width, canvas.height);
+  }
+  const suffix = scale === 1 ? '' : `-${scale}x`;
+  download(await canvasBlob(canvas), `ganplay-grid-step-${app.pg.steps()}${suffix}.png`);
+}

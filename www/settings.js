@@ -1,0 +1,236 @@
+// The settings: one table maps each field of the Rust GanConfig to its form control and
+// its URL parameter, with the range it must be in. Values from the form or the URL are
+// parsed here; out-of-range values are clamped and unreadable ones refused, each with a
+// message for the page to show, so NaN never reaches the model.
+//
+// The page keeps the settings "flat" (one key per control, both optimisers' fields side
+// by side); `toConfig` turns them into the nested JSON that Playground takes.
+
+/** The largest seed a JavaScript number holds exactly (the Rust side takes any u64). */
+export const MAX_SEED = Number.MAX_SAFE_INTEGER;
+
+const ADAM = { lr: 2e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8 };
+const SGD = { lr: 0.01, momentum: 0.9 };
+/** A learning rate must be in (0, 10]; this is the smallest the page lets through. */
+const MIN_LR = 1e-6;
+/** Momentum and Adam's betas must be below 1. */
+const BELOW_ONE = 0.9999;
+
+/**
+ * One row per setting. key: flat key; url: URL parameter; el: control id; label: for
+ * messages; type: int | float | list | bool | enum; arch: changes the networks' shape
+ * (so applying it re-initialises the weights).
+ */
+export const FIELDS = [
+  { key: 'seed', url: 'seed', el: 'seed', label: 'seed', type: 'int', min: 0, max: MAX_SEED },
+  { key: 'noise_dim', url: 'noise', el: 'noise-dim', label: 'noise size', type: 'int', min: 1, max: 4096, arch: true },
+  { key: 'g_hidden', url: 'g_hidden', el: 'g-hidden', label: "G's hidden widths", type: 'list', min: 1, max: 4096, maxLen: 6, arch: true },
+  { key: 'd_hidden', url: 'd_hidden', el: 'd-hidden', label: "D's hidden widths", type: 'list', min: 1, max: 4096, maxLen: 6, arch: true },
+  { key: 'conditional', url: 'conditional', el: 'conditional', label: 'conditional', type: 'bool', arch: true },
+  { key: 'leaky_slope', url: 'slope', el: 'leaky-slope', label: 'LeakyReLU slope', type: 'float', min: 0, max: 0.99, arch: true },
+  { key: 'batch_size', url: 'batch', el: 'batch-size', label: 'batch size', type: 'int', min: 1, max: 1024 },
+  { key: 'd_steps', url: 'd_steps', el: 'd-steps', label: 'D steps per G step', type: 'int', min: 1, max: 20 },
+  { key: 'generator_loss', url: 'loss', el: 'generator-loss', label: 'generator loss', type: 'enum', options: ['non_saturating', 'minimax'] },
+  { key: 'label_smoothing', url: 'smoothing', el: 'label-smoothing', label: 'label smoothing', type: 'float', min: 0, max: 0.5 },
+  { key: 'd_input_noise', url: 'instance_noise', el: 'instance-noise', label: 'instance noise', type: 'float', min: 0, max: 1 },
+  ...['g', 'd'].flatMap((n) => {
+    const who = n.toUpperCase();
+    return [
+      { key: `${n}_kind`, url: `opt_${n}`, el: `${n}-opt`, label: `${who}'s optimiser`, type: 'enum', options: ['adam', 'sgd'] },
+      { key: `${n}_lr`, url: `lr_${n}`, el: `${n}-lr`, label: `${who}'s learning rate`, type: 'float', min: MIN_LR, max: 10 },
+      { key: `${n}_momentum`, url: `momentum_${n}`, el: `${n}-momentum`, label: `${who}'s momentum`, type: 'float', min: 0, max: BELOW_ONE },
+      { key: `${n}_beta1`, url: `beta1_${n}`, el: `${n}-beta1`, label: `${who}'s β₁`, type: 'float', min: 0, max: BELOW_ONE },
+      { key: `${n}_beta2`, url: `beta2_${n}`, el: `${n}-beta2`, label: `${who}'s β₂`, type: 'float', min: 0, max: BELOW_ONE },
+      { key: `${n}_eps`, url: `eps_${n}`, el: `${n}-eps`, label: `${who}'s ε`, type: 'float', min: 1e-12, max: 1 },
+    ];
+  }),
+];
+
+export const FIELD_BY_KEY = Object.fromEntries(FIELDS.map((f) => [f.key, f]));
+export const FIELD_BY_EL = Object.fromEntries(FIELDS.map((f) => [f.el, f]));
+
+/** The learning rate to start from when `n` ('g' or 'd') switches to optimiser `kind`: the
+ * default settings' own when they use that kind, else the kind's usual one. */
+export const defaultLr = (kind, defaults, n) =>
+  defaults[`${n}_kind`] === kind ? defaults[`${n}_lr`] : kind === 'sgd' ? SGD.lr : ADAM.lr;
+
+/**
+ * The two recipes (training settings only; the weights stay). "tuned" is the default
+ * settings; "textbook" is GanConfig::plain() in src/gan/config.rs: Adam 2e-4, β1 0.5 for
+ * both networks, no label smoothing, no instance noise.
+ */
+export function recipe(name, defaults) {
+  const keys = ['label_smoothing', 'd_input_noise', ...['g', 'd'].flatMap((n) => ['kind', 'lr', 'beta1', 'beta2', 'eps'].map((k) => `${n}_${k}`))];
+  if (name === 'tuned') return Object.fromEntries(keys.map((k) => [k, defaults[k]]));
+  const plain = { label_smoothing: 0, d_input_noise: 0 };
+  for (const n of ['g', 'd']) Object.assign(plain, { [`${n}_kind`]: 'adam', [`${n}_lr`]: ADAM.lr, [`${n}_beta1`]: ADAM.beta1, [`${n}_beta2`]: ADAM.beta2, [`${n}_eps`]: ADAM.eps });
+  return plain;
+}
+
+/** Flat settings from a GanConfig (as parsed from Playground's JSON). */
+export function fromConfig(config) {
+  const flat = {
+    seed: config.seed,
+    noise_dim: config.noise_dim,
+    g_hidden: [...config.g_hidden],
+    d_hidden: [...config.d_hidden],
+    conditional: config.conditional,
+    leaky_slope: config.leaky_slope,
+    batch_size: config.batch_size,
+    d_steps: config.d_steps,
+    generator_loss: config.generator_loss,
+    label_smoothing: config.label_smoothing,
+    d_input_noise: config.d_input_noise,
+  };
+  for (const n of ['g', 'd']) {
+    const opt = config[`${n}_optimizer`];
+    flat[`${n}_kind`] = opt.kind;
+    flat[`${n}_lr`] = opt.lr;
+    flat[`${n}_momentum`] = opt.momentum ?? SGD.momentum;
+    flat[`${n}_beta1`] = opt.beta1 ?? ADAM.beta1;
+    flat[`${n}_beta2`] = opt.beta2 ?? ADAM.beta2;
+    flat[`${n}_eps`] = opt.eps ?? ADAM.eps;
+  }
+  return flat;
+}
+
+/** The GanConfig object for flat settings (JSON.stringify it for Playground). */
+export function toConfig(flat) {
+  const optimizer = (n) =>
+    flat[`${n}_kind`] === 'sgd'
+      ? { kind: 'sgd', lr: flat[`${n}_lr`], momentum: flat[`${n}_momentum`] }
+      : { kind: 'adam', lr: flat[`${n}_lr`], beta1: flat[`${n}_beta1`], beta2: flat[`${n}_beta2`], eps: flat[`${n}_eps`] };
+  return {
+    seed: flat.seed,
+    noise_dim: flat.noise_dim,
+    g_hidden: flat.g_hidden,
+    d_hidden: flat.d_hidden,
+    conditional: flat.conditional,
+    leaky_slope: flat.leaky_slope,
+    batch_size: flat.batch_size,
+    d_steps: flat.d_steps,
+    generator_loss: flat.generator_loss,
+    label_smoothing: flat.label_smoothing,
+    d_input_noise: flat.d_input_noise,
+    g_optimizer: optimizer('g'),
+    d_optimizer: optimizer('d'),
+  };
+}
+
+export const toJson = (flat) => JSON.stringify(toConfig(flat));
+
+/** Whether two flat settings build networks of different shapes. */
+export const archDiffers = (a, b) => FIELDS.some((f) => f.arch && format(f, a[f.key]) !== format(f, b[f.key]));
+
+/** A value as text, for the form and the URL. */
+export function format(field, value) {
+  switch (field.type) {
+    case 'list':
+      return value.join(',');
+    case 'bool':
+      return value ? '1' : '0';
+    case 'float':
+      // f32 values from Rust print with float noise otherwise (0.0002 → 0.00019999999).
+      return String(Number(Number(value).toPrecision(6)));
+    default:
+      return String(value);
+  }
+}
+
+/**
+ * Parses `text` for `field`. Returns `{ value }` (maybe clamped, with `message`) or
+ * `{ error }` when the text cannot be read (the caller keeps the old value).
+ */
+export function parse(field, text) {
+  const { label } = field;
+  const raw = String(text ?? '').trim();
+  const range = `${field.min}–${field.max}`;
+  const clampNum = (v) => {
+    if (v < field.min || v > field.max) {
+      const c = Math.min(field.max, Math.max(field.min, v));
+      return { value: c, message: `${label} must be in ${range}: ${raw} was clamped to ${c}.` };
+    }
+    return { value: v };
+  };
+  switch (field.type) {
+    case 'bool': {
+      const t = raw.toLowerCase();
+      if (['1', 'true', 'on', 'yes'].includes(t)) return { value: true };
+      if (['0', 'false', 'off', 'no', ''].includes(t)) return { value: false };
+      return { error: `${label} must be on or off (1 or 0), got “${raw}”.` };
+    }
+    case 'enum':
+      if (field.options.includes(raw)) return { value: raw };
+      return { error: `${label} must be one of ${field.options.join(', ')}, got “${raw}”.` };
+    case 'int': {
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw)) return { error: `${label} must be a whole number, got “${raw}”.` };
+      const v = Number(raw);
+      if (!Number.isFinite(v)) return { error: `${label} must be a whole number, got “${raw}”.` };
+      const r = clampNum(Math.round(v));
+      if (!Number.isInteger(v) && !r.message) r.message = `${label} must be a whole number: ${raw} was rounded to ${r.value}.`;
+      return r;
+    }
+    case 'float': {
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw)) return { error: `${label} must be a number, got “${raw}”.` };
+      const v = Number(raw);
+      if (!Number.isFinite(v)) return { error: `${label} must be a number, got “${raw}”.` };
+      return clampNum(v);
+    }
+    case 'list': {
+      const parts = raw === '' ? [] : raw.split(/[\s,;x×]+/).filter(Boolean);
+      if (parts.length > field.maxLen) return { error: `${label}: at most ${field.maxLen} hidden layers, got ${parts.length}.` };
+      const values = [];
+      const messages = [];
+      for (const p of parts) {
+        if (!/^\d+$/.test(p)) return { error: `${label} must be whole numbers separated by commas, got “${raw}”.` };
+        const v = Number(p);
+        const c = Math.min(field.max, Math.max(field.min, v));
+        if (c !== v) messages.push(`${v} → ${c}`);
+        values.push(c);
+      }
+      const r = { value: values };
+      if (messages.length) r.message = `${label}: each width must be in ${range} (${messages.join(', ')}).`;
+      return r;
+    }
+    default:
+      throw new Error(`unknown field type ${field.type}`);
+  }
+}
+
+/**
+ * Reads settings from a URL query string on top of `defaults` (flat). Returns
+ * `{ flat, messages }`; unknown parameters and bad values are reported and ignored.
+ */
+export function fromQuery(search, defaults) {
+  const flat = structuredClone(defaults);
+  const messages = [];
+  const byUrl = Object.fromEntries(FIELDS.map((f) => [f.url, f]));
+  for (const [name, text] of new URLSearchParams(search)) {
+    const field = byUrl[name];
+    if (!field) {
+      messages.push(`Unknown setting “${name}” in the address was ignored.`);
+      continue;
+    }
+    const r = parse(field, text);
+    if (r.error) {
+      messages.push(`${r.error} Kept ${format(field, flat[field.key])}.`);
+      continue;
+    }
+    if (r.message) messages.push(r.message);
+    flat[field.key] = r.value;
+  }
+  return { flat, messages };
+}
+
+/** A query string holding the settings that differ from `defaults` (seed always). */
+export function toQuery(flat, defaults) {
+  const params = new URLSearchParams();
+  for (const f of FIELDS) {
+    const used = f.key.match(/^([gd])_(momentum|beta1|beta2|eps)$/);
+    // Optimiser fields of the kind not in use do not matter: leave them out.
+    if (used && (flat[`${used[1]}_kind`] === 'sgd') !== (used[2] === 'momentum')) continue;
+    const v = format(f, flat[f.key]);
+    if (f.key === 'seed' || v !== format(f, defaults[f.key])) params.set(f.url, v);
+  }
+  return params.toString();
+}

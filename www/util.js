@@ -1,0 +1,115 @@
+// Small helpers the page's modules share: element lookup, gzip, downloads, turning
+// 28×28 images in [-1, 1] into pixels, and a seeded random number generator.
+
+export const IMAGE_SIDE = 28;
+export const IMAGE_DIM = IMAGE_SIDE * IMAGE_SIDE;
+/** Grid tiles are 28 px with a 2 px gap: one tile every 30 px (src/render.rs). */
+export const GRID_GAP = 2;
+export const GRID_PITCH = IMAGE_SIDE + GRID_GAP;
+
+export const $ = (id) => document.getElementById(id);
+
+export const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+
+/** Formats a count with thousands separators. */
+export const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
+
+/** Formats a probability or loss for display; NaN and missing values as a dash. */
+export const fmtNum = (v, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
+
+/** True when the bytes start with the gzip magic 1f 8b. */
+export const isGzip = (bytes) => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/** Gunzips `bytes` (a Uint8Array) with the browser's DecompressionStream. */
+export async function gunzip(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** Gunzips `bytes` if they are gzipped, else returns them as they are. */
+export const gunzipIfNeeded = (bytes) => (isGzip(bytes) ? gunzip(bytes) : Promise.resolve(bytes));
+
+/** Fetches a .gz file (served as-is, no Content-Encoding) and gunzips it. */
+export async function fetchGz(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`could not fetch ${url}: HTTP ${res.status}`);
+  // Read the whole body before decompressing: DecompressionStream stops reading at the
+  // end of the gzip member, and the browser would report the request as aborted.
+  return gunzip(new Uint8Array(await res.arrayBuffer()));
+}
+
+/** Offers `blob` to the user as a download called `name`. */
+export function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export const canvasBlob = (canvas) =>
+  new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the PNG'))), 'image/png'),
+  );
+
+/** Grey bytes of an image in [-1, 1] (-1 black, 1 white), as src/render.rs maps them. */
+export const toByte = (v) => clamp(Math.round((v + 1) * 127.5), 0, 255);
+
+/** Writes 28×28 floats in [-1, 1] (at `offset` in `pixels`) into an ImageData at (x0, y0). */
+export function putTile(imageData, pixels, offset, x0, y0) {
+  const { data, width } = imageData;
+  for (let y = 0; y < IMAGE_SIDE; y++) {
+    for (let x = 0; x < IMAGE_SIDE; x++) {
+      const g = toByte(pixels[offset + y * IMAGE_SIDE + x]);
+      const o = ((y0 + y) * width + x0 + x) * 4;
+      data[o] = data[o + 1] = data[o + 2] = g;
+      data[o + 3] = 255;
+    }
+  }
+}
+
+/** Draws one 28×28 image in [-1, 1] onto a 28×28 canvas. */
+export function drawImage28(canvas, pixels) {
+  const ctx = canvas.getContext('2d');
+  const img = ctx.createImageData(IMAGE_SIDE, IMAGE_SIDE);
+  putTile(img, pixels, 0, 0, 0);
+  ctx.putImageData(img, 0, 0);
+}
+
+/** Draws `n` images (n × 784 floats) side by side with 2 px gaps onto `canvas`. */
+export function drawStrip(canvas, pixels, n) {
+  canvas.width = n * GRID_PITCH - GRID_GAP;
+  canvas.height = IMAGE_SIDE;
+  const ctx = canvas.getContext('2d');
+  const img = ctx.createImageData(canvas.width, canvas.height);
+  img.data.fill(64); // the grid's gap grey; alpha set below
+  for (let i = 3; i < img.data.length; i += 4) img.data[i] = 255;
+  for (let i = 0; i < n; i++) putTile(img, pixels, i * IMAGE_DIM, i * GRID_PITCH, 0);
+  ctx.putImageData(img, 0, 0);
+}
+
+/** mulberry32: a tiny seeded PRNG giving floats in [0, 1). */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` random unit vectors of length `dim` (Gaussian directions), from `seed`. */
+export function unitDirections(seed, count, dim) {
+  const rand = mulberry32(seed ^ 0x9e3779b9);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  return Array.from({ length: count }, () => {
+    const v = Float32Array.from({ length: dim }, gauss);
+    const norm = Math.hypot(...v) || 1;
+    return v.map((x) => x / norm);
+  });
+}
