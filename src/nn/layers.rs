@@ -8,7 +8,7 @@
 //! Activations are applied in place and backpropagated from their *output*, which is all
 //! that LeakyReLU, ReLU, tanh and sigmoid need, so forward keeps one buffer per layer.
 
-use ndarray::linalg::general_mat_mul;
+use super::gemm::gemm;
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +25,7 @@ pub fn dense_forward(
     for mut row in out.rows_mut() {
         row.assign(&b);
     }
-    general_mat_mul(1.0, &inp, &w, 1.0, &mut out);
+    gemm(inp, w, 1.0, out);
 }
 
 /// Gradients of `dense_forward`: `dw += inp^T @ dout`, `db += sum_rows(dout)`,
@@ -41,14 +41,14 @@ pub fn dense_backward(
     inp: ArrayView2<f32>,
     w: ArrayView2<f32>,
 ) {
-    if let Some((mut dw, mut db)) = dw_db {
-        general_mat_mul(1.0, &inp.t(), &dout, 1.0, &mut dw);
+    if let Some((dw, mut db)) = dw_db {
+        gemm(inp.t(), dout, 1.0, dw);
         for row in dout.rows() {
             db += &row;
         }
     }
-    if let Some(mut dinp) = dinp {
-        general_mat_mul(1.0, &dout, &w.t(), 0.0, &mut dinp);
+    if let Some(dinp) = dinp {
+        gemm(dout, w.t(), 0.0, dinp);
     }
 }
 

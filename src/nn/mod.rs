@@ -1,6 +1,7 @@
 //! The neural-network toolkit: layers with hand-written backward passes, losses, the MLP
 //! that strings layers together, and the optimisers. Nothing here knows about GANs or wasm.
 
+pub mod gemm;
 pub mod layers;
 pub mod loss;
 pub mod mlp;

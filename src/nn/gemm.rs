@@ -1,0 +1,220 @@
+//! The matrix product behind every dense layer: `c = a @ b + beta * c`, for views of any
+//! strides (the backward pass passes transposes as strided views, never copies).
+//!
+//! Natively this is ndarray's `general_mat_mul`, whose matrixmultiply kernels use AVX2
+//! and FMA. In the browser (wasm32 with simd128) it is [`packed_gemm`]: matrixmultiply's
+//! wasm kernel keeps an 8×8 tile, 16 accumulators, which is more than the 16 vector
+//! registers V8 has on x86-64 once the operands are counted, so it spills in its inner
+//! loop. [`packed_gemm`] packs `a` and `b` into panels as BLIS does and runs a 6×8 tile:
+//! 12 accumulators, 2 vectors of `b`, 1 broadcast of `a`. With the `relaxed-simd`
+//! target feature the multiply-adds are `f32x4.relaxed_madd`, a fused multiply-add where
+//! the machine has one. `packed_gemm` is compiled on every target (with a portable
+//! micro-kernel off wasm) so that its packing and edge handling are tested natively too.
+
+use ndarray::{s, ArrayView2, ArrayViewMut2};
+use std::cell::RefCell;
+
+/// Rows of `a` per micro-kernel tile.
+const MR: usize = 4;
+/// Columns of `b` per micro-kernel tile (two f32x4 vectors).
+const NR: usize = 8;
+/// Depth of one packed block: a `KC × NR` panel of `b` is 8 KiB, and stays in L1.
+const KC: usize = 512;
+/// Rows of `a` packed at once (a multiple of `MR`): a `MC × KC` block is 72 KiB.
+const MC: usize = 64;
+/// Columns of `b` packed at once (a multiple of `NR`): a `KC × NC` block is 1 MiB at most.
+const NC: usize = 1024;
+
+/// `c = a @ b + beta * c`. With `beta == 0`, `c`'s old contents are ignored (NaN
+/// included). Shapes: a (m, k), b (k, n), c (m, n); panics if they disagree.
+pub fn gemm(a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: ArrayViewMut2<f32>) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        // Below one tile the packing does not pay (D's 1-wide logit layer).
+        if a.nrows() >= MR && b.ncols() >= NR {
+            packed_gemm(a, b, beta, c);
+            return;
+        }
+    }
+    let mut c = c;
+    ndarray::linalg::general_mat_mul(1.0, &a, &b, beta, &mut c);
+}
+
+thread_local! {
+    /// The packing buffers, grown on first use and then reused: no allocation per call.
+    static PACKS: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// `c = a @ b + beta * c` by packed panels and a 6×8 micro-kernel (see the module docs).
+/// Same contract as [`gemm`].
+pub fn packed_gemm(a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, mut c: ArrayViewMut2<f32>) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    assert_eq!(
+        b.nrows(),
+        k,
+        "gemm: a is {m}×{k} but b has {} rows",
+        b.nrows()
+    );
+    assert_eq!(c.dim(), (m, n), "gemm: c must be {m}×{n}");
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        if beta == 0.0 {
+            c.fill(0.0);
+        } else {
+            c *= beta;
+        }
+        return;
+    }
+    PACKS.with(|packs| {
+        let (a_pack, b_pack) = &mut *packs.borrow_mut();
+        for jc in (0..n).step_by(NC) {
+            let nc = NC.min(n - jc);
+            for pc in (0..k).step_by(KC) {
+                let kc = KC.min(k - pc);
+                // Only the first block of the sum sees the caller's beta.
+                let beta = if pc == 0 { beta } else { 1.0 };
+                pack::<NR>(
+                    b.slice(s![pc..pc + kc, jc..jc + nc]).reversed_axes(),
+                    b_pack,
+                );
+                for ic in (0..m).step_by(MC) {
+                    let mc = MC.min(m - ic);
+                    pack::<MR>(a.slice(s![ic..ic + mc, pc..pc + kc]), a_pack);
+                    for (jr, b_panel) in (0..nc).step_by(NR).zip(b_pack.chunks_exact(NR * kc)) {
+                        for (ir, a_panel) in (0..mc).step_by(MR).zip(a_pack.chunks_exact(MR * kc)) {
+                            let mut tile = [0.0f32; MR * NR];
+                            micro_kernel(kc, a_panel, b_panel, &mut tile);
+                            let rows = ic + ir..ic + (ir + MR).min(mc);
+                            let cols = jc + jr..jc + (jr + NR).min(nc);
+                            write_tile(&tile, beta, c.slice_mut(s![rows, cols]));
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// Packs `x` (rows, depth) into panels of `W` rows, depth-major inside a panel: panel
+/// `i` holds, for each depth `p`, `x[i * W + r, p]` for `r` in `0..W`, zero past the last
+/// row. `out` is resized to fit exactly.
+fn pack<const W: usize>(x: ArrayView2<f32>, out: &mut Vec<f32>) {
+    let (rows, depth) = x.dim();
+    // Every element is written below (zeros past the last row), so the buffer is only
+    // resized, never cleared.
+    out.resize(rows.div_ceil(W) * W * depth, 0.0);
+    let (row_stride, depth_stride) = (x.strides()[0], x.strides()[1]);
+    for (panel, dst) in out.chunks_exact_mut(W * depth).enumerate() {
+        let r0 = panel * W;
+        let live = W.min(rows - r0);
+        let x = x.slice(s![r0..r0 + live, ..]);
+        let base = x.as_ptr();
+        if live < W {
+            dst.fill(0.0);
+            for r in 0..live {
+                for (p, d) in dst[r..].iter_mut().step_by(W).enumerate() {
+                    *d = x[[r, p]];
+                }
+            }
+        } else if row_stride == 1 {
+            // Along a row of `b` (the panel's width) is contiguous: W floats per depth
+            // step, a fixed-size copy.
+            for (p, dst) in dst.chunks_exact_mut(W).enumerate() {
+                // SAFETY: p < depth, and the W rows from r0 are inside x with row stride
+                // 1, so x[r0..r0 + W, p] are W consecutive floats.
+                let src = unsafe { &*(base.offset(p as isize * depth_stride) as *const [f32; W]) };
+                dst.copy_from_slice(src);
+            }
+        } else {
+            // A transpose: W rows read side by side, one float of each per depth step.
+            // SAFETY: each r < W = live is a row of x.
+            let rows: [*const f32; W] =
+                std::array::from_fn(|r| unsafe { base.offset(r as isize * row_stride) });
+            for (p, dst) in dst.chunks_exact_mut(W).enumerate() {
+                for (d, row) in dst.iter_mut().zip(&rows) {
+                    // SAFETY: p < depth stays inside each row.
+                    *d = unsafe { *row.offset(p as isize * depth_stride) };
+                }
+            }
+        }
+    }
+}
+
+/// Stores a finished tile: `c = tile + beta * c` over the live part of the tile (`c` may
+/// be smaller than `MR × NR` at the edges). `beta == 0` overwrites.
+fn write_tile(tile: &[f32; MR * NR], beta: f32, mut c: ArrayViewMut2<f32>) {
+    let (rows, cols) = c.dim();
+    let (rs, cs) = (c.strides()[0], c.strides()[1]);
+    let base = c.as_mut_ptr();
+    for r in 0..rows {
+        for (j, &t) in tile[r * NR..r * NR + cols].iter().enumerate() {
+            // SAFETY: (r, j) is inside c's shape, so the offset stays inside its memory.
+            let c = unsafe { &mut *base.offset(r as isize * rs + j as isize * cs) };
+            *c = if beta == 0.0 { t } else { t + beta * *c };
+        }
+    }
+}
+
+/// `tile = a_panel^T @ b_panel` over depth `kc`: a_panel is `kc × MR` and b_panel
+/// `kc × NR`, both depth-major (see [`pack`]); tile is `MR × NR`, row-major.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn micro_kernel(kc: usize, a_panel: &[f32], b_panel: &[f32], tile: &mut [f32; MR * NR]) {
+    use core::arch::wasm32::*;
+
+    #[cfg(target_feature = "relaxed-simd")]
+    #[inline(always)]
+    fn madd(a: v128, b: v128, c: v128) -> v128 {
+        f32x4_relaxed_madd(a, b, c)
+    }
+    #[cfg(not(target_feature = "relaxed-simd"))]
+    #[inline(always)]
+    fn madd(a: v128, b: v128, c: v128) -> v128 {
+        f32x4_add(f32x4_mul(a, b), c)
+    }
+
+    assert!(a_panel.len() >= kc * MR && b_panel.len() >= kc * NR);
+    let zero = f32x4_splat(0.0);
+    let mut acc = [[zero; 2]; MR];
+    let (mut ap, mut bp) = (a_panel.as_ptr(), b_panel.as_ptr());
+    for _ in 0..kc {
+        // SAFETY: the assert above keeps `ap..ap + MR` and `bp..bp + NR` inside the
+        // panels for all `kc` iterations; wasm loads need no alignment.
+        unsafe {
+            let b0 = v128_load(bp as *const v128);
+            let b1 = v128_load(bp.add(4) as *const v128);
+            for (r, acc) in acc.iter_mut().enumerate() {
+                let a = v128_load32_splat(ap.add(r) as *const u32);
+                acc[0] = madd(a, b0, acc[0]);
+                acc[1] = madd(a, b1, acc[1]);
+            }
+            ap = ap.add(MR);
+            bp = bp.add(NR);
+        }
+    }
+    for (r, acc) in acc.iter().enumerate() {
+        // SAFETY: tile has MR * NR floats; row r's two vectors are floats r*NR..r*NR+8.
+        unsafe {
+            v128_store(tile.as_mut_ptr().add(r * NR) as *mut v128, acc[0]);
+            v128_store(tile.as_mut_ptr().add(r * NR + 4) as *mut v128, acc[1]);
+        }
+    }
+}
+
+/// The portable micro-kernel: the same contract as the wasm one, for native tests.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn micro_kernel(kc: usize, a_panel: &[f32], b_panel: &[f32], tile: &mut [f32; MR * NR]) {
+    for (a, b) in a_panel
+        .chunks_exact(MR)
+        .zip(b_panel.chunks_exact(NR))
+        .take(kc)
+    {
+        for (r, &a) in a.iter().enumerate() {
+            for (t, &b) in tile[r * NR..r * NR + NR].iter_mut().zip(b) {
+                *t += a * b;
+            }
+        }
+    }
+}
