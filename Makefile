@@ -21,7 +21,12 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 PORT ?= 8080
 CHROMEDRIVER ?= /usr/bin/chromedriver
-WASM_PACK_BUILD_FLAGS ?= --release --target web --out-dir pkg
+WASM_PACK_BUILD_FLAGS ?= --release --target web
+# The second build, pkg-relaxed/, adds relaxed SIMD (fused multiply-add in the matmul);
+# the page picks it where the browser has it (www/wasm-build.js). Its own target dir, as
+# RUSTFLAGS (which replaces .cargo/config.toml's flags) would otherwise rebuild the other.
+RELAXED_ENV := CARGO_TARGET_DIR=target/wasm-relaxed \
+	RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd"
 # --release shares the dependency builds with `make build` (same profile/target).
 # --lib --test '*': only the lib's and the integration tests' wasm test binaries;
 # without it `cargo test --target wasm32` also compiles examples/ (native-only).
@@ -36,6 +41,7 @@ WASM_PACK_TEST_FLAGS ?= --release --headless --chrome --chromedriver $(CHROMEDRI
 WASM_INPUTS := $(shell find src -type f 2>/dev/null) Cargo.toml \
 	$(wildcard Cargo.lock build.rs .cargo/config.toml)
 WASM_STAMP := pkg/ganplay_bg.wasm
+RELAXED_STAMP := pkg-relaxed/ganplay_bg.wasm
 
 .PHONY: help setup setup-test setup-lint build serve test test-native test-wasm \
 	e2e lint fmt bench clean
@@ -43,7 +49,7 @@ WASM_STAMP := pkg/ganplay_bg.wasm
 help:
 	@echo "make serve   - set up, build the wasm, serve http://localhost:$(PORT)/"
 	@echo "make test    - set up, run native + wasm (headless Chromium) + page e2e tests"
-	@echo "make build   - build the release wasm into pkg/"
+	@echo "make build   - build the release wasm into pkg/ (simd128) and pkg-relaxed/"
 	@echo "make lint    - cargo fmt --check + cargo clippy -D warnings"
 	@echo "make fmt     - cargo fmt"
 	@echo "make bench   - speed figures, native and wasm (bench/run.sh)"
@@ -58,10 +64,14 @@ setup-lint:
 	@bash scripts/setup.sh lint
 
 $(WASM_STAMP): $(WASM_INPUTS) | setup
-	wasm-pack build $(WASM_PACK_BUILD_FLAGS)
+	wasm-pack build $(WASM_PACK_BUILD_FLAGS) --out-dir pkg
 	@touch $@
 
-build: setup $(WASM_STAMP)
+$(RELAXED_STAMP): $(WASM_INPUTS) | setup
+	$(RELAXED_ENV) wasm-pack build $(WASM_PACK_BUILD_FLAGS) --out-dir pkg-relaxed
+	@touch $@
+
+build: setup $(WASM_STAMP) $(RELAXED_STAMP)
 
 serve: build
 	node scripts/serve.mjs --port $(PORT)
@@ -77,6 +87,7 @@ test-native:
 
 test-wasm: setup-test
 	wasm-pack test $(WASM_PACK_TEST_FLAGS)
+	$(RELAXED_ENV) wasm-pack test $(WASM_PACK_TEST_FLAGS)
 
 e2e: setup-test build
 	node tests/e2e/run.mjs
@@ -92,4 +103,4 @@ bench: build
 	@bash bench/run.sh
 
 clean:
-	rm -rf pkg target/wasm32-unknown-unknown
+	rm -rf pkg pkg-relaxed target/wasm32-unknown-unknown target/wasm-relaxed

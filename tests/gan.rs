@@ -2,7 +2,7 @@
 //! actually learns a simple known distribution.
 
 use ganplay::data::Dataset;
-use ganplay::gan::{fixed_noise, Gan, GanConfig, IMAGE_DIM, IMAGE_SIDE};
+use ganplay::gan::{fixed_noise, Gan, GanConfig, Phase, TrainError, IMAGE_DIM, IMAGE_SIDE};
 use ganplay::nn::{AdamConfig, OptimizerConfig};
 use ndarray::Array2;
 
@@ -118,6 +118,70 @@ fn same_seed_same_weights_other_seed_other_weights() {
         a.2, 12,
         "40 examples, batches of 16: two batches an epoch, 25 batches"
     );
+}
+
+#[test]
+fn a_step_run_phase_by_phase_equals_a_whole_step() {
+    let data = pattern_data(40);
+    for d_steps in [1, 2] {
+        let config = GanConfig {
+            d_steps,
+            conditional: true,
+            ..small_config()
+        };
+        let mut whole = Gan::new(config.clone()).unwrap();
+        let mut phased = Gan::new(config).unwrap();
+        let mut expected = vec![Phase::Real, Phase::Fake];
+        for _ in 1..d_steps {
+            expected.extend([Phase::Real, Phase::Fake]);
+        }
+        expected.push(Phase::Generator);
+        for step in 1..=7u64 {
+            let want = whole.train_step(&data).unwrap();
+            let mut seen = Vec::new();
+            let got = loop {
+                seen.push(phased.phase().unwrap_or(Phase::Real));
+                if let Some(stats) = phased.advance(&data).unwrap() {
+                    break stats;
+                }
+                // The step counter moves only when G's phase completes the step.
+                assert_eq!(phased.counters().steps, step - 1);
+            };
+            assert_eq!(seen, expected, "d_steps {d_steps}: the phases of one step");
+            assert_eq!(
+                phased.phase(),
+                None,
+                "a completed step leaves no phase pending"
+            );
+            assert_eq!(got, want, "d_steps {d_steps}, step {step}: statistics");
+            assert_eq!(phased.counters(), whole.counters());
+        }
+        assert_eq!(phased.generator().params, whole.generator().params);
+        assert_eq!(phased.discriminator().params, whole.discriminator().params);
+    }
+}
+
+#[test]
+fn a_step_part_way_done_must_be_finished_before_anything_else() {
+    let data = pattern_data(40);
+    let mut gan = Gan::new(small_config()).unwrap();
+    let mut reference = gan.clone();
+    assert_eq!(gan.advance(&data).unwrap(), None);
+    assert_eq!(gan.phase(), Some(Phase::Fake));
+    assert_eq!(gan.d_step(&data), Err(TrainError::StepInProgress));
+    assert_eq!(gan.g_step(), Err(TrainError::StepInProgress));
+    let err = gan.set_hyperparameters(small_config()).unwrap_err();
+    assert!(err.to_string().contains("part-way"), "{err}");
+    // Refusals changed nothing: finishing gives exactly one whole step.
+    let stats = gan.finish_step(&data).unwrap();
+    assert_eq!(stats, Some(reference.train_step(&data).unwrap()));
+    assert_eq!(
+        gan.finish_step(&data).unwrap(),
+        None,
+        "nothing left to finish"
+    );
+    assert_eq!(gan.generator().params, reference.generator().params);
+    assert!(gan.d_step(&data).is_ok());
 }
 
 #[test]

@@ -72,6 +72,32 @@ fn a_step_trains_and_is_recorded() {
 }
 
 #[wasm_bindgen_test]
+fn a_step_in_phases_is_a_whole_step() {
+    let mut whole = playground(SMALL);
+    let mut phased = playground(SMALL);
+    whole.train_steps(2).unwrap();
+    let phases: Vec<u32> = (0..6).map(|_| phased.advance().unwrap()).collect();
+    assert_eq!(phases, [1, 2, 3, 1, 2, 3]);
+    assert_eq!(phased.steps(), 2.0);
+    assert_eq!(phased.last_stats(), whole.last_stats());
+    assert_eq!(phased.history_len(), 2 * HISTORY_COLUMNS);
+
+    // Part-way through a step, a save (or a hand step) first finishes it.
+    assert_eq!(phased.advance().unwrap(), 1);
+    assert_eq!(phased.next_phase(), 2);
+    let saved = phased.save_checkpoint().unwrap();
+    assert_eq!(phased.next_phase(), 1);
+    assert_eq!(phased.steps(), 3.0);
+    whole.train_steps(1).unwrap();
+    assert_eq!(grid(&mut phased), grid(&mut whole));
+    assert_eq!(saved, whole.save_checkpoint().unwrap());
+    assert!(
+        !phased.finish_pending_step().unwrap(),
+        "nothing was pending"
+    );
+}
+
+#[wasm_bindgen_test]
 fn scoring_a_drawing() {
     let mut p = playground(SMALL);
     let bar: Vec<f32> = (0..784)
@@ -118,7 +144,7 @@ fn scoring_a_drawing() {
 fn save_then_load_restores_identical_samples() {
     let mut p = playground(SMALL_CONDITIONAL);
     p.train_steps(5).unwrap();
-    let saved = p.save_checkpoint();
+    let saved = p.save_checkpoint().unwrap();
     let samples = grid(&mut p);
     let mut q = playground(SMALL);
     q.load_checkpoint(&saved).unwrap();
@@ -138,7 +164,7 @@ fn bad_input_is_refused_and_the_state_kept() {
     let before = grid(&mut p);
 
     assert!(p.load_checkpoint(b"not a checkpoint").is_err());
-    let mut corrupt = p.save_checkpoint();
+    let mut corrupt = p.save_checkpoint().unwrap();
     corrupt.truncate(corrupt.len() / 2);
     assert!(p.load_checkpoint(&corrupt).is_err());
     assert!(p.reset(r#"{"batch_size": 0}"#).is_err());

@@ -2,7 +2,6 @@
 // state, wires the training controls and the settings, and runs the one
 // requestAnimationFrame loop: throttled drawing first, then as many training steps as fit
 // the rest of the frame's time budget, so the page stays responsive while G and D learn.
-import init, { Playground } from '../pkg/ganplay.js';
 import { createCharts, updateCharts } from './charts.js';
 import { loadOntoPad, setupPad, tickJudge } from './draw.js';
 import { highlight, setTraining, showStats } from './explain.js';
@@ -13,6 +12,7 @@ import {
   FIELDS, FIELD_BY_KEY, archDiffers, defaultLr, format, fromConfig, fromQuery, parse, recipe, toJson, toQuery,
 } from './settings.js';
 import { $, IMAGE_DIM, IMAGE_SIDE, drawImage28, fetchGz, fmtInt } from './util.js';
+import { BUILDS, chooseBuild, loadBuild } from './wasm-build.js';
 
 const DATA = {
   images: 'www/data/mnist-10k-images-idx3-ubyte.gz',
@@ -23,7 +23,7 @@ const GRID_EVERY_MS = 100;
 const CHARTS_EVERY_MS = 250;
 /** While training, drawing may take about this share of the time; the rest trains. */
 const DRAW_SHARE = 0.1;
-const MAX_STEPS_PER_FRAME = 1000;
+const MAX_PHASES_PER_FRAME = 3000;
 /** Steps per second are measured over this window. */
 const SPS_WINDOW_MS = 1500;
 /** A pointer must move this far (px) on the grid before it counts as a drag. */
@@ -43,9 +43,13 @@ const app = {
   /** After a wasm panic nothing may touch the playground again. */
   broken: false,
   budgetMs: 16,
-  /** Measured ms per training step (moving average); null until measured. */
+  /** Measured ms per phase of a step, indexed 1–3 (moving averages; null until measured). */
+  phaseMs: [null, null, null, null],
+  /** Their sum: ms per step. */
   msPerStep: null,
+  /** Steps completed and phases run in the last training frame. */
   lastChunk: 0,
+  lastPhases: 0,
   sps: 0,
   spsLog: [],
   /** Work time (ms) of recent frames, for the tests and the status line. */
@@ -69,6 +73,9 @@ const app = {
   /** A digit being dragged from the grid: { cell, x, y, ghost, image, scroll }. */
   drag: null,
   builtin: null,
+  /** The wasm build in use ('relaxed-simd' or 'simd128'), and whether the address asked for it. */
+  build: null,
+  buildRequested: null,
   dataSource: 'built-in MNIST',
   errors: [],
   notices: [],
@@ -136,7 +143,7 @@ function showCounters() {
   $('status').textContent = app.broken
     ? 'Stopped after an internal error: reload the page.'
     : app.running
-      ? `Training: ${app.lastChunk} step${app.lastChunk === 1 ? '' : 's'} per frame at ${app.msPerStep?.toFixed(1) ?? '–'} ms each.`
+      ? `Training: ${app.lastPhases} phase${app.lastPhases === 1 ? '' : 's'} per frame (a step is 3 phases, ${app.msPerStep?.toFixed(1) ?? '–'} ms).`
       : 'Paused. Press Train, or step by hand.';
 }
 
@@ -148,7 +155,8 @@ function measureSps(now) {
 }
 
 function writeUrl() {
-  const query = toQuery(app.flat, app.defaults);
+  let query = toQuery(app.flat, app.defaults);
+  if (app.buildRequested) query += `&wasm=${encodeURIComponent(app.buildRequested)}`;
   history.replaceState(null, '', `${location.pathname}?${query}${location.hash}`);
 }
 
@@ -252,6 +260,7 @@ function modelChanged() {
 /** A new model (reset, new architecture, loaded checkpoint): everything starts over. */
 function modelReplaced(stripLabel) {
   app.flat = fromConfig(JSON.parse(app.pg.config_json()));
+  app.phaseMs = [null, null, null, null];
   app.msPerStep = null;
   app.spsLog = [];
   app.modelVersion++;
@@ -273,6 +282,7 @@ app.modelReplaced = modelReplaced;
 // ---- training ---------------------------------------------------------------------------
 
 function setRunning(running) {
+  if (app.running && !running) finishPendingStep();
   app.running = running && !app.broken;
   const b = $('train');
   b.textContent = app.running ? 'Pause' : 'Train';
@@ -284,34 +294,59 @@ function setRunning(running) {
   if (app.pg) showCounters();
 }
 
-/** Runs as many steps as fit what is left of this frame's budget (at least one). */
+/**
+ * Runs as many phases of training as fit what is left of this frame's budget. A step is
+ * three phases — (1) D on real digits, (2) D on fakes and D's update, (3) G's update —
+ * each about a third of a step, so even a model whose step is longer than a frame
+ * trains without long frames.
+ */
 function trainChunk(frameStart) {
   const { pg } = app;
-  const left = app.budgetMs - (performance.now() - frameStart);
-  let n = app.msPerStep ? Math.floor(left / app.msPerStep) : 1;
-  if (n < 1) {
-    // Not even one step fits. If drawing took part of this frame, train in the next one
-    // (so drawing and a long step never add up to one long task); else run one step,
-    // since a step longer than the whole budget can only run alone.
-    if (performance.now() - frameStart > 2) return;
-    n = 1;
+  let phases = 0;
+  let completed = 0;
+  while (phases < MAX_PHASES_PER_FRAME) {
+    const phase = pg.next_phase();
+    const estimate = app.phaseMs[phase] ?? 0;
+    const now = performance.now();
+    const left = app.budgetMs - (now - frameStart);
+    // The next phase must fit. If none has run yet and drawing took part of this frame,
+    // train in the next one (drawing and a long phase never add up to one long task);
+    // else run one, since a phase longer than the whole budget can only run alone.
+    if (estimate > left && (phases > 0 || now - frameStart > 2)) break;
+    try {
+      pg.advance();
+    } catch (err) {
+      if (err instanceof WebAssembly.RuntimeError) return app.guard('Training', () => { throw err; });
+      setRunning(false);
+      app.showError(`Training stopped: ${app.describe(err)} Try a smaller learning rate, then Reset.`, err);
+      return;
+    }
+    const took = performance.now() - now;
+    app.phaseMs[phase] = app.phaseMs[phase] == null ? took : 0.8 * app.phaseMs[phase] + 0.2 * took;
+    phases++;
+    if (phase === 3) {
+      completed++;
+      modelChanged();
+      // A film-strip milestone: the next frame snapshots the grid before training on.
+      if (app.snapshotDue) break;
+    }
   }
-  const steps = pg.steps();
-  n = Math.min(n, MAX_STEPS_PER_FRAME, nextMilestone(steps) - steps);
-  const t0 = performance.now();
-  let done = 0;
+  if (phases && !completed) modelChanged(); // D moved
+  app.lastPhases = phases;
+  app.lastChunk = completed;
+  const known = app.phaseMs.slice(1);
+  app.msPerStep = known.every((v) => v != null) ? known.reduce((a, b) => a + b, 0) : null;
+}
+
+/** Finishes a step the frame loop left part-way done, so the counters show whole steps. */
+function finishPendingStep() {
+  if (!app.pg || app.broken) return;
   try {
-    done = pg.train_steps(n);
+    if (app.pg.finish_pending_step()) modelChanged();
   } catch (err) {
     if (err instanceof WebAssembly.RuntimeError) return app.guard('Training', () => { throw err; });
-    setRunning(false);
     app.showError(`Training stopped: ${app.describe(err)} Try a smaller learning rate, then Reset.`, err);
-    return;
   }
-  const perStep = (performance.now() - t0) / Math.max(1, done);
-  app.msPerStep = app.msPerStep == null ? perStep : 0.7 * app.msPerStep + 0.3 * perStep;
-  app.lastChunk = done;
-  modelChanged();
 }
 
 /** Pauses, runs one hand step, lights the steps of the game it ran. */
@@ -496,12 +531,22 @@ const markDropTarget = () => $('pad').classList.toggle('drop-target', overPad(ap
 async function boot() {
   window.addEventListener('error', (e) => app.showError(`Unexpected error: ${app.describe(e.error ?? e.message)}`));
   window.addEventListener('unhandledrejection', (e) => app.showError(`Unexpected error: ${app.describe(e.reason)}`));
-  const wasm = await init();
+  // The digits download while the wasm compiles.
+  const digits = Promise.all([fetchGz(DATA.images), fetchGz(DATA.labels)]);
+  digits.catch(() => {}); // reported when awaited below
+  const requested = new URLSearchParams(location.search).get('wasm');
+  const { build, message } = chooseBuild(requested);
+  // A known build asked for in the address stays there; an unknown one is dropped.
+  app.buildRequested = requested in BUILDS ? requested : null;
+  const { wasm, Playground } = await loadBuild(build);
   app.wasm = wasm;
+  app.build = build;
+  $('wasm-build').textContent = BUILDS[build].label;
   app.defaults = fromConfig(JSON.parse(Playground.default_config_json()));
   const { flat, messages } = fromQuery(location.search, app.defaults);
+  if (message) messages.unshift(message);
   $('status').textContent = 'Loading 10,000 MNIST digits…';
-  const [images, labels] = await Promise.all([fetchGz(DATA.images), fetchGz(DATA.labels)]);
+  const [images, labels] = await digits;
   app.builtin = { images, labels };
   try {
     app.pg = new Playground(images, labels, toJson(flat));

@@ -197,6 +197,9 @@ export function parse(field, text) {
   }
 }
 
+/** The one address parameter that is not a training setting: the wasm build (see wasm-build.js). */
+const PAGE_PARAM = 'wasm';
+
 /**
  * Reads settings from a URL query string on top of `defaults` (flat). Returns
  * `{ flat, messages }`; unknown parameters and bad values are reported and ignored.
@@ -207,6 +210,7 @@ export function fromQuery(search, defaults) {
   const byUrl = Object.fromEntries(FIELDS.map((f) => [f.url, f]));
   for (const [name, text] of new URLSearchParams(search)) {
     const field = byUrl[name];
+    if (name === PAGE_PARAM) continue;
     if (!field) {
       messages.push(`Unknown setting “${name}” in the address was ignored.`);
       continue;

@@ -54,6 +54,47 @@ pub struct Counters {
     pub images_seen: u64,
 }
 
+/// The three parts of a training step, in order. [`Gan::advance`] runs one at a time, so
+/// the page can spread a step over several animation frames; [`Gan::train_step`] runs
+/// them all. With `d_steps` = k, (1) and (2) run k times before (3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// (1) D on a real batch, labelled 1: D's gradients, no update yet.
+    Real,
+    /// (2) D on a batch from G, labelled 0, G frozen; then D's update.
+    Fake,
+    /// (3) G through the just-updated, frozen D, labelled 1; then G's update.
+    Generator,
+}
+
+/// A training step under way between calls of [`Gan::advance`].
+#[derive(Clone, Copy, Debug)]
+struct StepProgress {
+    next: Phase,
+    /// D updates done in this step.
+    d_round: usize,
+    /// From phase (1), for the statistics phase (2) completes.
+    loss_real: f32,
+    d_real: f32,
+    /// From the last phase (2); phase (3) fills in `g_loss`.
+    stats: StepStats,
+}
+
+impl StepProgress {
+    const START: StepProgress = StepProgress {
+        next: Phase::Real,
+        d_round: 0,
+        loss_real: 0.0,
+        d_real: 0.0,
+        stats: StepStats {
+            d_loss: None,
+            g_loss: 0.0,
+            d_real: None,
+            d_fake: 0.0,
+        },
+    };
+}
+
 /// Why a training step could not run.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TrainError {
@@ -61,6 +102,8 @@ pub enum TrainError {
     Data(String),
     /// A loss came out NaN or infinite; the update that would have used it was not applied.
     NonFinite { what: &'static str, value: f32 },
+    /// A training step is part-way done ([`Gan::advance`]); finish it first.
+    StepInProgress,
 }
 
 impl fmt::Display for TrainError {
@@ -71,6 +114,10 @@ impl fmt::Display for TrainError {
                 f,
                 "training diverged: {what} became {value}; the update was not applied \
                  (a lower learning rate usually helps)"
+            ),
+            TrainError::StepInProgress => write!(
+                f,
+                "a training step is part-way done: finish it first (Gan::finish_step)"
             ),
         }
     }
@@ -89,6 +136,8 @@ pub struct Gan {
     pub(crate) rng: ChaCha8Rng,
     pub(crate) sampler: BatchSampler,
     pub(crate) counters: Counters,
+    /// The step under way, if `advance` left one part-way done.
+    progress: Option<StepProgress>,
     /// The grid's noise, fixed by the seed so the same digits evolve: (100, noise_dim).
     grid_z: Array2<f32>,
     // Training buffers, sized to the batch B once and reused every step.
@@ -123,6 +172,7 @@ impl Gan {
             rng,
             sampler: BatchSampler::default(),
             counters: Counters::default(),
+            progress: None,
             grid_z,
             batch_idx: Vec::new(),
             g_in: Array2::zeros((0, 0)),
@@ -168,6 +218,9 @@ impl Gan {
     /// a new seed takes effect at the next reset. On error nothing changes.
     pub fn set_hyperparameters(&mut self, config: GanConfig) -> Result<(), ConfigError> {
         config.validate()?;
+        if self.progress.is_some() {
+            return Err(ConfigError(TrainError::StepInProgress.to_string()));
+        }
         if !config.same_architecture(&self.config) || config.conditional != self.config.conditional
         {
             return Err(ConfigError(
@@ -217,28 +270,80 @@ impl Gan {
     }
 
     /// One full step: `d_steps` D updates (steps 1–2), then one G update (step 3) on the
-    /// last fake batch, through the just-updated D.
+    /// last fake batch, through the just-updated D. A step that [`Gan::advance`] left
+    /// part-way done is finished instead.
     pub fn train_step(&mut self, data: &Dataset) -> Result<StepStats, TrainError> {
-        self.check_data(data)?;
-        let mut stats = self.d_update(data)?;
-        for _ in 1..self.config.d_steps {
-            stats = self.d_update(data)?;
+        loop {
+            if let Some(stats) = self.advance(data)? {
+                return Ok(stats);
+            }
         }
-        let (g_loss, _) = self.g_update(false)?;
-        stats.g_loss = g_loss;
-        self.counters.steps += 1;
-        Ok(stats)
+    }
+
+    /// Runs the next phase of the training step under way (or starts one). Returns the
+    /// step's statistics when this phase completed it. The phases of one step give
+    /// bit-identically what [`Gan::train_step`] gives. On error the step is abandoned
+    /// where it stood (an update that failed its check is not applied) and the next call
+    /// starts a new one.
+    pub fn advance(&mut self, data: &Dataset) -> Result<Option<StepStats>, TrainError> {
+        self.check_data(data)?;
+        let mut progress = self.progress.take().unwrap_or(StepProgress::START);
+        match progress.next {
+            Phase::Real => {
+                self.d.zero_grad();
+                (progress.loss_real, progress.d_real) = self.d_real_gradients(data);
+                progress.next = Phase::Fake;
+            }
+            Phase::Fake => {
+                progress.stats = self.d_fake_gradients(progress.loss_real, progress.d_real)?;
+                self.apply_d_update();
+                progress.d_round += 1;
+                progress.next = if progress.d_round < self.config.d_steps {
+                    Phase::Real
+                } else {
+                    Phase::Generator
+                };
+            }
+            Phase::Generator => {
+                let (g_loss, _) = self.g_update(false)?;
+                self.counters.steps += 1;
+                return Ok(Some(StepStats {
+                    g_loss,
+                    ..progress.stats
+                }));
+            }
+        }
+        self.progress = Some(progress);
+        Ok(None)
+    }
+
+    /// The phase the next [`Gan::advance`] runs when a step is part-way done; `None`
+    /// between steps.
+    pub fn phase(&self) -> Option<Phase> {
+        self.progress.map(|p| p.next)
+    }
+
+    /// Runs the rest of a step left part-way done, if any; returns its statistics.
+    pub fn finish_step(&mut self, data: &Dataset) -> Result<Option<StepStats>, TrainError> {
+        if self.progress.is_none() {
+            return Ok(None);
+        }
+        self.train_step(data).map(Some)
     }
 
     /// Steps 1–2 alone: one D update, G untouched. `g_loss` is G's loss on that fake
     /// batch as D judged it before its update.
     pub fn d_step(&mut self, data: &Dataset) -> Result<StepStats, TrainError> {
         self.check_data(data)?;
-        self.d_update(data)
+        self.check_between_steps()?;
+        let stats = self.d_gradients(data)?;
+        self.apply_d_update();
+        Ok(stats)
     }
 
     /// Step 3 alone: one G update on fresh noise, D frozen.
     pub fn g_step(&mut self) -> Result<StepStats, TrainError> {
+        self.check_between_steps()?;
         let (g_loss, d_fake) = self.g_update(true)?;
         Ok(StepStats {
             d_loss: None,
@@ -248,20 +353,30 @@ impl Gan {
         })
     }
 
-    /// Steps 1 and 2, then D's optimiser step.
-    fn d_update(&mut self, data: &Dataset) -> Result<StepStats, TrainError> {
-        let stats = self.d_gradients(data)?;
+    fn check_between_steps(&self) -> Result<(), TrainError> {
+        match self.progress {
+            Some(_) => Err(TrainError::StepInProgress),
+            None => Ok(()),
+        }
+    }
+
+    /// D's optimiser step on the gradients of steps 1 and 2.
+    fn apply_d_update(&mut self) {
         self.d_opt.update(&mut self.d.params, &self.d.grads);
         self.counters.d_updates += 1;
         self.counters.images_seen += self.config.batch_size as u64;
-        Ok(stats)
     }
 
     /// Steps 1 and 2 up to D's gradients (in `d.grads`), without the update.
     pub(crate) fn d_gradients(&mut self, data: &Dataset) -> Result<StepStats, TrainError> {
         self.d.zero_grad();
+        let (loss_real, d_real) = self.d_real_gradients(data);
+        self.d_fake_gradients(loss_real, d_real)
+    }
 
-        // (1) D on a real batch, target 1 - smoothing.
+    /// Step 1: D on a real batch, target 1 - smoothing; adds to D's gradients. Returns
+    /// the loss and the mean D(x).
+    fn d_real_gradients(&mut self, data: &Dataset) -> (f32, f32) {
         self.sampler
             .next_batch(data.len(), &mut self.batch_idx, &mut self.rng);
         for (mut row, &i) in self.d_real_in.rows_mut().into_iter().zip(&self.batch_idx) {
@@ -283,8 +398,12 @@ impl Gan {
         let loss_real = bce_with_logits(as_flat(&mut self.dlogits), logits, target);
         self.d
             .backward(self.d_real_in.view(), self.dlogits.view(), true, None);
+        (loss_real, d_real)
+    }
 
-        // (2) D on a batch from G, target 0; G only runs forward.
+    /// Step 2: D on a batch from G, target 0, G only running forward; adds to D's
+    /// gradients. Checks D's whole loss (with step 1's) before anything is updated.
+    fn d_fake_gradients(&mut self, loss_real: f32, d_real: f32) -> Result<StepStats, TrainError> {
         self.sample_fake_batch();
         add_instance_noise(
             &mut self.d_fake_in,
@@ -407,7 +526,7 @@ impl Gan {
             }
         }
         let input = self.infer_in.slice(s![..n, ..self.config.g_input_dim()]);
-        out.assign(&self.g.forward(input));
+        out.assign(&self.g.infer(input));
     }
 
     /// D's probability that each image in `images` (N, 784) is real, given `labels` when
@@ -416,7 +535,7 @@ impl Gan {
         let n = images.nrows();
         self.fill_d_input(images, labels);
         let input = self.infer_in.slice(s![..n, ..self.config.d_input_dim()]);
-        for (o, &l) in out.iter_mut().zip(self.d.forward(input)) {
+        for (o, &l) in out.iter_mut().zip(self.d.infer(input)) {
             *o = sigmoid(l);
         }
     }
@@ -522,6 +641,7 @@ impl Clone for Gan {
             rng: ChaCha8Rng::deserialize_state(&self.rng.serialize_state()),
             sampler: self.sampler.clone(),
             counters: self.counters,
+            progress: self.progress,
             grid_z: self.grid_z.clone(),
             batch_idx: self.batch_idx.clone(),
             g_in: self.g_in.clone(),

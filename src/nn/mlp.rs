@@ -48,6 +48,8 @@ pub struct Mlp {
     dacts: Vec<Array2<f32>>,
     /// Rows in the batch of the last forward pass.
     batch: usize,
+    /// `infer`'s activations, apart from the training caches above.
+    infer_acts: Vec<Array2<f32>>,
 }
 
 impl Mlp {
@@ -85,6 +87,7 @@ impl Mlp {
             acts: Vec::new(),
             dacts: Vec::new(),
             batch: 0,
+            infer_acts: Vec::new(),
         };
         mlp.reserve_batch(1);
         mlp
@@ -128,15 +131,9 @@ impl Mlp {
     /// Makes room for batches of up to `rows` rows. Allocates only when `rows` exceeds
     /// every batch seen before, so a training loop allocates once.
     pub fn reserve_batch(&mut self, rows: usize) {
-        let capacity = self.acts.first().map_or(0, |a| a.nrows());
-        if rows <= capacity {
-            return;
+        if grow(&mut self.acts, &self.sizes, rows) {
+            self.dacts = self.acts.clone();
         }
-        self.acts = self.sizes[1..]
-            .iter()
-            .map(|&n| Array2::zeros((rows, n)))
-            .collect();
-        self.dacts = self.acts.clone();
     }
 
     /// Clears the parameter gradients.
@@ -148,23 +145,34 @@ impl Mlp {
     /// layer's activation for `backward`.
     pub fn forward(&mut self, x: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         assert_eq!(x.ncols(), self.input_dim(), "input width");
-        let b = x.nrows();
-        self.reserve_batch(b);
-        self.batch = b;
-        let last = self.slots.len() - 1;
-        for (l, slot) in self.slots.iter().enumerate() {
-            let (before, rest) = self.acts.split_at_mut(l);
-            let inp = if l == 0 {
-                x.view()
-            } else {
-                before[l - 1].slice(s![..b, ..])
-            };
-            let mut out = rest[0].slice_mut(s![..b, ..]);
-            let (w, bias) = layer_view(&self.params, slot);
-            dense_forward(out.view_mut(), inp, w, bias);
-            activation_forward(if l == last { self.output } else { self.hidden }, out);
-        }
+        self.reserve_batch(x.nrows());
+        self.batch = x.nrows();
+        run_layers(
+            &self.params,
+            &self.slots,
+            self.hidden,
+            self.output,
+            &mut self.acts,
+            x,
+        );
         self.output_view()
+    }
+
+    /// Runs the network on `x` (N, in) for its output alone (N, out), in buffers of its
+    /// own: what the last `forward` kept for `backward` stays, so drawing samples or
+    /// scoring a drawing between the phases of a training step changes nothing.
+    pub fn infer(&mut self, x: ArrayView2<f32>) -> ArrayView2<'_, f32> {
+        assert_eq!(x.ncols(), self.input_dim(), "input width");
+        grow(&mut self.infer_acts, &self.sizes, x.nrows());
+        run_layers(
+            &self.params,
+            &self.slots,
+            self.hidden,
+            self.output,
+            &mut self.infer_acts,
+            x,
+        );
+        self.infer_acts[self.slots.len() - 1].slice(s![..x.nrows(), ..])
     }
 
     /// The output of the last forward pass: (B, out).
@@ -214,6 +222,45 @@ impl Mlp {
             let (w, _) = layer_view(&self.params, &slot);
             dense_backward(dinp, dw_db, d.view(), inp, w);
         }
+    }
+}
+
+/// Resizes per-layer buffers to hold `rows` rows when they hold fewer; returns whether
+/// it did.
+fn grow(acts: &mut Vec<Array2<f32>>, sizes: &[usize], rows: usize) -> bool {
+    if acts.first().is_some_and(|a| a.nrows() >= rows) {
+        return false;
+    }
+    *acts = sizes[1..]
+        .iter()
+        .map(|&n| Array2::zeros((rows, n)))
+        .collect();
+    true
+}
+
+/// The forward pass of `x` through the layers, each layer's activation into `acts`
+/// (sized for at least `x`'s rows).
+fn run_layers(
+    params: &[f32],
+    slots: &[DenseSlot],
+    hidden: Activation,
+    output: Activation,
+    acts: &mut [Array2<f32>],
+    x: ArrayView2<f32>,
+) {
+    let b = x.nrows();
+    let last = slots.len() - 1;
+    for (l, slot) in slots.iter().enumerate() {
+        let (before, rest) = acts.split_at_mut(l);
+        let inp = if l == 0 {
+            x.view()
+        } else {
+            before[l - 1].slice(s![..b, ..])
+        };
+        let mut out = rest[0].slice_mut(s![..b, ..]);
+        let (w, bias) = layer_view(params, slot);
+        dense_forward(out.view_mut(), inp, w, bias);
+        activation_forward(if l == last { output } else { hidden }, out);
     }
 }
 

@@ -6,7 +6,7 @@
 
 use crate::checkpoint;
 use crate::data::Dataset;
-use crate::gan::{Gan, GanConfig, StepStats, GRID_SAMPLES, IMAGE_DIM, NUM_CLASSES};
+use crate::gan::{Gan, GanConfig, Phase, StepStats, GRID_SAMPLES, IMAGE_DIM, NUM_CLASSES};
 use crate::render::{grid_gray, grid_size};
 use ndarray::{Array2, ArrayView2};
 use wasm_bindgen::prelude::*;
@@ -72,6 +72,19 @@ impl Playground {
             self.history.clear();
             self.history.extend_from_slice(&kept);
         }
+    }
+
+    /// Runs the rest of a step the frame loop left part-way done, so that what follows
+    /// starts between steps.
+    fn finish_step(&mut self) -> Result<(), JsError> {
+        if let Some(stats) = self
+            .gan
+            .finish_step(&self.data)
+            .map_err(|e| JsError::new(&e.to_string()))?
+        {
+            self.record(stats);
+        }
+        Ok(())
     }
 
     fn clear_history(&mut self) {
@@ -162,6 +175,7 @@ impl Playground {
     /// batch size, D steps, loss, smoothing). On error nothing changes.
     pub fn set_hyperparameters(&mut self, config_json: &str) -> Result<(), JsError> {
         let config = GanConfig::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
+        self.finish_step()?;
         self.gan
             .set_hyperparameters(config)
             .map_err(|e| JsError::new(&e.to_string()))
@@ -169,8 +183,10 @@ impl Playground {
 
     /// Replaces the training data with IDX bytes (gunzipped). On error the data stays.
     pub fn load_data(&mut self, images_idx: &[u8], labels_idx: &[u8]) -> Result<(), JsError> {
-        self.data =
+        let data =
             Dataset::from_idx(images_idx, labels_idx).map_err(|e| JsError::new(&e.to_string()))?;
+        self.finish_step()?;
+        self.data = data;
         Ok(())
     }
 
@@ -179,8 +195,41 @@ impl Playground {
         self.data.len()
     }
 
-    /// Runs up to `n` full steps; stops at the first error (divergence, say), which it
-    /// returns. Returns how many steps ran.
+    /// Runs one phase of the training step under way (or starts a step): 1 = D on real
+    /// digits, 2 = D on G's fakes and D's update, 3 = G through D and G's update, which
+    /// completes the step. Returns the phase's number. The frame loop calls this as
+    /// long as the next phase fits in the frame, so no frame waits for a whole step.
+    pub fn advance(&mut self) -> Result<u32, JsError> {
+        let ran = self.next_phase();
+        if let Some(stats) = self
+            .gan
+            .advance(&self.data)
+            .map_err(|e| JsError::new(&e.to_string()))?
+        {
+            self.record(stats);
+        }
+        Ok(ran)
+    }
+
+    /// The phase the next `advance` runs: 1, 2 or 3 (see `advance`).
+    pub fn next_phase(&self) -> u32 {
+        match self.gan.phase() {
+            None | Some(Phase::Real) => 1,
+            Some(Phase::Fake) => 2,
+            Some(Phase::Generator) => 3,
+        }
+    }
+
+    /// Runs the rest of a step that `advance` left part-way done (the page does this when
+    /// training pauses). Returns whether there was one.
+    pub fn finish_pending_step(&mut self) -> Result<bool, JsError> {
+        let pending = self.gan.phase().is_some();
+        self.finish_step()?;
+        Ok(pending)
+    }
+
+    /// Runs up to `n` full steps (the first finishing a step left part-way done); stops
+    /// at the first error (divergence, say), which it returns. Returns how many ran.
     pub fn train_steps(&mut self, n: u32) -> Result<u32, JsError> {
         for done in 0..n {
             match self.gan.train_step(&self.data) {
@@ -194,6 +243,7 @@ impl Playground {
 
     /// Steps 1–2 only: one D update, G frozen.
     pub fn d_step(&mut self) -> Result<(), JsError> {
+        self.finish_step()?;
         let stats = self
             .gan
             .d_step(&self.data)
@@ -204,6 +254,7 @@ impl Playground {
 
     /// Step 3 only: one G update, D frozen.
     pub fn g_step(&mut self) -> Result<(), JsError> {
+        self.finish_step()?;
         let stats = self
             .gan
             .g_step()
@@ -419,9 +470,11 @@ impl Playground {
     }
 
     /// The whole training state as a safetensors checkpoint (the same format as the
-    /// native trainer's).
-    pub fn save_checkpoint(&self) -> Vec<u8> {
-        checkpoint::save(&self.gan)
+    /// native trainer's), taken between steps: a step left part-way done is finished
+    /// first.
+    pub fn save_checkpoint(&mut self) -> Result<Vec<u8>, JsError> {
+        self.finish_step()?;
+        Ok(checkpoint::save(&self.gan))
     }
 
     /// Replaces the model with a checkpoint's. A bad file is refused with the reason and

@@ -96,3 +96,40 @@ test(
     await page.context().close();
   },
 );
+
+test('both wasm builds: relaxed SIMD by default in Chromium, simd128 on request, both train', { timeout: 120_000 }, async () => {
+  const stats = {};
+  for (const [query, build] of [['', 'relaxed-simd'], ['?wasm=simd128', 'simd128']]) {
+    const page = await newPage(browser);
+    await page.goto(new URL(query, baseUrl()).href);
+    await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: readyTimeoutMs });
+    assert.equal(await page.evaluate(() => window.ganplay.state.build), build);
+    assert.match(await page.textContent('#wasm-build'), build === 'simd128' ? /simd128/ : /relaxed/);
+    stats[build] = await page.evaluate(() => {
+      const pg = window.ganplay.playground;
+      pg.train_steps(3);
+      return { steps: pg.steps(), last: Array.from(pg.last_stats()) };
+    });
+    // The override is kept in the address the page writes back.
+    if (query) assert.match(await page.evaluate(() => location.search), /wasm=simd128/);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  }
+  // Same seed, same steps: the builds differ only in rounding (fused multiply-add).
+  assert.equal(stats['relaxed-simd'].steps, 3);
+  assert.equal(stats.simd128.steps, 3);
+  stats.simd128.last.forEach((v, i) => {
+    const w = stats['relaxed-simd'].last[i];
+    assert.ok(Math.abs(v - w) <= 1e-3 * Math.max(1, Math.abs(v)), `stat ${i}: simd128 ${v} vs relaxed ${w}`);
+  });
+});
+
+test('an unknown wasm build in the address falls back with a message', async () => {
+  const page = await newPage(browser);
+  await page.goto(new URL('?wasm=avx9000', baseUrl()).href);
+  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: readyTimeoutMs });
+  assert.equal(await page.evaluate(() => window.ganplay.state.build), 'relaxed-simd');
+  assert.match(await page.textContent('#notice-text'), /Unknown wasm build “avx9000”/);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
