@@ -5,8 +5,8 @@
 //! and FMA. In the browser (wasm32 with simd128) it is [`packed_gemm`]: matrixmultiply's
 //! wasm kernel keeps an 8×8 tile, 16 accumulators, which is more than the 16 vector
 //! registers V8 has on x86-64 once the operands are counted, so it spills in its inner
-//! loop. [`packed_gemm`] packs `a` and `b` into panels as BLIS does and runs a 6×8 tile:
-//! 12 accumulators, 2 vectors of `b`, 1 broadcast of `a`. With the `relaxed-simd`
+//! loop. [`packed_gemm`] packs `a` and `b` into panels as BLIS does and runs a 4×8 tile:
+//! 8 accumulators, 2 vectors of `b`, 1 broadcast of `a`. With the `relaxed-simd`
 //! target feature the multiply-adds are `f32x4.relaxed_madd`, a fused multiply-add where
 //! the machine has one. `packed_gemm` is compiled on every target (with a portable
 //! micro-kernel off wasm) so that its packing and edge handling are tested natively too.
@@ -45,7 +45,7 @@ thread_local! {
     static PACKS: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
-/// `c = a @ b + beta * c` by packed panels and a 6×8 micro-kernel (see the module docs).
+/// `c = a @ b + beta * c` by packed panels and a 4×8 micro-kernel (see the module docs).
 /// Same contract as [`gemm`].
 pub fn packed_gemm(a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, mut c: ArrayViewMut2<f32>) {
     let (m, k) = a.dim();
@@ -68,6 +68,8 @@ pub fn packed_gemm(a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, mut c: Arr
         }
         return;
     }
+    let (rs, cs) = (c.strides()[0], c.strides()[1]);
+    let c_base = c.as_mut_ptr();
     PACKS.with(|packs| {
         let (a_pack, b_pack) = &mut *packs.borrow_mut();
         for jc in (0..n).step_by(NC) {
@@ -87,9 +89,12 @@ pub fn packed_gemm(a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, mut c: Arr
                         for (ir, a_panel) in (0..mc).step_by(MR).zip(a_pack.chunks_exact(MR * kc)) {
                             let mut tile = [0.0f32; MR * NR];
                             micro_kernel(kc, a_panel, b_panel, &mut tile);
-                            let rows = ic + ir..ic + (ir + MR).min(mc);
-                            let cols = jc + jr..jc + (jr + NR).min(nc);
-                            write_tile(&tile, beta, c.slice_mut(s![rows, cols]));
+                            let (r0, c0) = (ic + ir, jc + jr);
+                            let (rows, cols) = (MR.min(mc - ir), NR.min(nc - jr));
+                            // SAFETY: (r0, c0) is inside c (r0 < m, c0 < n), and the
+                            // rows × cols tile from there ends inside it too.
+                            let at = unsafe { c_base.offset(r0 as isize * rs + c0 as isize * cs) };
+                            unsafe { write_tile(&tile, beta, at, (rows, cols), (rs, cs)) };
                         }
                     }
                 }
@@ -143,12 +148,20 @@ fn pack<const W: usize>(x: ArrayView2<f32>, out: &mut Vec<f32>) {
     }
 }
 
-/// Stores a finished tile: `c = tile + beta * c` over the live part of the tile (`c` may
-/// be smaller than `MR × NR` at the edges). `beta == 0` overwrites.
-fn write_tile(tile: &[f32; MR * NR], beta: f32, mut c: ArrayViewMut2<f32>) {
-    let (rows, cols) = c.dim();
-    let (rs, cs) = (c.strides()[0], c.strides()[1]);
-    let base = c.as_mut_ptr();
+/// Stores a finished tile: `c = tile + beta * c` over its live `rows × cols` part (less
+/// than `MR × NR` at the edges), `c` given by the address of its first element and its
+/// strides. `beta == 0` overwrites.
+///
+/// # Safety
+/// Every `base + r * rs + j * cs` for `r < rows`, `j < cols` must be a valid, exclusive
+/// element of the output.
+unsafe fn write_tile(
+    tile: &[f32; MR * NR],
+    beta: f32,
+    base: *mut f32,
+    (rows, cols): (usize, usize),
+    (rs, cs): (isize, isize),
+) {
     for r in 0..rows {
         for (j, &t) in tile[r * NR..r * NR + cols].iter().enumerate() {
             // SAFETY: (r, j) is inside c's shape, so the offset stays inside its memory.
