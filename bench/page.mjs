@@ -1,7 +1,9 @@
 // The browser half of `make bench`: drives the real page in headless Chromium and
-// prints one JSON line per figure (steps/s through the page's Playground at batch
-// 32/64/128, frame times and the longest main-thread task while training at the
-// default speed, wasm payload size, time from navigation to the first trained step).
+// prints one JSON line per figure: steps/s through the page's Playground at batch
+// 32/64/128 for each wasm build (`wasm-simd128`: pkg/, `wasm-relaxed-simd`:
+// pkg-relaxed/, each forced with `?wasm=`), then, with the build the page picks itself,
+// frame times and the longest main-thread task while training at the default speed, and
+// the time from navigation to the first trained step; the payload sizes of both builds.
 //
 // Usage: GANPLAY_URL=http://127.0.0.1:PORT/ node bench/page.mjs
 import { readFileSync } from 'node:fs';
@@ -11,11 +13,14 @@ import { baseUrl, launchBrowser, newPage } from '../tests/e2e/browser.mjs';
 const TIMED_STEPS = 100;
 const FRAME_SECONDS = 10;
 
-const emit = (figure) => console.log(JSON.stringify({ build: 'wasm', ...figure }));
+const BUILDS = { 'simd128': 'pkg', 'relaxed-simd': 'pkg-relaxed' };
+const emit = (build, figure) => console.log(JSON.stringify({ build: `wasm-${build}`, ...figure }));
 
-const wasm = readFileSync(new URL('../pkg/ganplay_bg.wasm', import.meta.url));
-emit({ figure: 'wasm_bytes', value: wasm.length });
-emit({ figure: 'wasm_gzip_bytes', value: gzipSync(wasm, { level: 9 }).length });
+for (const [build, dir] of Object.entries(BUILDS)) {
+  const wasm = readFileSync(new URL(`../${dir}/ganplay_bg.wasm`, import.meta.url));
+  emit(build, { figure: 'wasm_bytes', value: wasm.length });
+  emit(build, { figure: 'wasm_gzip_bytes', value: gzipSync(wasm, { level: 9 }).length });
+}
 
 const browser = await launchBrowser();
 try {
@@ -36,24 +41,33 @@ try {
       }),
   );
   await page.click('#train'); // pause
-  emit({ figure: 'ready_ms', value: Math.round(readyMs) });
-  emit({ figure: 'first_step_ms', value: Math.round(firstStepMs) });
+  const chosen = await page.evaluate(() => window.ganplay.state.build);
+  emit(chosen, { figure: 'ready_ms', value: Math.round(readyMs) });
+  emit(chosen, { figure: 'first_step_ms', value: Math.round(firstStepMs) });
 
-  // Raw training speed through the page's own Playground handle, paused.
-  for (const batch of [32, 64, 128]) {
-    const stepsPerS = await page.evaluate(
-      ({ batch, n }) => {
-        const pg = window.ganplay.playground;
-        const config = JSON.parse(pg.config_json());
-        pg.set_hyperparameters(JSON.stringify({ ...config, batch_size: batch }));
-        pg.train_steps(10);
-        const t0 = performance.now();
-        pg.train_steps(n);
-        return (n * 1000) / (performance.now() - t0);
-      },
-      { batch, n: TIMED_STEPS },
-    );
-    emit({ figure: 'steps_per_s', batch, steps: TIMED_STEPS, value: +stepsPerS.toFixed(1) });
+  // Raw training speed through the page's own Playground handle, paused, per build.
+  for (const build of Object.keys(BUILDS)) {
+    const forced = await newPage(browser);
+    await forced.goto(`${baseUrl()}?wasm=${build}`);
+    await forced.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
+    const got = await forced.evaluate(() => window.ganplay.state.build);
+    if (got !== build) throw new Error(`asked for the ${build} build, the page loaded ${got}`);
+    for (const batch of [32, 64, 128]) {
+      const stepsPerS = await forced.evaluate(
+        ({ batch, n }) => {
+          const pg = window.ganplay.playground;
+          const config = JSON.parse(pg.config_json());
+          pg.set_hyperparameters(JSON.stringify({ ...config, batch_size: batch }));
+          pg.train_steps(10);
+          const t0 = performance.now();
+          pg.train_steps(n);
+          return (n * 1000) / (performance.now() - t0);
+        },
+        { batch, n: TIMED_STEPS },
+      );
+      emit(build, { figure: 'steps_per_s', batch, steps: TIMED_STEPS, value: +stepsPerS.toFixed(1) });
+    }
+    await forced.close();
   }
   await page.evaluate(() => {
     const pg = window.ganplay.playground;
@@ -90,10 +104,10 @@ try {
       budget: window.ganplay.state.budgetMs,
     };
   }, FRAME_SECONDS);
-  emit({ figure: 'frame_ms_median', budget_ms: frames.budget, value: +frames.median.toFixed(1) });
-  emit({ figure: 'frame_ms_p95', budget_ms: frames.budget, value: +frames.p95.toFixed(1) });
-  emit({ figure: 'longest_task_ms', tasks_over_50ms: frames.longTasks, value: Math.round(frames.longest) });
-  emit({ figure: 'training_steps_per_s_in_page', value: +(frames.steps / FRAME_SECONDS).toFixed(1) });
+  emit(chosen, { figure: 'frame_ms_median', budget_ms: frames.budget, value: +frames.median.toFixed(1) });
+  emit(chosen, { figure: 'frame_ms_p95', budget_ms: frames.budget, value: +frames.p95.toFixed(1) });
+  emit(chosen, { figure: 'longest_task_ms', tasks_over_50ms: frames.longTasks, value: Math.round(frames.longest) });
+  emit(chosen, { figure: 'training_steps_per_s_in_page', value: +(frames.steps / FRAME_SECONDS).toFixed(1) });
 } finally {
   await browser.close();
 }

@@ -131,11 +131,11 @@ fn a_step_run_phase_by_phase_equals_a_whole_step() {
         };
         let mut whole = Gan::new(config.clone()).unwrap();
         let mut phased = Gan::new(config).unwrap();
-        let mut expected = vec![Phase::Real, Phase::Fake];
-        for _ in 1..d_steps {
-            expected.extend([Phase::Real, Phase::Fake]);
+        let mut expected = Vec::new();
+        for _ in 0..d_steps {
+            expected.extend([Phase::Real, Phase::Sample, Phase::Fake]);
         }
-        expected.push(Phase::Generator);
+        expected.extend([Phase::ThroughD, Phase::Generator]);
         for step in 1..=7u64 {
             let want = whole.train_step(&data).unwrap();
             let mut seen = Vec::new();
@@ -167,7 +167,7 @@ fn a_step_part_way_done_must_be_finished_before_anything_else() {
     let mut gan = Gan::new(small_config()).unwrap();
     let mut reference = gan.clone();
     assert_eq!(gan.advance(&data).unwrap(), None);
-    assert_eq!(gan.phase(), Some(Phase::Fake));
+    assert_eq!(gan.phase(), Some(Phase::Sample));
     assert_eq!(gan.d_step(&data), Err(TrainError::StepInProgress));
     assert_eq!(gan.g_step(), Err(TrainError::StepInProgress));
     let err = gan.set_hyperparameters(small_config()).unwrap_err();

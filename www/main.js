@@ -24,6 +24,8 @@ const CHARTS_EVERY_MS = 250;
 /** While training, drawing may take about this share of the time; the rest trains. */
 const DRAW_SHARE = 0.1;
 const MAX_PHASES_PER_FRAME = 3000;
+/** The number of the phase that completes a training step (Playground.advance). */
+const LAST_PHASE = 5;
 /** Steps per second are measured over this window. */
 const SPS_WINDOW_MS = 1500;
 /** A pointer must move this far (px) on the grid before it counts as a drag. */
@@ -43,8 +45,8 @@ const app = {
   /** After a wasm panic nothing may touch the playground again. */
   broken: false,
   budgetMs: 16,
-  /** Measured ms per phase of a step, indexed 1–3 (moving averages; null until measured). */
-  phaseMs: [null, null, null, null],
+  /** Measured ms per phase of a step, indexed 1–5 (moving averages; null until measured). */
+  phaseMs: [null, null, null, null, null, null],
   /** Their sum: ms per step. */
   msPerStep: null,
   /** Steps completed and phases run in the last training frame. */
@@ -143,7 +145,7 @@ function showCounters() {
   $('status').textContent = app.broken
     ? 'Stopped after an internal error: reload the page.'
     : app.running
-      ? `Training: ${app.lastPhases} phase${app.lastPhases === 1 ? '' : 's'} per frame (a step is 3 phases, ${app.msPerStep?.toFixed(1) ?? '–'} ms).`
+      ? `Training: ${app.lastPhases} phase${app.lastPhases === 1 ? '' : 's'} per frame (a step is ${3 * (app.flat?.d_steps ?? 1) + 2} phases, ${app.msPerStep?.toFixed(1) ?? '–'} ms).`
       : 'Paused. Press Train, or step by hand.';
 }
 
@@ -260,7 +262,7 @@ function modelChanged() {
 /** A new model (reset, new architecture, loaded checkpoint): everything starts over. */
 function modelReplaced(stripLabel) {
   app.flat = fromConfig(JSON.parse(app.pg.config_json()));
-  app.phaseMs = [null, null, null, null];
+  app.phaseMs = [null, null, null, null, null, null];
   app.msPerStep = null;
   app.spsLog = [];
   app.modelVersion++;
@@ -296,9 +298,9 @@ function setRunning(running) {
 
 /**
  * Runs as many phases of training as fit what is left of this frame's budget. A step is
- * three phases — (1) D on real digits, (2) D on fakes and D's update, (3) G's update —
- * each about a third of a step, so even a model whose step is longer than a frame
- * trains without long frames.
+ * five phases (Playground.advance): D on real digits; G makes fakes; D on them and D's
+ * update; the fakes through D; back through G and G's update. Each is about a fifth of
+ * a step, so even a model whose step is longer than a frame trains without long frames.
  */
 function trainChunk(frameStart) {
   const { pg } = app;
@@ -306,13 +308,15 @@ function trainChunk(frameStart) {
   let completed = 0;
   while (phases < MAX_PHASES_PER_FRAME) {
     const phase = pg.next_phase();
-    const estimate = app.phaseMs[phase] ?? 0;
+    const estimate = app.phaseMs[phase];
     const now = performance.now();
     const left = app.budgetMs - (now - frameStart);
-    // The next phase must fit. If none has run yet and drawing took part of this frame,
-    // train in the next one (drawing and a long phase never add up to one long task);
-    // else run one, since a phase longer than the whole budget can only run alone.
-    if (estimate > left && (phases > 0 || now - frameStart > 2)) break;
+    // The next phase must fit; one whose cost is not known yet runs alone (the first
+    // runs of the wasm code are its slowest, before the engine's optimising tier takes
+    // over). If none has run yet and drawing took part of this frame, train in the next
+    // one (drawing and a long phase never add up to one long task); else run one, since
+    // a phase longer than the whole budget can only run alone.
+    if ((estimate == null || estimate > left) && (phases > 0 || now - frameStart > 2)) break;
     try {
       pg.advance();
     } catch (err) {
@@ -324,7 +328,7 @@ function trainChunk(frameStart) {
     const took = performance.now() - now;
     app.phaseMs[phase] = app.phaseMs[phase] == null ? took : 0.8 * app.phaseMs[phase] + 0.2 * took;
     phases++;
-    if (phase === 3) {
+    if (phase === LAST_PHASE) {
       completed++;
       modelChanged();
       // A film-strip milestone: the next frame snapshots the grid before training on.

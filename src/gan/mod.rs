@@ -54,17 +54,44 @@ pub struct Counters {
     pub images_seen: u64,
 }
 
-/// The three parts of a training step, in order. [`Gan::advance`] runs one at a time, so
-/// the page can spread a step over several animation frames; [`Gan::train_step`] runs
-/// them all. With `d_steps` = k, (1) and (2) run k times before (3).
+/// The parts of a training step, in order: each of the three steps of the game in one or
+/// two phases of roughly equal cost (a fifth of a step each, give or take). [`Gan::advance`]
+/// runs one at a time, so the page can spread a step over several animation frames
+/// without any one frame doing much; [`Gan::train_step`] runs them all. With `d_steps` =
+/// k, the phases of steps (1) and (2) run k times before those of step (3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
     /// (1) D on a real batch, labelled 1: D's gradients, no update yet.
     Real,
-    /// (2) D on a batch from G, labelled 0, G frozen; then D's update.
+    /// (2) G makes a batch of fakes from fresh noise (forward only).
+    Sample,
+    /// (2) D on those fakes, labelled 0, G frozen; then D's update.
     Fake,
-    /// (3) G through the just-updated, frozen D, labelled 1; then G's update.
+    /// (3) The same fakes through the just-updated, frozen D, labelled 1: the gradient of
+    /// G's loss with respect to the fake pixels.
+    ThroughD,
+    /// (3) That gradient back through G; then G's update, which completes the step.
     Generator,
+}
+
+impl Phase {
+    /// Every phase, in the order of a step with `d_steps` = 1.
+    pub const ALL: [Phase; 5] = [
+        Phase::Real,
+        Phase::Sample,
+        Phase::Fake,
+        Phase::ThroughD,
+        Phase::Generator,
+    ];
+
+    /// The step of the game this phase belongs to: 1, 2 or 3.
+    pub fn step(self) -> u8 {
+        match self {
+            Phase::Real => 1,
+            Phase::Sample | Phase::Fake => 2,
+            Phase::ThroughD | Phase::Generator => 3,
+        }
+    }
 }
 
 /// A training step under way between calls of [`Gan::advance`].
@@ -292,6 +319,10 @@ impl Gan {
             Phase::Real => {
                 self.d.zero_grad();
                 (progress.loss_real, progress.d_real) = self.d_real_gradients(data);
+                progress.next = Phase::Sample;
+            }
+            Phase::Sample => {
+                self.sample_fake_batch();
                 progress.next = Phase::Fake;
             }
             Phase::Fake => {
@@ -301,16 +332,18 @@ impl Gan {
                 progress.next = if progress.d_round < self.config.d_steps {
                     Phase::Real
                 } else {
-                    Phase::Generator
+                    Phase::ThroughD
                 };
             }
+            Phase::ThroughD => {
+                // G has not changed since its fakes were made, so its forward cache holds.
+                (progress.stats.g_loss, _) = self.fake_pixel_gradients()?;
+                progress.next = Phase::Generator;
+            }
             Phase::Generator => {
-                let (g_loss, _) = self.g_update(false)?;
+                self.g_backward_and_update();
                 self.counters.steps += 1;
-                return Ok(Some(StepStats {
-                    g_loss,
-                    ..progress.stats
-                }));
+                return Ok(Some(progress.stats));
             }
         }
         self.progress = Some(progress);
@@ -371,6 +404,7 @@ impl Gan {
     pub(crate) fn d_gradients(&mut self, data: &Dataset) -> Result<StepStats, TrainError> {
         self.d.zero_grad();
         let (loss_real, d_real) = self.d_real_gradients(data);
+        self.sample_fake_batch();
         self.d_fake_gradients(loss_real, d_real)
     }
 
@@ -401,15 +435,10 @@ impl Gan {
         (loss_real, d_real)
     }
 
-    /// Step 2: D on a batch from G, target 0, G only running forward; adds to D's
-    /// gradients. Checks D's whole loss (with step 1's) before anything is updated.
+    /// Step 2: D on the fake batch that [`Gan::sample_fake_batch`] made, target 0, G only
+    /// having run forward; adds to D's gradients. Checks D's whole loss (with step 1's)
+    /// before anything is updated.
     fn d_fake_gradients(&mut self, loss_real: f32, d_real: f32) -> Result<StepStats, TrainError> {
-        self.sample_fake_batch();
-        add_instance_noise(
-            &mut self.d_fake_in,
-            self.config.d_input_noise,
-            &mut self.rng,
-        );
         let logits = self.d.forward(self.d_fake_in.view());
         let logits = logits.as_slice().expect("a (B, 1) output is contiguous");
         let d_fake = mean_sigmoid(logits);
@@ -441,21 +470,24 @@ impl Gan {
     fn g_update(&mut self, fresh: bool) -> Result<(f32, f32), TrainError> {
         if fresh {
             self.sample_fake_batch();
-            add_instance_noise(
-                &mut self.d_fake_in,
-                self.config.d_input_noise,
-                &mut self.rng,
-            );
         }
-        let result = self.g_gradients()?;
-        self.g_opt.update(&mut self.g.params, &self.g.grads);
-        self.counters.g_updates += 1;
+        let result = self.fake_pixel_gradients()?;
+        self.g_backward_and_update();
         Ok(result)
     }
 
-    /// Step 3 on the fake batch in place, up to G's gradients (in `g.grads`).
+    /// Step 3 on the fake batch in place, up to G's gradients (in `g.grads`): the
+    /// gradient check's view of step 3.
+    #[cfg(test)]
     pub(crate) fn g_gradients(&mut self) -> Result<(f32, f32), TrainError> {
-        self.g.zero_grad();
+        let result = self.fake_pixel_gradients()?;
+        self.g_backward();
+        Ok(result)
+    }
+
+    /// The first half of step 3: the fake batch through D, frozen, labelled 1, back to
+    /// the pixels (into `d_dx`). Returns G's loss and the mean D(G(z)).
+    fn fake_pixel_gradients(&mut self) -> Result<(f32, f32), TrainError> {
         let logits = self.d.forward(self.d_fake_in.view());
         let logits = logits.as_slice().expect("a (B, 1) output is contiguous");
         let d_fake = mean_sigmoid(logits);
@@ -472,13 +504,25 @@ impl Gan {
             false,
             Some(self.d_dx.view_mut()),
         );
-        let dimages = self.d_dx.slice(s![.., ..IMAGE_DIM]);
-        self.g.backward(self.g_in.view(), dimages, true, None);
         Ok((g_loss, d_fake))
     }
 
+    /// The second half of step 3: the pixel gradients back through G, into `g.grads`.
+    fn g_backward(&mut self) {
+        self.g.zero_grad();
+        let dimages = self.d_dx.slice(s![.., ..IMAGE_DIM]);
+        self.g.backward(self.g_in.view(), dimages, true, None);
+    }
+
+    /// The second half of step 3 and G's update.
+    fn g_backward_and_update(&mut self) {
+        self.g_backward();
+        self.g_opt.update(&mut self.g.params, &self.g.grads);
+        self.counters.g_updates += 1;
+    }
+
     /// Fills `g_in` with fresh noise (and random labels when conditional), runs G, and
-    /// writes its images (and the same labels) into `d_fake_in`.
+    /// writes its images (and the same labels) into `d_fake_in`, with D's instance noise.
     pub(crate) fn sample_fake_batch(&mut self) {
         let noise_dim = self.config.noise_dim;
         let conditional = self.config.conditional;
@@ -503,6 +547,11 @@ impl Gan {
         self.d_fake_in
             .slice_mut(s![.., ..IMAGE_DIM])
             .assign(&images);
+        add_instance_noise(
+            &mut self.d_fake_in,
+            self.config.d_input_noise,
+            &mut self.rng,
+        );
     }
 
     /// Writes G's images for noise `z` (N, noise_dim) and, when conditional, `labels` (N,

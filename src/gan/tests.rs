@@ -61,6 +61,8 @@ fn step_3_gradient_of_g_through_frozen_d() {
         ] {
             let mut gan = Gan::new(small_config(conditional, kind)).unwrap();
             gan.sample_fake_batch();
+            // D sees G's images plus instance noise, a constant for this check.
+            let noise = &gan.d_fake_in.slice(s![.., ..IMAGE_DIM]) - &gan.g.output_view();
             let (loss0, _) = gan.g_gradients().unwrap();
             let analytic = gan.g.grads.clone();
             let d_before = gan.d.params.clone();
@@ -68,7 +70,7 @@ fn step_3_gradient_of_g_through_frozen_d() {
             let mut probe = gan.clone();
             let loss = |p: &[f32]| {
                 probe.g.params.copy_from_slice(p);
-                let images = probe.g.forward(probe.g_in.view()).to_owned();
+                let images = &probe.g.forward(probe.g_in.view()) + &noise;
                 probe
                     .d_fake_in
                     .slice_mut(s![.., ..IMAGE_DIM])

@@ -195,10 +195,12 @@ impl Playground {
         self.data.len()
     }
 
-    /// Runs one phase of the training step under way (or starts a step): 1 = D on real
-    /// digits, 2 = D on G's fakes and D's update, 3 = G through D and G's update, which
-    /// completes the step. Returns the phase's number. The frame loop calls this as
-    /// long as the next phase fits in the frame, so no frame waits for a whole step.
+    /// Runs one phase of the training step under way (or starts a step) and returns its
+    /// number: 1 = D on real digits (step 1), 2 = G makes fakes, 3 = D on them and D's
+    /// update (step 2), 4 = the fakes through D to their pixels, 5 = back through G and
+    /// G's update (step 3), which completes the step. Each is about a fifth of a step; the
+    /// frame loop runs phases as long as the next one fits in the frame, so no frame
+    /// waits for a whole step.
     pub fn advance(&mut self) -> Result<u32, JsError> {
         let ran = self.next_phase();
         if let Some(stats) = self
@@ -211,13 +213,20 @@ impl Playground {
         Ok(ran)
     }
 
-    /// The phase the next `advance` runs: 1, 2 or 3 (see `advance`).
+    /// The phase the next `advance` runs, 1–5 (see `advance`).
     pub fn next_phase(&self) -> u32 {
-        match self.gan.phase() {
-            None | Some(Phase::Real) => 1,
-            Some(Phase::Fake) => 2,
-            Some(Phase::Generator) => 3,
-        }
+        let next = self.gan.phase().unwrap_or(Phase::Real);
+        Phase::ALL
+            .iter()
+            .position(|&p| p == next)
+            .map_or(1, |i| i as u32 + 1)
+    }
+
+    /// The step of the game (1, 2 or 3) that phase `phase` (1–5) belongs to; 0 for a
+    /// number that is no phase.
+    pub fn step_of_phase(phase: u32) -> u32 {
+        let index = (phase as usize).wrapping_sub(1);
+        Phase::ALL.get(index).map_or(0, |p| u32::from(p.step()))
     }
 
     /// Runs the rest of a step that `advance` left part-way done (the page does this when
