@@ -112,3 +112,22 @@ fn first_non_finite_finds_the_first_bad_value() {
     v[4500] = f32::NAN;
     assert_eq!(first_non_finite(&v), Some((4097, f32::INFINITY)));
 }
+
+/// The cost of the weight check on the default networks' parameters, printed (README,
+/// "Robustness"): `cargo test --release --lib finite_scan_cost -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a test"]
+fn finite_scan_cost() {
+    let gan = Gan::new(GanConfig::default()).unwrap();
+    let params: Vec<f32> = gan.g.params.iter().chain(&gan.d.params).copied().collect();
+    let runs = 200;
+    let start = std::time::Instant::now();
+    for _ in 0..runs {
+        assert!(first_non_finite(std::hint::black_box(&params)).is_none());
+    }
+    let ms = start.elapsed().as_secs_f64() * 1e3 / f64::from(runs);
+    println!(
+        "finite scan of {} parameters (G and D): {ms:.3} ms",
+        params.len()
+    );
+}
