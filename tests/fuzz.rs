@@ -25,7 +25,9 @@ fn valid_checkpoint() -> &'static [u8] {
             batch_size: 4,
             ..GanConfig::default()
         };
-        let images = (0..8 * IMAGE_DIM).map(|i| (i % 7) as f32 / 3.5 - 1.0).collect();
+        let images = (0..8 * IMAGE_DIM)
+            .map(|i| (i % 7) as f32 / 3.5 - 1.0)
+            .collect();
         let data = Dataset::from_parts(images, (0..8).collect(), IMAGE_SIDE, IMAGE_SIDE).unwrap();
         let mut gan = Gan::new(config).unwrap();
         for _ in 0..3 {
@@ -71,7 +73,10 @@ fn every_truncation_of_a_checkpoint_is_refused() {
     // Every cut through the header and the first data, then a stride through the rest.
     let cuts = (0..bytes.len().min(4096)).chain((4096..bytes.len()).step_by(97));
     for cut in cuts {
-        assert!(load(&bytes[..cut]).is_err(), "a checkpoint cut at {cut} bytes loaded");
+        assert!(
+            load(&bytes[..cut]).is_err(),
+            "a checkpoint cut at {cut} bytes loaded"
+        );
     }
     assert!(load(bytes).is_ok());
 }
@@ -80,10 +85,16 @@ fn every_truncation_of_a_checkpoint_is_refused() {
 fn every_truncation_of_an_idx_pair_is_refused() {
     let (images, labels) = valid_idx(3);
     for cut in 0..images.len() {
-        assert!(Dataset::from_idx(&images[..cut], &labels).is_err(), "images cut at {cut}");
+        assert!(
+            Dataset::from_idx(&images[..cut], &labels).is_err(),
+            "images cut at {cut}"
+        );
     }
     for cut in 0..labels.len() {
-        assert!(Dataset::from_idx(&images, &labels[..cut]).is_err(), "labels cut at {cut}");
+        assert!(
+            Dataset::from_idx(&images, &labels[..cut]).is_err(),
+            "labels cut at {cut}"
+        );
     }
     assert!(Dataset::from_idx(&images, &labels).is_ok());
 }
@@ -113,7 +124,10 @@ fn lying_idx_dimensions_are_refused() {
         for (i, d) in dims.iter().enumerate() {
             forged[4 + 4 * i..8 + 4 * i].copy_from_slice(&d.to_be_bytes());
         }
-        assert!(Dataset::from_idx(&forged, &labels).is_err(), "dims {dims:?} accepted");
+        assert!(
+            Dataset::from_idx(&forged, &labels).is_err(),
+            "dims {dims:?} accepted"
+        );
     }
     let mut forged = labels.clone();
     forged[4..8].copy_from_slice(&u32::MAX.to_be_bytes());
