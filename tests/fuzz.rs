@@ -72,13 +72,16 @@ fn every_truncation_of_a_checkpoint_is_refused() {
     let bytes = valid_checkpoint();
     // Every cut through the header and the first data, then a stride through the rest.
     let cuts = (0..bytes.len().min(4096)).chain((4096..bytes.len()).step_by(97));
+    let mut tried = 0;
     for cut in cuts {
         assert!(
             load(&bytes[..cut]).is_err(),
             "a checkpoint cut at {cut} bytes loaded"
         );
+        tried += 1;
     }
     assert!(load(bytes).is_ok());
+    println!("{tried} truncations of a {}-byte checkpoint refused", bytes.len());
 }
 
 #[test]

@@ -120,10 +120,14 @@ test('autosave: train, reload, Restore gives the same grid, step and charts', as
   assert.equal(await gridHash(page), before.hash);
   assert.deepEqual(await state(page, () => Array.from(ganplay.playground.export_history())), history);
 
-  // Discard: the offer goes, and the next visit has nothing to offer.
+  // Leaving the page saves without being asked (pagehide).
+  await trainSteps(page, 10);
   await page.reload();
   await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
   await page.waitForSelector('#autosave-banner:not([hidden])');
+  assert.match(await page.textContent('#autosave-text'), /\(step 67\)\?/);
+
+  // Discard: the offer goes, and the next visit has nothing to offer.
   await page.click('#autosave-discard');
   await page.reload();
   await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
