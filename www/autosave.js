@@ -68,10 +68,13 @@ export function tickAutosave(app, now) {
   saveNow(app);
 }
 
-/** Saves the run now (resolves when it is written); nothing while an offer is open or after a panic. */
+/**
+ * Saves the run now (resolves to whether it was written). Nothing while an offer is open,
+ * after a panic, or while the model has diverged: the last save, from before, stays.
+ */
 export function saveNow(app) {
   const a = app.autosave;
-  if (!a || a.offered || app.broken || !app.pg) return Promise.resolve(false);
+  if (!a || a.offered || app.broken || !app.pg || app.pg.diverged()) return Promise.resolve(false);
   let record;
   try {
     record = {
@@ -83,7 +86,6 @@ export function saveNow(app) {
       dataSource: app.dataSource,
     };
   } catch (err) {
-    // A diverged model cannot be saved as a checkpoint; the last save stays.
     a.lastError = app.describe(err);
     return Promise.resolve(false);
   }

@@ -77,6 +77,8 @@ test('divergence: training pauses with a plain message; one click restores the l
   assert.equal(await state(page, () => ganplay.playground.diverged()), true);
   await page.locator('#diverge-banner').scrollIntoViewIfNeeded();
   await shot(page, 'robust-diverged.png');
+  // A diverged run is not autosaved over the last good save.
+  assert.equal(await state(page, () => ganplay.autosaveNow()), false);
   // Training on is refused with the same message, not silently.
   await page.click('#step');
   assert.match(await page.textContent('#diverge-text'), /the learning rate may be too high/);
