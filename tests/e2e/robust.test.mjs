@@ -260,6 +260,26 @@ test('bad settings: NaN and out-of-range values in the URL and the controls neve
   await page.context().close();
 });
 
+test('a long run keeps wasm memory flat after warm-up', { timeout: 300_000 }, async () => {
+  const page = await open('noise=16&g_hidden=32&d_hidden=32&batch=8');
+  await state(page, () => {
+    const speed = document.getElementById('speed');
+    speed.value = speed.max;
+    speed.dispatchEvent(new Event('input'));
+  });
+  const memory = () => state(page, () => ganplay.state.wasm.memory.buffer.byteLength);
+  const trainUntil = (n) => page.waitForFunction((n) => ganplay.playground.steps() >= n, n, { timeout: 240_000, polling: 500 });
+  await page.click('#train');
+  await trainUntil(5_000);
+  const warm = await memory();
+  await trainUntil(25_000);
+  await page.click('#train');
+  assert.equal(await memory(), warm, 'wasm memory grew between step 5,000 and 25,000');
+  assert.deepEqual(await state(page, () => ganplay.state.errors), []);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('a Rust panic shows a banner with a reload button, and training stops', async () => {
   const page = await open();
   await page.click('#train');
