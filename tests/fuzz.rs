@@ -81,7 +81,10 @@ fn every_truncation_of_a_checkpoint_is_refused() {
         tried += 1;
     }
     assert!(load(bytes).is_ok());
-    println!("{tried} truncations of a {}-byte checkpoint refused", bytes.len());
+    println!(
+        "{tried} truncations of a {}-byte checkpoint refused",
+        bytes.len()
+    );
 }
 
 #[test]

@@ -320,7 +320,6 @@ function trainChunk(frameStart) {
     } catch (err) {
       if (err instanceof WebAssembly.RuntimeError) return app.guard('Training', () => { throw err; });
       return app.onTrainError(err); // recovery.js: divergence or another reason
-
     }
     const took = performance.now() - now;
     app.phaseMs[phase] = app.phaseMs[phase] == null ? took : 0.8 * app.phaseMs[phase] + 0.2 * took;
