@@ -13,6 +13,9 @@ const RECORD_VERSION = 1;
 /** Save at most this often while the model changes. */
 export const AUTOSAVE_EVERY_MS = 30_000;
 
+/** The open database, kept open so that a save on `pagehide` starts its transaction at once. */
+let db = null;
+
 function openDb() {
   return new Promise((resolve, reject) => {
     const req = indexedDB.open(DB_NAME, 1);
@@ -22,19 +25,18 @@ function openDb() {
   });
 }
 
-async function withStore(mode, fn) {
-  const db = await openDb();
-  try {
-    return await new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
+function withStore(mode, fn) {
+  const run = (open) =>
+    new Promise((resolve, reject) => {
+      const tx = open.transaction(STORE, mode);
       const req = fn(tx.objectStore(STORE));
+      tx.commit?.(); // now, not when this task ends: the page may be going away
       tx.oncomplete = () => resolve(req?.result);
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error ?? new Error('the autosave transaction was aborted'));
     });
-  } finally {
-    db.close();
-  }
+  if (db) return run(db);
+  return openDb().then((open) => run((db = open)));
 }
 
 const readRecord = () => withStore('readonly', (s) => s.get(KEY));
@@ -122,10 +124,14 @@ function restore(app) {
   if (ok) app.notify(`Restored your run at step ${fmtInt(app.pg.steps())}.`);
 }
 
-function discard(app) {
+async function discard(app) {
   closeOffer(app);
-  deleteRecord().catch((err) => console.warn('autosave: cannot delete', err));
-  app.notify('Discarded the saved run.');
+  try {
+    await deleteRecord();
+    app.notify('Discarded the saved run.');
+  } catch (err) {
+    app.showError(`Could not discard the saved run: ${app.describe(err)}`, err);
+  }
 }
 
 function closeOffer(app) {

@@ -131,6 +131,7 @@ test('autosave: train, reload, Restore gives the same grid, step and charts', as
 
   // Discard: the offer goes, and the next visit has nothing to offer.
   await page.click('#autosave-discard');
+  await page.waitForFunction(() => document.getElementById('notice-text').textContent === 'Discarded the saved run.');
   await page.reload();
   await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
   await page.waitForTimeout(300);
