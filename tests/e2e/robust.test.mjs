@@ -272,6 +272,7 @@ test('a long run keeps wasm memory flat after warm-up', { timeout: 300_000 }, as
   const trainUntil = (n) => page.waitForFunction((n) => ganplay.playground.steps() >= n, n, { timeout: 240_000, polling: 500 });
   await page.click('#train');
   await trainUntil(5_000);
+  await state(page, () => ganplay.autosaveNow()); // its buffers are allocated once
   const warm = await memory();
   await trainUntil(25_000);
   await page.click('#train');
