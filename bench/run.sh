@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: native and wasm training speed measured in one run on this machine,
-# plus the page's smoothness, payload and start-up figures. Prints one JSON line per
-# figure (also kept in bench/last.jsonl) and then a short table.
+# plus the page's smoothness, payload and start-up figures, and memory over a long run.
+# Prints one JSON line per figure (also kept in bench/last.jsonl) and then a short table.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -16,6 +16,8 @@ trap 'kill $server 2>/dev/null; rm -f "$port_file"' EXIT
 for _ in $(seq 50); do grep -qo 'http://[^ ]*' "$port_file" && break; sleep 0.1; done
 url=$(grep -o 'http://[^ ]*' "$port_file" | head -1)
 GANPLAY_URL="$url" node bench/page.mjs | tee -a "$out"
+# 100,000 steps of a small model: wasm memory must stay flat (exits non-zero if it grew).
+GANPLAY_URL="$url" node bench/memory.mjs | tee -a "$out"
 
 table=$(node bench/table.mjs "$out")
 grep '^{' <<<"$table" >>"$out" || true

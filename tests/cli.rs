@@ -442,3 +442,24 @@ fn bad_flags_paths_and_files_fail_cleanly() {
     );
     fs::remove_dir_all(dir).unwrap();
 }
+
+/// A learning rate far too high: `train` stops at the step that diverged, says so in plain
+/// words, exits non-zero, and writes no checkpoint of the broken model.
+#[test]
+fn train_stops_with_a_message_when_training_diverges() {
+    let dir = temp_path("diverge");
+    let out = train_small(
+        &dir,
+        500,
+        &["--optimizer", "sgd", "--g-lr", "10", "--d-lr", "10"],
+    );
+    assert_fails_with(&out, "training diverged");
+    let err = stderr(&out);
+    assert!(
+        err.contains(" at step ") && err.contains("(phase: "),
+        "{err}"
+    );
+    assert!(err.contains("learning rate may be too high"), "{err}");
+    assert!(!dir.join("checkpoint.safetensors").exists());
+    let _ = fs::remove_dir_all(&dir);
+}

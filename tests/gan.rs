@@ -300,3 +300,34 @@ fn g_learns_to_produce_the_data() {
         "samples should sit on the patterns, mean distance {after}"
     );
 }
+
+/// `copy_state_from` is a snapshot: a GAN made a copy of another (even one built from
+/// another seed, mid-run) trains on bit for bit as the original does, and a copy across
+/// different networks is refused.
+#[test]
+fn copy_state_from_continues_bit_for_bit() {
+    let data = pattern_data(64);
+    let mut a = Gan::new(small_config()).unwrap();
+    for _ in 0..5 {
+        a.train_step(&data).unwrap();
+    }
+    let mut b = Gan::new(GanConfig {
+        seed: 99,
+        batch_size: 8,
+        ..small_config()
+    })
+    .unwrap();
+    b.train_step(&data).unwrap();
+    assert!(b.copy_state_from(&a));
+    assert_eq!(ganplay::checkpoint::save(&a), ganplay::checkpoint::save(&b));
+    for _ in 0..5 {
+        assert_eq!(a.train_step(&data), b.train_step(&data));
+    }
+    assert_eq!(ganplay::checkpoint::save(&a), ganplay::checkpoint::save(&b));
+    let mut wider = Gan::new(GanConfig {
+        g_hidden: vec![48],
+        ..small_config()
+    })
+    .unwrap();
+    assert!(!wider.copy_state_from(&a));
+}

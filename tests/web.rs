@@ -187,3 +187,54 @@ fn bad_input_is_refused_and_the_state_kept() {
         "swapped files"
     );
 }
+
+/// The last good state: kept at step 0 and every 200 steps; restoring it gives back the
+/// exact checkpoint, grid and history of that step, even after divergence.
+#[wasm_bindgen_test]
+fn restore_last_good_puts_back_the_kept_step() {
+    let mut p = playground(SMALL);
+    assert_eq!(p.last_good_step(), 0.0);
+    assert_eq!(p.train_steps(200).unwrap(), 200);
+    assert_eq!(p.last_good_step(), 200.0);
+    let kept = p.save_checkpoint().unwrap();
+    let kept_grid = grid(&mut p);
+    let kept_history = p.export_history();
+    let sgd = r#"{"noise_dim": 8, "g_hidden": [32], "d_hidden": [32], "batch_size": 16,
+        "g_optimizer": {"kind": "sgd", "lr": 10, "momentum": 0.9},
+        "d_optimizer": {"kind": "sgd", "lr": 10, "momentum": 0.9}}"#;
+    p.set_hyperparameters(sgd).unwrap();
+    assert!(p.train_steps(150).is_ok() || p.diverged());
+    assert!(
+        p.diverged(),
+        "lr 10 with momentum diverges within 150 steps"
+    );
+    assert!(p
+        .divergence_message()
+        .contains("the learning rate may be too high"));
+    assert!(
+        p.train_steps(1).is_err(),
+        "a diverged model does not train on"
+    );
+    assert_eq!(p.restore_last_good().unwrap(), 200.0);
+    assert!(!p.diverged());
+    assert_eq!(p.save_checkpoint().unwrap(), kept);
+    assert_eq!(grid(&mut p), kept_grid);
+    assert_eq!(p.export_history(), kept_history);
+}
+
+/// The chart history leaves and comes back whole; a malformed one is refused and the
+/// current history stays.
+#[wasm_bindgen_test]
+fn history_export_import_round_trips() {
+    let mut a = playground(SMALL);
+    a.train_steps(7).unwrap();
+    let saved = a.export_history();
+    let mut b = playground(SMALL);
+    b.import_history(&saved).unwrap();
+    assert_eq!(b.export_history(), saved);
+    assert_eq!(b.history_len(), 7 * HISTORY_COLUMNS);
+    for bad in [&saved[..3], &saved[..saved.len() - 1], &[f64::NAN; 6][..]] {
+        assert!(b.import_history(bad).is_err());
+    }
+    assert_eq!(b.export_history(), saved);
+}

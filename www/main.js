@@ -2,15 +2,18 @@
 // state, wires the training controls and the settings, and runs the one
 // requestAnimationFrame loop: throttled drawing first, then as many training steps as fit
 // the rest of the frame's time budget, so the page stays responsive while G and D learn.
+import { saveNow, setupAutosave, tickAutosave } from './autosave.js';
 import { createCharts, updateCharts } from './charts.js';
 import { loadOntoPad, setupPad, tickJudge } from './draw.js';
 import { highlight, setTraining, showStats } from './explain.js';
 import { pickedImage, resetExplore, selectCell, setupExplore, tickExplore } from './explore.js';
+import { setupErrors } from './errors.js';
 import { setupFiles, showDataSource } from './files.js';
 import { cellAt, clearStrip, drawGridView, isMilestone, nextMilestone, renderGrid, setRowLabels, snapshot } from './grid.js';
 import {
   FIELDS, FIELD_BY_KEY, archDiffers, defaultLr, format, fromConfig, fromQuery, parse, recipe, toJson, toQuery,
 } from './settings.js';
+import { setupRecovery } from './recovery.js';
 import { $, IMAGE_DIM, IMAGE_SIDE, drawImage28, fetchGz, fmtInt } from './util.js';
 import { BUILDS, chooseBuild, loadBuild } from './wasm-build.js';
 
@@ -113,10 +116,7 @@ app.notify = (message) => {
 app.guard = (what, fn) => {
   const fail = (err) => {
     if (err instanceof WebAssembly.RuntimeError) {
-      app.broken = true;
-      setRunning(false);
-      document.body.classList.add('broken');
-      app.showError(`Internal error: ${what} failed inside the wasm module (${err.message}). Training is stopped; reload the page to start again.`, err);
+      app.onPanic(what, err); // errors.js
     } else {
       app.showError(`${what}: ${app.describe(err)}`, err);
     }
@@ -277,9 +277,11 @@ function modelReplaced(stripLabel) {
   app.chartsVersion = app.modelVersion;
   resetExplore(app);
   app.judge.dirty = true;
+  $('diverge-banner').hidden = true;
   showCounters();
 }
 app.modelReplaced = modelReplaced;
+app.setRunning = (running) => setRunning(running);
 
 // ---- training ---------------------------------------------------------------------------
 
@@ -321,9 +323,7 @@ function trainChunk(frameStart) {
       pg.advance();
     } catch (err) {
       if (err instanceof WebAssembly.RuntimeError) return app.guard('Training', () => { throw err; });
-      setRunning(false);
-      app.showError(`Training stopped: ${app.describe(err)} Try a smaller learning rate, then Reset.`, err);
-      return;
+      return app.onTrainError(err); // recovery.js: divergence or another reason
     }
     const took = performance.now() - now;
     app.phaseMs[phase] = app.phaseMs[phase] == null ? took : 0.8 * app.phaseMs[phase] + 0.2 * took;
@@ -349,7 +349,7 @@ function finishPendingStep() {
     if (app.pg.finish_pending_step()) modelChanged();
   } catch (err) {
     if (err instanceof WebAssembly.RuntimeError) return app.guard('Training', () => { throw err; });
-    app.showError(`Training stopped: ${app.describe(err)} Try a smaller learning rate, then Reset.`, err);
+    app.onTrainError(err);
   }
 }
 
@@ -360,6 +360,9 @@ function handStep(what, steps, fn) {
     highlight(app, steps);
     modelChanged();
     showCounters();
+  } else if (!app.broken && app.pg.diverged()) {
+    $('error-banner').hidden = true; // the divergence banner says it, with the way out
+    app.showDiverged();
   }
 }
 
@@ -407,6 +410,7 @@ function frame() {
   tickJudge(app, viewsDue);
   tickExplore(app, start, viewsDue);
   if (training && !app.broken) trainChunk(start);
+  tickAutosave(app, start);
   app.frameMs.push(performance.now() - start);
   if (app.frameMs.length > 240) app.frameMs.shift();
 }
@@ -533,8 +537,7 @@ const markDropTarget = () => $('pad').classList.toggle('drop-target', overPad(ap
 // ---- boot -------------------------------------------------------------------------------
 
 async function boot() {
-  window.addEventListener('error', (e) => app.showError(`Unexpected error: ${app.describe(e.error ?? e.message)}`));
-  window.addEventListener('unhandledrejection', (e) => app.showError(`Unexpected error: ${app.describe(e.reason)}`));
+  setupErrors(app);
   // The digits download while the wasm compiles.
   const digits = Promise.all([fetchGz(DATA.images), fetchGz(DATA.labels)]);
   digits.catch(() => {}); // reported when awaited below
@@ -563,10 +566,12 @@ async function boot() {
   setupPad(app);
   setupExplore(app);
   setupFiles(app);
+  setupRecovery(app);
   wireControls();
   modelReplaced();
   showDataSource(app);
   for (const id of ['train', 'step', 'step-d', 'step-g', 'reset']) $(id).disabled = false;
+  await setupAutosave(app);
   app.ready = true;
   window.ganplay.ready = true;
   window.ganplayReady = true;
@@ -582,6 +587,8 @@ window.ganplay = {
   },
   guard: app.guard,
   redrawGrid: () => drawGridView(app),
+  /** Writes the autosave now; resolves to whether it was written. */
+  autosaveNow: () => saveNow(app),
 };
 
 boot().catch((err) => {

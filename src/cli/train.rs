@@ -69,7 +69,11 @@ pub fn run(args: &TrainArgs) -> Result<(), CliError> {
     let first_step = gan.counters().steps + 1;
     let run = train_steps(&mut gan, &data, args.steps, args.log_every, &mut metrics)?;
     metrics.finish()?;
-    write_outputs(&mut gan, dir)?;
+    // A diverged model's weights may be NaN: such a checkpoint could not be loaded back.
+    let diverged = matches!(run.error, Some(TrainError::Diverged { .. }));
+    if !diverged {
+        write_outputs(&mut gan, dir)?;
+    }
 
     let seconds = run.seconds.max(1e-9);
     if run.steps > 0 {
@@ -84,12 +88,19 @@ pub fn run(args: &TrainArgs) -> Result<(), CliError> {
     if let Some(stats) = &run.last {
         report(format_args!("last step: {}", describe(stats)));
     }
-    report(format_args!(
-        "wrote {CHECKPOINT_FILE}, {METRICS_FILE}, {GRID_FILE} and {SAMPLES_FILE} to {}",
-        dir.display()
-    ));
+    if !diverged {
+        report(format_args!(
+            "wrote {CHECKPOINT_FILE}, {METRICS_FILE}, {GRID_FILE} and {SAMPLES_FILE} to {}",
+            dir.display()
+        ));
+    }
     match run.error {
         None => Ok(()),
+        Some(e @ TrainError::Diverged { .. }) => fail(format!(
+            "training diverged: {e}. No checkpoint was written (the model has diverged); \
+             the metrics up to the last good step are in {}",
+            dir.display()
+        )),
         Some(e) => fail(format!(
             "training stopped during global step {}: {e}; the files in {} hold the model \
              as training left it",

@@ -84,6 +84,17 @@ impl Phase {
         Phase::Generator,
     ];
 
+    /// The phase in plain words, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Phase::Real => "D on real digits",
+            Phase::Sample => "G making fakes",
+            Phase::Fake => "D on fakes",
+            Phase::ThroughD => "G's fakes through D",
+            Phase::Generator => "G's update",
+        }
+    }
+
     /// The step of the game this phase belongs to: 1, 2 or 3.
     pub fn step(self) -> u8 {
         match self {
@@ -127,8 +138,17 @@ impl StepProgress {
 pub enum TrainError {
     /// The data does not fit the model (wrong image size, too few examples…).
     Data(String),
-    /// A loss came out NaN or infinite; the update that would have used it was not applied.
-    NonFinite { what: &'static str, value: f32 },
+    /// A loss or an updated weight came out NaN or infinite, in phase `phase` of step
+    /// `step` (the step under way, counted from 1). `what` says which, in plain words
+    /// ("D's loss became NaN"). A loss is checked before its update, so a bad loss is
+    /// never applied; weights are checked right after their update. Either way the GAN
+    /// refuses to train on (every training call returns this error again) until it is
+    /// replaced: restore a good state, load a checkpoint or start afresh.
+    Diverged {
+        step: u64,
+        phase: Phase,
+        what: String,
+    },
     /// A training step is part-way done ([`Gan::advance`]); finish it first.
     StepInProgress,
 }
@@ -137,10 +157,10 @@ impl fmt::Display for TrainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TrainError::Data(msg) => write!(f, "{msg}"),
-            TrainError::NonFinite { what, value } => write!(
+            TrainError::Diverged { step, phase, what } => write!(
                 f,
-                "training diverged: {what} became {value}; the update was not applied \
-                 (a lower learning rate usually helps)"
+                "{what} at step {step} (phase: {}) — the learning rate may be too high",
+                phase.describe()
             ),
             TrainError::StepInProgress => write!(
                 f,
@@ -165,6 +185,8 @@ pub struct Gan {
     pub(crate) counters: Counters,
     /// The step under way, if `advance` left one part-way done.
     progress: Option<StepProgress>,
+    /// Set when training diverged; every training call returns it from then on.
+    diverged: Option<TrainError>,
     /// The grid's noise, fixed by the seed so the same digits evolve: (100, noise_dim).
     grid_z: Array2<f32>,
     // Training buffers, sized to the batch B once and reused every step.
@@ -200,6 +222,7 @@ impl Gan {
             sampler: BatchSampler::default(),
             counters: Counters::default(),
             progress: None,
+            diverged: None,
             grid_z,
             batch_idx: Vec::new(),
             g_in: Array2::zeros((0, 0)),
@@ -313,12 +336,17 @@ impl Gan {
     /// where it stood (an update that failed its check is not applied) and the next call
     /// starts a new one.
     pub fn advance(&mut self, data: &Dataset) -> Result<Option<StepStats>, TrainError> {
+        self.check_healthy()?;
         self.check_data(data)?;
         let mut progress = self.progress.take().unwrap_or(StepProgress::START);
         match progress.next {
             Phase::Real => {
                 self.d.zero_grad();
                 (progress.loss_real, progress.d_real) = self.d_real_gradients(data);
+                if !progress.loss_real.is_finite() {
+                    let what = format!("D's loss on real digits became {}", progress.loss_real);
+                    return Err(self.diverge(Phase::Real, what));
+                }
                 progress.next = Phase::Sample;
             }
             Phase::Sample => {
@@ -327,7 +355,7 @@ impl Gan {
             }
             Phase::Fake => {
                 progress.stats = self.d_fake_gradients(progress.loss_real, progress.d_real)?;
-                self.apply_d_update();
+                self.apply_d_update()?;
                 progress.d_round += 1;
                 progress.next = if progress.d_round < self.config.d_steps {
                     Phase::Real
@@ -341,7 +369,7 @@ impl Gan {
                 progress.next = Phase::Generator;
             }
             Phase::Generator => {
-                self.g_backward_and_update();
+                self.g_backward_and_update()?;
                 self.counters.steps += 1;
                 return Ok(Some(progress.stats));
             }
@@ -367,15 +395,17 @@ impl Gan {
     /// Steps 1–2 alone: one D update, G untouched. `g_loss` is G's loss on that fake
     /// batch as D judged it before its update.
     pub fn d_step(&mut self, data: &Dataset) -> Result<StepStats, TrainError> {
+        self.check_healthy()?;
         self.check_data(data)?;
         self.check_between_steps()?;
         let stats = self.d_gradients(data)?;
-        self.apply_d_update();
+        self.apply_d_update()?;
         Ok(stats)
     }
 
     /// Step 3 alone: one G update on fresh noise, D frozen.
     pub fn g_step(&mut self) -> Result<StepStats, TrainError> {
+        self.check_healthy()?;
         self.check_between_steps()?;
         let (g_loss, d_fake) = self.g_update(true)?;
         Ok(StepStats {
@@ -393,11 +423,44 @@ impl Gan {
         }
     }
 
-    /// D's optimiser step on the gradients of steps 1 and 2.
-    fn apply_d_update(&mut self) {
+    /// The error training diverged with, if it did: then nothing may train on.
+    pub fn divergence(&self) -> Option<&TrainError> {
+        self.diverged.as_ref()
+    }
+
+    fn check_healthy(&self) -> Result<(), TrainError> {
+        match &self.diverged {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// Records that training diverged in `phase` of the step under way, and returns the
+    /// error. The step is abandoned.
+    fn diverge(&mut self, phase: Phase, what: String) -> TrainError {
+        let err = TrainError::Diverged {
+            step: self.counters.steps + 1,
+            phase,
+            what,
+        };
+        self.progress = None;
+        self.diverged = Some(err.clone());
+        err
+    }
+
+    /// D's optimiser step on the gradients of steps 1 and 2, then a check that D's
+    /// weights are still finite.
+    fn apply_d_update(&mut self) -> Result<(), TrainError> {
         self.d_opt.update(&mut self.d.params, &self.d.grads);
         self.counters.d_updates += 1;
         self.counters.images_seen += self.config.batch_size as u64;
+        match first_non_finite(&self.d.params) {
+            None => Ok(()),
+            Some((i, v)) => Err(self.diverge(
+                Phase::Fake,
+                format!("D's weights became {v} (parameter {i}) after its update"),
+            )),
+        }
     }
 
     /// Steps 1 and 2 up to D's gradients (in `d.grads`), without the update.
@@ -446,7 +509,9 @@ impl Gan {
         // G's loss as this D sees the batch, for the record; `dlogits` is only scratch here,
         // so compute it after backward has used the real gradient.
         let d_loss = loss_real + loss_fake;
-        check_finite("D's loss", d_loss)?;
+        if !d_loss.is_finite() {
+            return Err(self.diverge(Phase::Fake, format!("D's loss became {d_loss}")));
+        }
         self.d
             .backward(self.d_fake_in.view(), self.dlogits.view(), true, None);
         let logits = self.d.output_view();
@@ -472,7 +537,7 @@ impl Gan {
             self.sample_fake_batch();
         }
         let result = self.fake_pixel_gradients()?;
-        self.g_backward_and_update();
+        self.g_backward_and_update()?;
         Ok(result)
     }
 
@@ -496,7 +561,9 @@ impl Gan {
             as_flat(&mut self.dlogits),
             logits,
         );
-        check_finite("G's loss", g_loss)?;
+        if !g_loss.is_finite() {
+            return Err(self.diverge(Phase::ThroughD, format!("G's loss became {g_loss}")));
+        }
         // D frozen: no parameter gradients, only the gradient with respect to its input.
         self.d.backward(
             self.d_fake_in.view(),
@@ -514,11 +581,18 @@ impl Gan {
         self.g.backward(self.g_in.view(), dimages, true, None);
     }
 
-    /// The second half of step 3 and G's update.
-    fn g_backward_and_update(&mut self) {
+    /// The second half of step 3 and G's update; checks G's weights after it.
+    fn g_backward_and_update(&mut self) -> Result<(), TrainError> {
         self.g_backward();
         self.g_opt.update(&mut self.g.params, &self.g.grads);
         self.counters.g_updates += 1;
+        match first_non_finite(&self.g.params) {
+            None => Ok(()),
+            Some((i, v)) => Err(self.diverge(
+                Phase::Generator,
+                format!("G's weights became {v} (parameter {i}) after its update"),
+            )),
+        }
     }
 
     /// Fills `g_in` with fresh noise (and random labels when conditional), runs G, and
@@ -677,6 +751,51 @@ impl Gan {
     }
 }
 
+impl Gan {
+    /// Makes this GAN's training state a copy of `other`'s — configuration, weights,
+    /// optimiser state, random stream, data order, counters, step under way and any
+    /// divergence — reusing this GAN's buffers, so that keeping a snapshot every few
+    /// hundred steps allocates nothing after the first. Gradients and activation caches
+    /// are not copied (every phase recomputes them). Returns false, copying nothing, when
+    /// the two have different networks; clone then.
+    pub fn copy_state_from(&mut self, other: &Gan) -> bool {
+        if !self.config.same_architecture(&other.config) {
+            return false;
+        }
+        self.config.clone_from(&other.config);
+        self.g.params.copy_from_slice(&other.g.params);
+        self.d.params.copy_from_slice(&other.d.params);
+        for (mine, theirs) in [
+            (&mut self.g_opt, &other.g_opt),
+            (&mut self.d_opt, &other.d_opt),
+        ] {
+            mine.config = theirs.config;
+            mine.step = theirs.step;
+            mine.m.clone_from(&theirs.m);
+            mine.v.clone_from(&theirs.v);
+        }
+        self.rng = ChaCha8Rng::deserialize_state(&other.rng.serialize_state());
+        self.sampler.order.clone_from(&other.sampler.order);
+        self.sampler.cursor = other.sampler.cursor;
+        self.sampler.epoch = other.sampler.epoch;
+        self.counters = other.counters;
+        self.progress = other.progress;
+        self.diverged.clone_from(&other.diverged);
+        self.grid_z.assign(&other.grid_z);
+        self.size_batch_buffers();
+        if self.progress.is_some() {
+            // A step under way needs the batches and caches it started with.
+            self.g_in.assign(&other.g_in);
+            self.d_real_in.assign(&other.d_real_in);
+            self.d_fake_in.assign(&other.d_fake_in);
+            self.batch_idx.clone_from(&other.batch_idx);
+            self.g.clone_from(&other.g);
+            self.d.clone_from(&other.d);
+        }
+        true
+    }
+}
+
 impl Clone for Gan {
     /// A full copy, random stream included (ChaCha8Rng itself is not `Clone`, but its
     /// state serialises exactly).
@@ -691,6 +810,7 @@ impl Clone for Gan {
             sampler: self.sampler.clone(),
             counters: self.counters,
             progress: self.progress,
+            diverged: self.diverged.clone(),
             grid_z: self.grid_z.clone(),
             batch_idx: self.batch_idx.clone(),
             g_in: self.g_in.clone(),
@@ -739,13 +859,32 @@ fn as_flat(a: &mut Array2<f32>) -> &mut [f32] {
     a.as_slice_mut().expect("standard layout")
 }
 
-fn check_finite(what: &'static str, value: f32) -> Result<(), TrainError> {
-    if value.is_finite() {
-        Ok(())
-    } else {
-        Err(TrainError::NonFinite { what, value })
+/// The first NaN or infinite value in `params` and its index, if any. The common case
+/// (all finite) is one pass of lane-wise `acc += v * 0`, which stays 0 for finite values
+/// and turns NaN on anything else, so the compiler vectorises it (README, "Robustness",
+/// has its cost: a small share of a step).
+pub fn first_non_finite(params: &[f32]) -> Option<(usize, f32)> {
+    const LANES: usize = 16;
+    let mut acc = [0.0f32; LANES];
+    let chunks = params.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (a, &v) in acc.iter_mut().zip(chunk) {
+            *a += v * 0.0;
+        }
     }
+    if acc.iter().chain(rest).all(|v| v.is_finite()) {
+        return None;
+    }
+    params
+        .iter()
+        .copied()
+        .enumerate()
+        .find(|(_, v)| !v.is_finite())
 }
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod divergence_tests;

@@ -11,6 +11,8 @@ use crate::render::{grid_gray, grid_size};
 use ndarray::{Array2, ArrayView2};
 use wasm_bindgen::prelude::*;
 
+mod recovery;
+
 /// Columns of a history row: record number, D loss, G loss, mean D(x), mean D(G(z)).
 /// A value a step did not measure is NaN.
 pub const HISTORY_COLUMNS: usize = 5;
@@ -40,6 +42,8 @@ pub struct Playground {
     /// Keep one record in `stride` (doubles each time the history is thinned).
     stride: u64,
     last: Option<StepStats>,
+    /// A copy of the state a few hundred steps back, to restore after divergence.
+    last_good: recovery::LastGood,
 }
 
 // Rust-only helpers.
@@ -47,9 +51,13 @@ impl Playground {
     fn record(&mut self, stats: StepStats) {
         self.last = Some(stats);
         self.records += 1;
-        if !self.records.is_multiple_of(self.stride) {
-            return;
+        if self.records.is_multiple_of(self.stride) {
+            self.record_row(stats);
         }
+        self.keep_last_good_if_due();
+    }
+
+    fn record_row(&mut self, stats: StepStats) {
         let nan = f32::NAN;
         self.history.extend_from_slice(&[
             self.records as f32,
@@ -139,7 +147,7 @@ impl Playground {
         let config = GanConfig::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
         let gan = Gan::new(config).map_err(|e| JsError::new(&e.to_string()))?;
         let (w, h) = grid_size(10, 10);
-        Ok(Playground {
+        let mut playground = Playground {
             gan,
             data,
             grid: Array2::zeros((GRID_SAMPLES, IMAGE_DIM)),
@@ -149,7 +157,10 @@ impl Playground {
             records: 0,
             stride: 1,
             last: None,
-        })
+            last_good: Default::default(),
+        };
+        playground.keep_last_good();
+        Ok(playground)
     }
 
     /// The default settings, as JSON.
@@ -168,6 +179,7 @@ impl Playground {
         let config = GanConfig::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
         self.gan = Gan::new(config).map_err(|e| JsError::new(&e.to_string()))?;
         self.clear_history();
+        self.keep_last_good();
         Ok(())
     }
 
@@ -492,6 +504,7 @@ impl Playground {
         let gan = checkpoint::load(bytes).map_err(|e| JsError::new(&e.to_string()))?;
         self.gan = gan;
         self.clear_history();
+        self.keep_last_good();
         Ok(())
     }
 }

@@ -1,0 +1,300 @@
+// Nothing lost, nothing crashes (issue 6), end to end in headless Chromium: divergence
+// pauses with a plain message and one click restores the last good state; the autosave
+// brings a run back exactly after a reload; bad files and bad settings are refused with a
+// message and change nothing; a Rust panic shows a banner with a reload button.
+// Screenshots of the banners go to $SHOTS_DIR (/tmp/shots).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { baseUrl, launchBrowser, newPage } from './browser.mjs';
+
+const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
+const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+after(() => browser?.close());
+
+async function open(query = SMALL, context = null) {
+  const page = context ? await context.newPage() : await newPage(browser);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(new URL(query ? `?${query}` : '', baseUrl()).href);
+  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
+  return page;
+}
+
+const state = (page, fn, arg) => page.evaluate(fn, arg);
+const steps = (page) => state(page, () => ganplay.playground.steps());
+const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, name) });
+
+/** An FNV-1a hash of the grid canvas's pixels, once it shows the current model. */
+async function gridHash(page) {
+  await page.waitForFunction(() => ganplay.state.gridVersion === ganplay.state.modelVersion, null, { timeout: 10_000 });
+  return state(page, () => {
+    const c = document.getElementById('grid');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
+    return h;
+  });
+}
+
+/** Trains `n` steps through the playground directly, then lets the views catch up. */
+const trainSteps = (page, n) =>
+  state(page, (n) => {
+    ganplay.playground.train_steps(n);
+    ganplay.state.modelVersion++;
+  }, n);
+
+async function setField(page, selector, value) {
+  await page.fill(selector, String(value));
+  await page.press(selector, 'Tab');
+}
+
+test('divergence: training pauses with a plain message; one click restores the last good state', async () => {
+  const page = await open();
+  await trainSteps(page, 200); // a snapshot is kept at step 200
+  const goodHash = await gridHash(page);
+  const goodConfig = await state(page, () => ganplay.playground.config_json());
+  const goodHistory = await state(page, () => ganplay.playground.history_len());
+  assert.equal(await state(page, () => ganplay.playground.last_good_step()), 200);
+  // A learning rate far too high.
+  for (const n of ['g', 'd']) {
+    await page.selectOption(`#${n}-opt`, 'sgd');
+    await setField(page, `#${n}-lr`, 10);
+  }
+  await page.click('#train');
+  await page.waitForSelector('#diverge-banner:not([hidden])', { timeout: 30_000 });
+  const text = await page.textContent('#diverge-text');
+  assert.match(text, /^Training paused: (D|G)'s (loss|weights)[^.]* became (NaN|inf|-inf)/);
+  assert.match(text, /at step \d+ \(phase: (D on real digits|D on fakes|G through D)\) — the learning rate may be too high/);
+  assert.match(text, /from step 200/);
+  assert.equal(await state(page, () => ganplay.state.running), false);
+  assert.equal(await state(page, () => ganplay.playground.diverged()), true);
+  await page.locator('#diverge-banner').scrollIntoViewIfNeeded();
+  await shot(page, 'robust-diverged.png');
+  // A diverged run is not autosaved over the last good save.
+  assert.equal(await state(page, () => ganplay.autosaveNow()), false);
+  // Training on is refused with the same message, not silently.
+  await page.click('#step');
+  assert.match(await page.textContent('#diverge-text'), /the learning rate may be too high/);
+  assert.equal(await page.isHidden('#error-banner'), true);
+  assert.equal(await page.isHidden('#error-reload'), true);
+
+  await page.click('#restore-good');
+  await page.waitForSelector('#diverge-banner', { state: 'hidden' });
+  assert.equal(await steps(page), 200);
+  assert.equal(await state(page, () => ganplay.playground.diverged()), false);
+  assert.equal(await state(page, () => ganplay.playground.config_json()), goodConfig);
+  assert.equal(await state(page, () => ganplay.playground.history_len()), goodHistory);
+  assert.equal(await gridHash(page), goodHash);
+  assert.equal(await page.inputValue('#d-opt'), JSON.parse(goodConfig).d_optimizer.kind);
+  assert.match(await page.textContent('#notice-text'), /Restored step 200/);
+  await shot(page, 'robust-restored.png');
+  // And it trains on, finitely.
+  await trainSteps(page, 20);
+  assert.equal(await steps(page), 220);
+  const stats = await state(page, () => ganplay.playground.last_stats());
+  assert.ok(stats.every((v) => Number.isFinite(v)), `stats ${stats}`);
+  await page.context().close();
+});
+
+test('autosave: train, reload, Restore gives the same grid, step and charts', async () => {
+  const context = await browser.newContext();
+  let page = await open(SMALL, context);
+  await trainSteps(page, 57);
+  const before = { steps: await steps(page), hash: await gridHash(page) };
+  const history = await state(page, () => Array.from(ganplay.playground.export_history()));
+  assert.equal(await state(page, () => ganplay.autosaveNow()), true);
+  await page.reload();
+  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
+  await page.waitForSelector('#autosave-banner:not([hidden])');
+  assert.match(await page.textContent('#autosave-text'), /^Restore your run from .+ \(step 57\)\?/);
+  await shot(page, 'robust-autosave-offer.png');
+  assert.equal(await steps(page), 0);
+  await page.click('#autosave-restore');
+  await page.waitForSelector('#autosave-banner', { state: 'hidden' });
+  assert.equal(await steps(page), before.steps);
+  assert.equal(await gridHash(page), before.hash);
+  assert.deepEqual(await state(page, () => Array.from(ganplay.playground.export_history())), history);
+
+  // Leaving the page saves without being asked (pagehide).
+  await trainSteps(page, 10);
+  await page.reload();
+  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
+  await page.waitForSelector('#autosave-banner:not([hidden])');
+  assert.match(await page.textContent('#autosave-text'), /\(step 67\)\?/);
+
+  // Discard: the offer goes, and the next visit has nothing to offer.
+  await page.click('#autosave-discard');
+  await page.waitForFunction(() => document.getElementById('notice-text').textContent === 'Discarded the saved run.');
+  await page.reload();
+  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
+  await page.waitForTimeout(300);
+  assert.equal(await page.isHidden('#autosave-banner'), true);
+  await context.close();
+});
+
+/** Safetensors bytes with the header's metadata `config` replaced (offsets are relative to the data, so they stay right). */
+function withConfig(bytes, config) {
+  const len = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + len).toString('utf8'));
+  header.__metadata__.config = config;
+  const json = Buffer.from(JSON.stringify(header));
+  const prefix = Buffer.alloc(8);
+  prefix.writeBigUInt64LE(BigInt(json.length));
+  return Buffer.concat([prefix, json, bytes.subarray(8 + len)]);
+}
+
+/** The metadata `config` of safetensors bytes. */
+const configOf = (bytes) => JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8')).__metadata__.config;
+
+// (A checkpoint of another architecture whose tensors fit its configuration is a good
+// file: loading it replaces the model, as "Load" should. What must be refused is one whose
+// tensors do not fit the architecture it claims.)
+test('bad files: empty, truncated, a PNG, a huge IDX header, shapes that do not fit; nothing changes', async () => {
+  const page = await open();
+  await trainSteps(page, 5);
+  // A checkpoint of another architecture, made in the page and the model put back.
+  const [mine, other] = await state(page, () => {
+    const pg = ganplay.playground;
+    const mine = pg.save_checkpoint();
+    const config = JSON.parse(pg.config_json());
+    pg.reset(JSON.stringify({ ...config, g_hidden: [32, 32] }));
+    const other = pg.save_checkpoint();
+    pg.load_checkpoint(mine);
+    ganplay.state.modelVersion++;
+    return [Array.from(mine), Array.from(other)];
+  });
+  const hash = await gridHash(page);
+  const n = await steps(page);
+  const png = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
+  const cases = [
+    ['empty.safetensors', Buffer.alloc(0), /empty|truncated|not a readable/i],
+    ['truncated.safetensors', Buffer.from(mine).subarray(0, mine.length >> 1), /truncated|damaged|not a readable/i],
+    ['photo.safetensors', png, /not a readable checkpoint|not a ganplay/i],
+    ['mismatch.safetensors', withConfig(Buffer.from(mine), configOf(Buffer.from(other))), /shape|another model/i],
+  ];
+  let tried = 0;
+  for (const [name, buffer, why] of cases) {
+    await page.setInputFiles('#load-model', { name, mimeType: 'application/octet-stream', buffer });
+    await page.waitForSelector('#error-banner:not([hidden])', { timeout: 5000 }).catch(async (e) => {
+      throw new Error(`${name}: ${e.message} ${await page.textContent('#status')} ${page.problems}`);
+    });
+    const text = await page.textContent('#error-text');
+    assert.match(text, new RegExp(`Could not load “${name.replace('.', '\\.')}”`));
+    assert.match(text, why);
+    assert.match(text, /The model is unchanged\./);
+    await page.click('#error-close');
+    assert.equal(await steps(page), n);
+    assert.equal(await gridHash(page), hash);
+    tried++;
+  }
+  // IDX files with lying headers: huge dimensions, and an empty file.
+  const huge = Buffer.alloc(16);
+  huge.writeUInt32BE(0x803, 0);
+  huge.writeUInt32BE(0xffffffff, 4);
+  huge.writeUInt32BE(0xffffffff, 8);
+  huge.writeUInt32BE(0xffffffff, 12);
+  const labels = Buffer.alloc(8 + 3);
+  labels.writeUInt32BE(0x801, 0);
+  labels.writeUInt32BE(3, 4);
+  for (const [images, why] of [
+    [huge, /dimensions|limit|elements/i],
+    [Buffer.alloc(0), /not an IDX file/],
+  ]) {
+    await page.setInputFiles('#load-idx', [
+      { name: 'images.idx3-ubyte', mimeType: 'application/octet-stream', buffer: images },
+      { name: 'labels.idx1-ubyte', mimeType: 'application/octet-stream', buffer: labels },
+    ]);
+    await page.waitForSelector('#error-banner:not([hidden])');
+    const text = await page.textContent('#error-text');
+    assert.match(text, why);
+    assert.match(text, /Training data unchanged\./);
+    await page.click('#error-close');
+    assert.equal(await state(page, () => ganplay.playground.data_len()), 10000);
+    tried++;
+  }
+  assert.equal(tried, 6);
+  assert.equal(await gridHash(page), hash);
+  await page.context().close();
+});
+
+test('bad settings: NaN and out-of-range values in the URL and the controls never reach the model', async () => {
+  const page = await open(`${SMALL}&lr_g=NaN&lr_d=1e9&d_steps=-3&smoothing=abc&eps_g=0`);
+  const notice = await page.textContent('#notice-text');
+  assert.match(notice, /G's learning rate must be a number, got “NaN”/);
+  assert.match(notice, /D's learning rate must be in .*clamped to 10/);
+  assert.match(notice, /D steps per G step must be in 1–20/);
+  assert.match(notice, /label smoothing must be a number/);
+  const config = await state(page, () => JSON.parse(ganplay.playground.config_json()));
+  assert.equal(config.d_optimizer.lr, 10);
+  assert.equal(config.d_steps, 1);
+  for (const v of [config.g_optimizer.lr, config.g_optimizer.eps, config.label_smoothing]) assert.ok(Number.isFinite(v) && v > -1);
+  // The batch control: text, negative, too big.
+  // (A number input cannot even hold "NaN": the browser empties it, which is refused.)
+  for (const [typed, expected] of [['NaN', 32], ['', 32], ['-5', 1], ['99999', 1024]]) {
+    await state(page, (v) => {
+      const el = document.getElementById('batch-size');
+      el.value = v;
+      el.dispatchEvent(new Event('change'));
+    }, typed);
+    assert.equal(await state(page, () => JSON.parse(ganplay.playground.config_json()).batch_size), expected);
+  }
+  // Defence in depth: the core refuses what the page would never send.
+  for (const bad of ['{"g_optimizer":{"kind":"adam","lr":1e30}}', '{"batch_size":-5}', '{"label_smoothing":null}', '{"d_input_noise":1e999}']) {
+    const err = await state(page, (json) => {
+      try {
+        ganplay.playground.set_hyperparameters(json);
+        return null;
+      } catch (e) {
+        return e.message;
+      }
+    }, bad);
+    assert.ok(err, `${bad} was accepted`);
+  }
+  assert.equal(await state(page, () => JSON.parse(ganplay.playground.config_json()).batch_size), 1024);
+  await page.context().close();
+});
+
+test('a long run keeps wasm memory flat after warm-up', { timeout: 300_000 }, async () => {
+  const page = await open('noise=16&g_hidden=32&d_hidden=32&batch=8');
+  await state(page, () => {
+    const speed = document.getElementById('speed');
+    speed.value = speed.max;
+    speed.dispatchEvent(new Event('input'));
+  });
+  const memory = () => state(page, () => ganplay.state.wasm.memory.buffer.byteLength);
+  const trainUntil = (n) => page.waitForFunction((n) => ganplay.playground.steps() >= n, n, { timeout: 240_000, polling: 500 });
+  await page.click('#train');
+  await trainUntil(5_000);
+  await state(page, () => ganplay.autosaveNow()); // its buffers are allocated once
+  const warm = await memory();
+  await trainUntil(25_000);
+  await page.click('#train');
+  assert.equal(await memory(), warm, 'wasm memory grew between step 5,000 and 25,000');
+  assert.deepEqual(await state(page, () => ganplay.state.errors), []);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a Rust panic shows a banner with a reload button, and training stops', async () => {
+  const page = await open();
+  await page.click('#train');
+  await page.waitForFunction(() => ganplay.playground.steps() > 2);
+  // The documented test hook, called outside any handler: the uncaught trap must still show.
+  await state(page, () => setTimeout(() => ganplay.playground.debug_panic(), 0));
+  await page.waitForSelector('#error-banner:not([hidden])');
+  const text = await page.textContent('#error-text');
+  assert.match(text, /Internal error: .* failed inside the wasm module \(unreachable\)/);
+  assert.match(text, /Rust said: panicked at .*debug_panic: a deliberate panic from the test hook\. Training is stopped/);
+  assert.equal(await page.isVisible('#error-reload'), true);
+  assert.equal(await state(page, () => ganplay.state.running), false);
+  assert.equal(await state(page, () => ganplay.state.broken), true);
+  await shot(page, 'robust-panic.png');
+  await page.context().close();
+});

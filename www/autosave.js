@@ -1,0 +1,143 @@
+// Autosave: the run (checkpoint bytes with the settings inside, the chart history, the
+// step) goes to IndexedDB every 30 s while the model changes, and when the page is hidden
+// or closed. On the next visit a banner offers it back; Restore loads it exactly, so the
+// grid shows the same samples from the same z. While the offer is open nothing is saved,
+// so a new session cannot overwrite the old run before you choose.
+import { $, fmtInt } from './util.js';
+
+const DB_NAME = 'ganplay';
+const STORE = 'autosave';
+const KEY = 'run';
+/** Layout of the saved record; a record of another version is ignored. */
+const RECORD_VERSION = 1;
+/** Save at most this often while the model changes. */
+export const AUTOSAVE_EVERY_MS = 30_000;
+
+/** The open database, kept open so that a save on `pagehide` starts its transaction at once. */
+let db = null;
+
+function openDb() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function withStore(mode, fn) {
+  const run = (open) =>
+    new Promise((resolve, reject) => {
+      const tx = open.transaction(STORE, mode);
+      const req = fn(tx.objectStore(STORE));
+      tx.commit?.(); // now, not when this task ends: the page may be going away
+      tx.oncomplete = () => resolve(req?.result);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error ?? new Error('the autosave transaction was aborted'));
+    });
+  if (db) return run(db);
+  return openDb().then((open) => run((db = open)));
+}
+
+const readRecord = () => withStore('readonly', (s) => s.get(KEY));
+const writeRecord = (record) => withStore('readwrite', (s) => s.put(record, KEY));
+const deleteRecord = () => withStore('readwrite', (s) => s.delete(KEY));
+
+export async function setupAutosave(app) {
+  app.autosave = { savedAt: performance.now(), savedVersion: app.modelVersion, offered: null, saving: null, lastError: null };
+  $('autosave-restore').addEventListener('click', () => restore(app));
+  $('autosave-discard').addEventListener('click', () => discard(app));
+  const saveIfChanged = () => app.modelVersion !== app.autosave.savedVersion && saveNow(app);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') saveIfChanged();
+  });
+  window.addEventListener('pagehide', saveIfChanged);
+  let saved = null;
+  try {
+    saved = await readRecord();
+  } catch (err) {
+    console.warn('autosave: cannot read IndexedDB', err);
+    return;
+  }
+  if (saved?.version === RECORD_VERSION && saved.checkpoint instanceof Uint8Array) offer(app, saved);
+}
+
+/** From the frame loop: saves when the model changed and the last save is old enough (or there is none). */
+export function tickAutosave(app, now) {
+  const a = app.autosave;
+  if (!a || a.offered || a.saving || app.broken) return;
+  if (app.modelVersion === a.savedVersion || now - a.savedAt < AUTOSAVE_EVERY_MS) return;
+  saveNow(app);
+}
+
+/**
+ * Saves the run now (resolves to whether it was written). Nothing while an offer is open,
+ * after a panic, or while the model has diverged: the last save, from before, stays.
+ */
+export function saveNow(app) {
+  const a = app.autosave;
+  if (!a || a.offered || app.broken || !app.pg || app.pg.diverged()) return Promise.resolve(false);
+  let record;
+  try {
+    record = {
+      version: RECORD_VERSION,
+      checkpoint: app.pg.save_checkpoint(),
+      history: new Float64Array(app.pg.export_history()),
+      step: app.pg.steps(),
+      savedAt: Date.now(),
+      dataSource: app.dataSource,
+    };
+  } catch (err) {
+    a.lastError = app.describe(err);
+    return Promise.resolve(false);
+  }
+  a.savedAt = performance.now();
+  a.savedVersion = app.modelVersion;
+  a.saving = writeRecord(record)
+    .then(() => true, (err) => {
+      a.lastError = app.describe(err);
+      console.warn('autosave: cannot write IndexedDB', err);
+      return false;
+    })
+    .finally(() => (a.saving = null));
+  return a.saving;
+}
+
+function offer(app, saved) {
+  app.autosave.offered = saved;
+  const when = new Date(saved.savedAt).toLocaleString();
+  const data = saved.dataSource && saved.dataSource !== 'built-in MNIST' ? ` It trained on ${saved.dataSource}, which is not saved: load those files again to go on with them.` : '';
+  $('autosave-text').textContent = `Restore your run from ${when} (step ${fmtInt(saved.step)})?${data}`;
+  $('autosave-banner').hidden = false;
+}
+
+function restore(app) {
+  const saved = app.autosave.offered;
+  if (!saved) return;
+  const ok = app.guard('Restoring your run', () => {
+    app.setRunning(false);
+    app.pg.load_checkpoint(saved.checkpoint);
+    app.pg.import_history(saved.history);
+    app.modelReplaced(`restored step ${fmtInt(app.pg.steps())}`);
+  });
+  closeOffer(app);
+  if (ok) app.notify(`Restored your run at step ${fmtInt(app.pg.steps())}.`);
+}
+
+async function discard(app) {
+  closeOffer(app);
+  try {
+    await deleteRecord();
+    app.notify('Discarded the saved run.');
+  } catch (err) {
+    app.showError(`Could not discard the saved run: ${app.describe(err)}`, err);
+  }
+}
+
+function closeOffer(app) {
+  app.autosave.offered = null;
+  // From here the run in the page is saved as soon as it changes (a restored one is saved already).
+  app.autosave.savedVersion = app.modelVersion;
+  app.autosave.savedAt = -Infinity;
+  $('autosave-banner').hidden = true;
+}

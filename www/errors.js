@@ -1,0 +1,42 @@
+// Errors nobody caught, and panics: every uncaught error or rejected promise shows in the
+// error banner instead of dying silently. A Rust panic (console_error_panic_hook logs it,
+// then the wasm code traps: `RuntimeError: unreachable`) leaves the wasm instance unusable,
+// so the page stops training for good and offers a reload; the autosave (autosave.js) was
+// written before the panic and is offered again after the reload.
+import { $ } from './util.js';
+
+/** The last panic message console_error_panic_hook logged (it logs through console.error). */
+let panicMessage = null;
+
+export function setupErrors(app) {
+  const consoleError = console.error.bind(console);
+  console.error = (...args) => {
+    const text = args.map(String).join(' ');
+    if (/panicked at/.test(text)) panicMessage = text.split('\n').slice(0, 2).join(' ');
+    consoleError(...args);
+  };
+  window.addEventListener('error', (e) => {
+    const err = e.error ?? e.message;
+    if (err instanceof WebAssembly.RuntimeError) app.onPanic('The page', err);
+    else app.showError(`Unexpected error: ${app.describe(err)}`);
+  });
+  window.addEventListener('unhandledrejection', (e) => {
+    if (e.reason instanceof WebAssembly.RuntimeError) app.onPanic('The page', e.reason);
+    else app.showError(`Unexpected error: ${app.describe(e.reason)}`);
+  });
+  $('error-reload').addEventListener('click', () => location.reload());
+
+  /** `what` hit a wasm trap: the playground is unusable from here on. */
+  app.onPanic = (what, err) => {
+    if (app.broken) return;
+    app.broken = true;
+    app.setRunning(false);
+    document.body.classList.add('broken');
+    const detail = panicMessage ? ` Rust said: ${panicMessage.replace(/[.!?]?$/, '.')}` : '';
+    app.showError(
+      `Internal error: ${what} failed inside the wasm module (${err.message}).${detail} Training is stopped; reload the page to start again.`,
+      err,
+    );
+    $('error-reload').hidden = false;
+  };
+}
