@@ -71,7 +71,7 @@ test('divergence: training pauses with a plain message; one click restores the l
   await page.waitForSelector('#diverge-banner:not([hidden])', { timeout: 30_000 });
   const text = await page.textContent('#diverge-text');
   assert.match(text, /^Training paused: (D|G)'s (loss|weights)[^.]* became (NaN|inf|-inf)/);
-  assert.match(text, /at step \d+ \(phase: (D on real digits|D on fakes|G through D)\) — the learning rate may be too high/);
+  assert.match(text, /at step \d+ \(phase: (D on real digits|G making fakes|D on fakes|G's fakes through D|G's update)\) — the learning rate may be too high/);
   assert.match(text, /from step 200/);
   assert.equal(await state(page, () => ganplay.state.running), false);
   assert.equal(await state(page, () => ganplay.playground.diverged()), true);
