@@ -7,6 +7,7 @@ import { loadOntoPad, setupPad, tickJudge } from './draw.js';
 import { highlight, setTraining, showStats } from './explain.js';
 import { pickedImage, resetExplore, selectCell, setupExplore, tickExplore } from './explore.js';
 import { setupFiles, showDataSource } from './files.js';
+import { qualityModelReplaced, setupQuality, tickQuality } from './judge.js';
 import { cellAt, clearStrip, drawGridView, isMilestone, nextMilestone, renderGrid, setRowLabels, snapshot } from './grid.js';
 import {
   FIELDS, FIELD_BY_KEY, archDiffers, defaultLr, format, fromConfig, fromQuery, parse, recipe, toJson, toQuery,
@@ -275,6 +276,7 @@ function modelReplaced(stripLabel) {
   app.chartsVersion = app.modelVersion;
   resetExplore(app);
   app.judge.dirty = true;
+  qualityModelReplaced(app);
   showCounters();
 }
 app.modelReplaced = modelReplaced;
@@ -402,6 +404,7 @@ function frame() {
   }
   tickJudge(app, viewsDue);
   tickExplore(app, start, viewsDue);
+  tickQuality(app);
   if (training && !app.broken) trainChunk(start);
   app.frameMs.push(performance.now() - start);
   if (app.frameMs.length > 240) app.frameMs.shift();
@@ -538,7 +541,7 @@ async function boot() {
   const { build, message } = chooseBuild(requested);
   // A known build asked for in the address stays there; an unknown one is dropped.
   app.buildRequested = requested in BUILDS ? requested : null;
-  const { wasm, Playground } = await loadBuild(build);
+  const { wasm, Playground, QualityJudge } = await loadBuild(build);
   app.wasm = wasm;
   app.build = build;
   $('wasm-build').textContent = BUILDS[build].label;
@@ -562,6 +565,7 @@ async function boot() {
   wireControls();
   modelReplaced();
   showDataSource(app);
+  setupQuality(app, QualityJudge); // in the background: the page works without the judge
   for (const id of ['train', 'step', 'step-d', 'step-g', 'reset']) $(id).disabled = false;
   app.ready = true;
   window.ganplay.ready = true;

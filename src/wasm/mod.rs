@@ -11,6 +11,9 @@ use crate::render::{grid_gray, grid_size};
 use ndarray::{Array2, ArrayView2};
 use wasm_bindgen::prelude::*;
 
+mod judge;
+pub use judge::{QualityJudge, QUALITY_COLUMNS};
+
 /// Columns of a history row: record number, D loss, G loss, mean D(x), mean D(G(z)).
 /// A value a step did not measure is NaN.
 pub const HISTORY_COLUMNS: usize = 5;
