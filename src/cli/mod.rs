@@ -67,7 +67,7 @@ pub struct JudgeArgs {
     pub seed: u64,
 
     /// Passes over the 9,000 training digits.
-    #[arg(long, value_name = "E", default_value_t = 20,
+    #[arg(long, value_name = "E", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub epochs: u64,
 }

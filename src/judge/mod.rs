@@ -17,14 +17,14 @@ pub mod metrics;
 
 use crate::checkpoint::{check_floats, copy_f32s, sort_header, File, Raw};
 use crate::data::{Dataset, NUM_CLASSES};
-use crate::gan::{fixed_noise, Gan, IMAGE_DIM};
+use crate::gan::{fixed_noise, Gan, IMAGE_DIM, IMAGE_SIDE};
 use crate::nn::loss::softmax_cross_entropy;
 use crate::nn::{Activation, AdamConfig, Mlp, Optimizer, OptimizerConfig};
 use metrics::{FeatureStats, Quality, QualityAccumulator};
 use ndarray::{s, Array2, ArrayView2};
 use rand::rngs::ChaCha8Rng;
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
+use rand::{RngExt, SeedableRng};
 use safetensors::Dtype;
 use std::collections::HashMap;
 use std::fmt;
@@ -51,6 +51,9 @@ pub struct JudgeConfig {
     pub batch_size: usize,
     /// Adam's learning rate.
     pub lr: f32,
+    /// Each training image is moved by up to this many pixels in x and y (a fresh random
+    /// shift every time it is seen), so the judge learns digits, not positions.
+    pub max_shift: usize,
     /// One image in `held_out_every` of each digit (the last of every run of that many)
     /// is kept out of training, to measure accuracy on: a split with the digits in the
     /// proportions of the whole data.
@@ -62,9 +65,10 @@ impl Default for JudgeConfig {
         JudgeConfig {
             seed: 1,
             hidden: vec![256, 64],
-            epochs: 20,
+            epochs: 30,
             batch_size: 64,
             lr: 1e-3,
+            max_shift: 1,
             held_out_every: 10,
         }
     }
@@ -149,7 +153,8 @@ impl Judge {
         );
         let b = config.batch_size;
         let mut order: Vec<usize> = (0..train.len()).collect();
-        let mut x = Array2::zeros((b, IMAGE_DIM)); // (B, 784)
+        let mut gathered = vec![0.0f32; b * IMAGE_DIM]; // (B, 784) as in the data
+        let mut x = Array2::zeros((b, IMAGE_DIM)); // (B, 784) shifted
         let mut labels = vec![0u8; b]; // (B)
         let mut dlogits = Array2::zeros((b, NUM_CLASSES)); // (B, 10)
         for epoch in 1..=config.epochs {
@@ -157,8 +162,16 @@ impl Judge {
             let mut total = 0.0;
             let batches = train.len() / b;
             for batch in order.chunks_exact(b) {
+                train.gather(batch, &mut gathered, &mut labels);
                 let pixels = x.as_slice_mut().expect("standard layout");
-                train.gather(batch, pixels, &mut labels);
+                let m = config.max_shift as i32;
+                for (out, inp) in pixels
+                    .chunks_exact_mut(IMAGE_DIM)
+                    .zip(gathered.chunks_exact(IMAGE_DIM))
+                {
+                    let (dx, dy) = (rng.random_range(-m..=m), rng.random_range(-m..=m));
+                    shift_image(out, inp, dx, dy);
+                }
                 mlp.zero_grad();
                 let logits = mlp.forward(x.view());
                 let logits = logits.as_slice().expect("standard layout");
@@ -376,6 +389,22 @@ impl Judge {
     }
 }
 
+/// Writes `inp` (28 × 28) moved by (`dx`, `dy`) pixels into `out`; pixels moved in from
+/// outside are background (-1).
+fn shift_image(out: &mut [f32], inp: &[f32], dx: i32, dy: i32) {
+    let side = IMAGE_SIDE as i32;
+    for y in 0..side {
+        for x in 0..side {
+            let (sx, sy) = (x - dx, y - dy);
+            out[(y * side + x) as usize] = if (0..side).contains(&sx) && (0..side).contains(&sy) {
+                inp[(sy * side + sx) as usize]
+            } else {
+                -1.0
+            };
+        }
+    }
+}
+
 /// Splits `data` into (training, held-out): the `every`-th image of each digit, counting
 /// in file order, is held out. Deterministic, and the held-out digits keep the data's
 /// class proportions whatever order the file is in.
@@ -475,4 +504,22 @@ pub fn evaluate(gan: &mut Gan, judge: &mut Judge, n: usize) -> Quality {
     let mut eval = Evaluation::new(gan, judge, n);
     while !eval.advance(gan, judge, CHUNK) {}
     eval.finish(judge)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shifting_moves_pixels_and_fills_with_background() {
+        let mut inp = vec![-1.0f32; IMAGE_DIM];
+        inp[5 * IMAGE_SIDE + 7] = 1.0; // (x 7, y 5)
+        inp[27] = 0.5; // (x 27, y 0): leaves the image when moved right
+        let mut out = vec![0.0f32; IMAGE_DIM];
+        shift_image(&mut out, &inp, 2, -1);
+        assert_eq!(out[4 * IMAGE_SIDE + 9], 1.0);
+        assert_eq!(out.iter().filter(|&&v| v != -1.0).count(), 1);
+        shift_image(&mut out, &inp, 0, 0);
+        assert_eq!(out, inp);
+    }
 }
