@@ -9,7 +9,7 @@
 //!   distance, label agreement).
 //! - [`checkpoint`]: the whole training state in one safetensors file.
 //! - [`render`]: images in [-1, 1] to grey pixels and tiled grids.
-//! - [`wasm`]: the boundary with JavaScript, one `Playground` handle.
+//! - [`wasm`]: the boundary with JavaScript: the `Playground` handle, and `QualityJudge`.
 //! - `cli` (native only): the `ganplay` command.
 
 pub mod checkpoint;
