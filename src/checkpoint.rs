@@ -372,7 +372,11 @@ fn is_expected(name: &str, expected: &[Spec]) -> bool {
 }
 
 /// Refuses NaN and infinities (and, with `nonnegative`, values below zero) in F32 data.
-fn check_floats(name: &str, data: &[u8], nonnegative: bool) -> Result<(), CheckpointError> {
+pub(crate) fn check_floats(
+    name: &str,
+    data: &[u8],
+    nonnegative: bool,
+) -> Result<(), CheckpointError> {
     for (index, value) in f32s(data).enumerate() {
         if !value.is_finite() {
             return Err(CheckpointError::NonFinite {
@@ -392,19 +396,19 @@ fn check_floats(name: &str, data: &[u8], nonnegative: bool) -> Result<(), Checkp
 }
 
 /// Little-endian F32 data as values (the data may be unaligned, so no cast).
-fn f32s(data: &[u8]) -> impl Iterator<Item = f32> + '_ {
+pub(crate) fn f32s(data: &[u8]) -> impl Iterator<Item = f32> + '_ {
     data.chunks_exact(4)
         .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
 }
 
 /// A parsed safetensors file: its header, and the data section its offsets point into.
-struct File<'a> {
+pub(crate) struct File<'a> {
     header: Metadata,
     data: &'a [u8],
 }
 
 impl<'a> File<'a> {
-    fn parse(bytes: &'a [u8]) -> Result<File<'a>, CheckpointError> {
+    pub(crate) fn parse(bytes: &'a [u8]) -> Result<File<'a>, CheckpointError> {
         check_header_bounds(bytes)?;
         let (header_len, header) = SafeTensors::read_metadata(bytes)
             .map_err(|e| CheckpointError::NotSafetensors(e.to_string()))?;
@@ -418,7 +422,7 @@ impl<'a> File<'a> {
         Ok(File { header, data })
     }
 
-    fn meta(&self, key: &str) -> Option<&str> {
+    pub(crate) fn meta(&self, key: &str) -> Option<&str> {
         self.header
             .metadata()
             .as_ref()?
@@ -426,12 +430,12 @@ impl<'a> File<'a> {
             .map(String::as_str)
     }
 
-    fn required_meta(&self, key: &'static str) -> Result<&str, CheckpointError> {
+    pub(crate) fn required_meta(&self, key: &'static str) -> Result<&str, CheckpointError> {
         self.meta(key).ok_or(CheckpointError::MissingMetadata(key))
     }
 
     /// A counter from the metadata: a decimal number in 0..=MAX_COUNT.
-    fn count(&self, key: &'static str) -> Result<u64, CheckpointError> {
+    pub(crate) fn count(&self, key: &'static str) -> Result<u64, CheckpointError> {
         let value = self.required_meta(key)?;
         match value.parse::<u64>() {
             Ok(n) if n <= MAX_COUNT => Ok(n),
@@ -443,12 +447,12 @@ impl<'a> File<'a> {
     }
 
     /// Every tensor name in the file.
-    fn names(&self) -> Vec<String> {
+    pub(crate) fn names(&self) -> Vec<String> {
         self.header.offset_keys()
     }
 
     /// The bytes of tensor `name`, which must have exactly this dtype and shape.
-    fn tensor(
+    pub(crate) fn tensor(
         &self,
         name: &str,
         dtype: Dtype,
@@ -503,7 +507,7 @@ impl<'a> File<'a> {
     }
 
     /// Copies `prefix.<l>.weight` and `.bias` into the network's flat parameters.
-    fn fill_params(&self, prefix: &str, mlp: &mut Mlp) -> Result<(), CheckpointError> {
+    pub(crate) fn fill_params(&self, prefix: &str, mlp: &mut Mlp) -> Result<(), CheckpointError> {
         for (name, shape, range) in mlp.param_tensors() {
             let data = self.tensor(&format!("{prefix}.{name}"), Dtype::F32, &shape)?;
             copy_f32s(&mut mlp.params[range], data);
@@ -535,7 +539,7 @@ impl<'a> File<'a> {
     }
 }
 
-fn copy_f32s(dst: &mut [f32], data: &[u8]) {
+pub(crate) fn copy_f32s(dst: &mut [f32], data: &[u8]) {
     for (d, v) in dst.iter_mut().zip(f32s(data)) {
         *d = v;
     }
@@ -586,14 +590,14 @@ fn check_header_bounds(bytes: &[u8]) -> Result<(), CheckpointError> {
 }
 
 /// A tensor to write: dtype, shape and little-endian bytes.
-struct Raw {
+pub(crate) struct Raw {
     dtype: Dtype,
     shape: Vec<usize>,
     data: Vec<u8>,
 }
 
 impl Raw {
-    fn f32(shape: Vec<usize>, values: &[f32]) -> Raw {
+    pub(crate) fn f32(shape: Vec<usize>, values: &[f32]) -> Raw {
         Raw {
             dtype: Dtype::F32,
             shape,
@@ -630,7 +634,7 @@ struct SortedHeader {
 /// metadata in `HashMap` order, which changes from run to run; sorted, equal states
 /// save to equal bytes. The tensor data and its offsets are untouched. Should the header
 /// somehow not parse, the bytes are returned as they were: still a valid file.
-fn sort_header(bytes: Vec<u8>) -> Vec<u8> {
+pub(crate) fn sort_header(bytes: Vec<u8>) -> Vec<u8> {
     let Some(prefix) = bytes.first_chunk::<PREFIX_LEN>() else {
         return bytes;
     };

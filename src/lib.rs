@@ -5,9 +5,11 @@
 //! - [`nn`]: layers, losses, the MLP and the optimisers; knows nothing of GANs.
 //! - [`gan`]: G, D and the three-step training loop.
 //! - [`data`]: IDX files, the data set and its batches.
+//! - [`judge`]: a digit classifier that scores G's samples (class histogram, Fréchet
+//!   distance, label agreement).
 //! - [`checkpoint`]: the whole training state in one safetensors file.
 //! - [`render`]: images in [-1, 1] to grey pixels and tiled grids.
-//! - [`wasm`]: the boundary with JavaScript, one `Playground` handle.
+//! - [`wasm`]: the boundary with JavaScript: the `Playground` handle, and `QualityJudge`.
 //! - `cli` (native only): the `ganplay` command.
 
 pub mod checkpoint;
@@ -15,6 +17,7 @@ pub mod checkpoint;
 pub mod cli;
 pub mod data;
 pub mod gan;
+pub mod judge;
 pub mod nn;
 pub mod render;
 pub mod wasm;

@@ -96,13 +96,28 @@ fn check_train_outputs(dir: &Path) -> Array2<f32> {
     let metrics = fs::read_to_string(dir.join("metrics.csv")).expect("metrics.csv");
     let lines: Vec<&str> = metrics.lines().collect();
     assert_eq!(lines.len(), 21, "header and one row per step");
-    assert_eq!(lines[0], "step,d_loss,g_loss,d_real,d_fake");
+    assert_eq!(
+        lines[0],
+        "step,d_loss,g_loss,d_real,d_fake,fd,min_class_share,agreement"
+    );
     for (i, line) in lines[1..].iter().enumerate() {
         let fields: Vec<&str> = line.split(',').collect();
-        assert_eq!(fields.len(), 5, "{line}");
+        assert_eq!(fields.len(), 8, "{line}");
         assert_eq!(fields[0], (i + 1).to_string());
-        for f in &fields[1..] {
+        for f in &fields[1..5] {
             assert!(f.parse::<f32>().expect(line).is_finite(), "{line}");
+        }
+        // The judge speaks after the last step only (every 250 by default); agreement is
+        // for conditional models.
+        let last = i + 2 == lines.len();
+        for f in &fields[5..7] {
+            assert_eq!(f.is_empty(), !last, "{line}");
+            if last {
+                assert!(f.parse::<f64>().expect(line) >= 0.0, "{line}");
+            }
+        }
+        if !last {
+            assert!(fields[7].is_empty(), "{line}");
         }
     }
 
@@ -462,4 +477,74 @@ fn train_stops_with_a_message_when_training_diverges() {
     assert!(err.contains("learning rate may be too high"), "{err}");
     assert!(!dir.join("checkpoint.safetensors").exists());
     let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn eval_prints_the_judges_verdict_and_refuses_bad_files() {
+    let dir = temp_path("eval");
+    assert_ok(&train_small(&dir, 5, &["--conditional"]));
+    let checkpoint = dir.join("checkpoint.safetensors");
+    let run = ganplay(&["eval", "--checkpoint", text(&checkpoint), "--n", "200"]);
+    assert_ok(&run);
+    let stdout = String::from_utf8(run.stdout).unwrap();
+    assert!(stdout.contains("class histogram"), "{stdout}");
+    assert!(stdout.contains("label agreement"), "{stdout}");
+    let json: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().unwrap()).expect("the last line is JSON");
+    assert_eq!(json["n"], 200);
+    assert_eq!(json["counts"].as_array().unwrap().len(), 10);
+    assert!(json["fd"].as_f64().unwrap() >= 0.0);
+    assert!((0.0..=1.0).contains(&json["agreement"].as_f64().unwrap()));
+    // The conditional run's metrics carry an agreement in the last row.
+    let metrics = fs::read_to_string(dir.join("metrics.csv")).unwrap();
+    let last: Vec<&str> = metrics.lines().last().unwrap().split(',').collect();
+    assert!(last[7].parse::<f64>().is_ok(), "{last:?}");
+
+    let missing = dir.join("missing.safetensors");
+    assert_fails_with(
+        &ganplay(&["eval", "--checkpoint", text(&missing)]),
+        "no such checkpoint file",
+    );
+    let junk = dir.join("junk.safetensors");
+    fs::write(&junk, b"not a judge").unwrap();
+    assert_fails_with(
+        &ganplay(&[
+            "eval",
+            "--checkpoint",
+            text(&checkpoint),
+            "--judge",
+            text(&junk),
+        ]),
+        "not a judge file",
+    );
+    assert_fails_with(
+        &ganplay(&[
+            "eval",
+            "--checkpoint",
+            text(&checkpoint),
+            "--judge",
+            text(&missing),
+        ]),
+        "no such judge file",
+    );
+    // `train --judge` with a bad file is refused before anything is written.
+    let out = dir.join("refused");
+    assert_fails_with(
+        &train_small(&out, 2, &["--judge", text(&junk)]),
+        "not a judge file",
+    );
+    assert!(!out.exists());
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn judge_retrains_and_reports_accuracy() {
+    let out = temp_path("judge.safetensors");
+    let run = ganplay(&["judge", "--out", text(&out), "--epochs", "1"]);
+    assert_ok(&run);
+    let stdout = String::from_utf8(run.stdout).unwrap();
+    assert!(stdout.contains("held-out accuracy"), "{stdout}");
+    let judge = ganplay::judge::Judge::from_bytes(&fs::read(&out).unwrap()).unwrap();
+    assert!(judge.info.accuracy > 0.8, "{}", judge.info.accuracy);
+    fs::remove_file(out).unwrap();
 }

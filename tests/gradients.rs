@@ -9,7 +9,9 @@
 use ganplay::nn::layers::{
     activation_backward, activation_forward, dense_backward, dense_forward, Activation,
 };
-use ganplay::nn::loss::{bce_with_logits, generator_loss, softplus, GeneratorLoss};
+use ganplay::nn::loss::{
+    bce_with_logits, generator_loss, softmax_cross_entropy, softplus, GeneratorLoss,
+};
 use ganplay::nn::Mlp;
 use ndarray::{Array1, Array2};
 use rand::rngs::ChaCha8Rng;
@@ -193,6 +195,34 @@ fn losses() {
             f64::from(generator_loss(kind, &mut vec![0.0; l.len()], l))
         });
     }
+}
+
+#[test]
+fn softmax_cross_entropy_gradient() {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let mut logits: Vec<f32> = random(&mut rng, (4, 5)).iter().map(|v| 3.0 * v).collect();
+    let labels = [0u8, 4, 2, 2];
+    let mut d = vec![0.0; logits.len()];
+    softmax_cross_entropy(&mut d, &logits, &labels);
+    let grad = d.clone();
+    check("softmax cross-entropy", &mut logits, &grad, |l| {
+        f64::from(softmax_cross_entropy(&mut vec![0.0; l.len()], l, &labels))
+    });
+}
+
+#[test]
+fn softmax_cross_entropy_known_values_and_extremes() {
+    let mut d = [0.0f32; 3];
+    // Equal logits: loss ln 3, gradient 1/3 everywhere but the label's 1/3 - 1.
+    let loss = softmax_cross_entropy(&mut d, &[0.5, 0.5, 0.5], &[1]);
+    assert!((loss - 3f32.ln()).abs() < 1e-6, "{loss}");
+    assert!((d[0] - 1.0 / 3.0).abs() < 1e-6 && (d[1] + 2.0 / 3.0).abs() < 1e-6);
+    // Huge logits neither overflow nor lose the answer.
+    let loss = softmax_cross_entropy(&mut d, &[1e4, -1e4, 0.0], &[0]);
+    assert_eq!(loss, 0.0);
+    let loss = softmax_cross_entropy(&mut d, &[1e4, -1e4, 0.0], &[1]);
+    assert_eq!(loss, 2e4);
+    assert!(d.iter().all(|v| v.is_finite()));
 }
 
 #[test]

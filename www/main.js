@@ -9,6 +9,7 @@ import { highlight, setTraining, showStats } from './explain.js';
 import { pickedImage, resetExplore, selectCell, setupExplore, tickExplore } from './explore.js';
 import { setupErrors } from './errors.js';
 import { setupFiles, showDataSource } from './files.js';
+import { qualityModelReplaced, setupQuality, tickQuality } from './judge.js';
 import { cellAt, clearStrip, drawGridView, isMilestone, nextMilestone, renderGrid, setRowLabels, snapshot } from './grid.js';
 import {
   FIELDS, FIELD_BY_KEY, archDiffers, defaultLr, format, fromConfig, fromQuery, parse, recipe, toJson, toQuery,
@@ -278,6 +279,7 @@ function modelReplaced(stripLabel) {
   resetExplore(app);
   app.judge.dirty = true;
   $('diverge-banner').hidden = true;
+  qualityModelReplaced(app);
   showCounters();
 }
 app.modelReplaced = modelReplaced;
@@ -409,6 +411,7 @@ function frame() {
   }
   tickJudge(app, viewsDue);
   tickExplore(app, start, viewsDue);
+  tickQuality(app);
   if (training && !app.broken) trainChunk(start);
   tickAutosave(app, start);
   app.frameMs.push(performance.now() - start);
@@ -545,7 +548,7 @@ async function boot() {
   const { build, message } = chooseBuild(requested);
   // A known build asked for in the address stays there; an unknown one is dropped.
   app.buildRequested = requested in BUILDS ? requested : null;
-  const { wasm, Playground } = await loadBuild(build);
+  const { wasm, Playground, QualityJudge } = await loadBuild(build);
   app.wasm = wasm;
   app.build = build;
   $('wasm-build').textContent = BUILDS[build].label;
@@ -570,6 +573,7 @@ async function boot() {
   wireControls();
   modelReplaced();
   showDataSource(app);
+  setupQuality(app, QualityJudge); // in the background: the page works without the judge
   for (const id of ['train', 'step', 'step-d', 'step-g', 'reset']) $(id).disabled = false;
   await setupAutosave(app);
   app.ready = true;

@@ -40,9 +40,9 @@ export function chooseBuild(requested) {
   return { build: requested, message: null };
 }
 
-/** Imports and instantiates a build: `{ wasm, Playground }` (wasm: the module's exports). */
+/** Imports and instantiates a build: `{ wasm, Playground, QualityJudge }` (wasm: the module's exports). */
 export async function loadBuild(build) {
   const glue = await import(`../${BUILDS[build].dir}/ganplay.js`);
   const wasm = await glue.default();
-  return { wasm, Playground: glue.Playground };
+  return { wasm, Playground: glue.Playground, QualityJudge: glue.QualityJudge };
 }

@@ -7,6 +7,7 @@
 //! as a one-line [`CliError`], printed as `error: …` with a non-zero exit code.
 
 mod bench;
+mod judge;
 mod output;
 mod sample;
 mod train;
@@ -35,12 +36,58 @@ pub struct Cli {
 pub enum Command {
     /// Train a GAN (or continue one) and write checkpoint.safetensors, metrics.csv,
     /// grid.png and samples.npy into the output folder.
-    Train(TrainArgs),
+    Train(Box<TrainArgs>),
     /// Draw samples from a checkpoint into a .npy file of f32 [N, 784], pixels in [-1, 1].
     Sample(SampleArgs),
+    /// Train the digit classifier that judges G's samples, on the built-in digits minus a
+    /// held-out 1,000, and print its held-out accuracy.
+    Judge(JudgeArgs),
+    /// Judge a checkpoint's samples: class histogram, coverage, Fréchet distance to real
+    /// digits in the judge's features and, for a conditional model, label agreement.
+    /// Prints text, then the same as one JSON line.
+    Eval(EvalArgs),
     /// Measure training speed (steps per second) of the default model, single thread,
     /// printing one JSON line per batch size.
     Bench(BenchArgs),
+}
+
+/// Flags of `ganplay judge`.
+#[derive(Debug, Args)]
+pub struct JudgeArgs {
+    /// Where to write the judge.
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "www/data/judge.safetensors"
+    )]
+    pub out: PathBuf,
+
+    /// Seed for the weights and the data order.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+
+    /// Passes over the 9,000 training digits.
+    #[arg(long, value_name = "E", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub epochs: u64,
+}
+
+/// Flags of `ganplay eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Checkpoint to judge.
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: PathBuf,
+
+    /// Judge file [default: the built-in www/data/judge.safetensors].
+    #[arg(long, value_name = "FILE")]
+    pub judge: Option<PathBuf>,
+
+    /// Samples to judge (fixed noise from the checkpoint's seed; conditional models ask
+    /// for digits 0–9 in turn).
+    #[arg(long, value_name = "N", default_value_t = 2000,
+          value_parser = clap::value_parser!(u64).range(10..=100_000))]
+    pub n: u64,
 }
 
 /// Flags of `ganplay bench`.
@@ -103,8 +150,8 @@ pub struct TrainArgs {
     #[arg(long, value_name = "CKPT")]
     pub resume: Option<PathBuf>,
 
-    /// Starting point for every setting below: `tuned` (the default: Adam lr 0.0005,
-    /// label smoothing 0.1, instance noise 0.1) or `plain` (the textbook recipe: Adam lr
+    /// Starting point for every setting below: `tuned` (the default: Adam, G's lr 0.0005,
+    /// D's 0.0002, label smoothing 0.1, instance noise 0.1) or `plain` (the textbook recipe: Adam lr
     /// 0.0002, no smoothing, no noise). Flags given override it.
     #[arg(long, value_enum, default_value_t = RecipeKind::Tuned, conflicts_with = "resume")]
     pub recipe: RecipeKind,
@@ -113,7 +160,7 @@ pub struct TrainArgs {
     #[arg(long, value_name = "LR")]
     pub g_lr: Option<f32>,
 
-    /// D's learning rate [default: 0.0005 with adam (plain recipe: 0.0002), 0.01 with sgd].
+    /// D's learning rate [default: 0.0002 with adam, 0.01 with sgd].
     #[arg(long, value_name = "LR")]
     pub d_lr: Option<f32>,
 
@@ -160,6 +207,21 @@ pub struct TrainArgs {
         conflicts_with = "resume"
     )]
     pub d_hidden: Option<Vec<usize>>,
+
+    /// Judge G every N steps (and after the last step) into metrics.csv's fd,
+    /// min_class_share and agreement columns (0: only after the last step).
+    #[arg(long, value_name = "N", default_value_t = 250)]
+    pub eval_every: u64,
+
+    /// Samples per judgement in metrics.csv.
+    #[arg(long, value_name = "N", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(10..=100_000))]
+    pub eval_n: u64,
+
+    /// Judge file for the metrics [default: the built-in www/data/judge.safetensors;
+    /// if that is missing, the judge's columns stay empty].
+    #[arg(long, value_name = "FILE")]
+    pub judge: Option<PathBuf>,
 
     /// Print a line with the losses every N steps (0: never).
     #[arg(long, value_name = "N", default_value_t = 500)]
@@ -263,6 +325,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Train(args) => train::run(&args),
         Command::Sample(args) => sample::run(&args),
+        Command::Judge(args) => judge::run_judge(&args),
+        Command::Eval(args) => judge::run_eval(&args),
         Command::Bench(args) => bench::run(&args),
     }
 }
@@ -317,7 +381,10 @@ mod tests {
         assert_eq!(d.g_hidden, [256, 512]);
         assert_eq!(d.d_hidden, [512, 256]);
         assert_eq!(d.generator_loss, GeneratorLoss::NonSaturating);
-        assert_eq!(d.g_optimizer, d.d_optimizer);
+        assert_eq!(
+            d.d_optimizer,
+            crate::nn::OptimizerConfig::Adam(AdamConfig::default())
+        );
         assert_eq!(
             d.g_optimizer,
             crate::nn::OptimizerConfig::Adam(AdamConfig {

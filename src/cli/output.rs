@@ -3,6 +3,7 @@
 
 use super::{fail, CliError};
 use crate::gan::StepStats;
+use crate::judge::metrics::Quality;
 use image::codecs::png::PngEncoder;
 use image::{ExtendedColorType, ImageEncoder};
 use ndarray::Array2;
@@ -12,7 +13,9 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// Header of `metrics.csv`; an empty field means the step did not measure that value.
-pub const METRICS_HEADER: &str = "step,d_loss,g_loss,d_real,d_fake";
+/// The judge's columns (`fd`, `min_class_share`, `agreement`) are filled only on the
+/// steps that were evaluated; `agreement` only for a conditional model.
+pub const METRICS_HEADER: &str = "step,d_loss,g_loss,d_real,d_fake,fd,min_class_share,agreement";
 
 fn write_error(path: &Path, e: impl std::fmt::Display) -> CliError {
     CliError(format!("cannot write {}: {e}", path.display()))
@@ -91,18 +94,38 @@ impl MetricsCsv {
         })
     }
 
-    /// Appends the row for global step `step`.
-    pub fn write_row(&mut self, step: u64, stats: &StepStats) -> Result<(), CliError> {
-        self.write_row_io(step, stats)
+    /// Appends the row for global step `step`, with the judge's verdict if it evaluated
+    /// this step.
+    pub fn write_row(
+        &mut self,
+        step: u64,
+        stats: &StepStats,
+        quality: Option<&Quality>,
+    ) -> Result<(), CliError> {
+        self.write_row_io(step, stats, quality)
             .map_err(|e| write_error(&self.path, e))
     }
 
-    fn write_row_io(&mut self, step: u64, stats: &StepStats) -> io::Result<()> {
+    fn write_row_io(
+        &mut self,
+        step: u64,
+        stats: &StepStats,
+        quality: Option<&Quality>,
+    ) -> io::Result<()> {
         // `{}` on f32 prints the shortest text that reads back as the same number.
         let optional = |v: Option<f32>| v.map(|v| v.to_string()).unwrap_or_default();
+        let judged = match quality {
+            Some(q) => format!(
+                "{:.4},{:.4},{}",
+                q.fd,
+                q.min_class_share(),
+                q.agreement.map(|a| format!("{a:.4}")).unwrap_or_default()
+            ),
+            None => ",,".to_string(),
+        };
         writeln!(
             self.out,
-            "{step},{},{},{},{}",
+            "{step},{},{},{},{},{judged}",
             optional(stats.d_loss),
             stats.g_loss,
             optional(stats.d_real),

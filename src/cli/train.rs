@@ -10,6 +10,7 @@
 //! that would have used it; the files are still written from the model as it stands, and
 //! the command then fails with the reason.
 
+use super::judge::{builtin_judge_path, describe as describe_quality, load_judge};
 use super::{
     fail, load_checkpoint, note, output, report, sample, CliError, LossKind, OptimizerKind,
     RecipeKind, TrainArgs,
@@ -18,6 +19,8 @@ use crate::checkpoint;
 use crate::data::gz::{builtin_mnist, load_dataset};
 use crate::data::Dataset;
 use crate::gan::{Gan, GanConfig, StepStats, TrainError, GRID_SAMPLES, IMAGE_DIM, NUM_CLASSES};
+use crate::judge::metrics::Quality;
+use crate::judge::{evaluate, Judge};
 use crate::nn::{AdamConfig, GeneratorLoss, OptimizerConfig, SgdConfig};
 use crate::render::{grid_gray, grid_size};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
@@ -57,6 +60,16 @@ pub fn run(args: &TrainArgs) -> Result<(), CliError> {
             data.len()
         ));
     }
+    let mut judge = match &args.judge {
+        Some(path) => Some(load_judge(path)?),
+        None => match load_judge(&builtin_judge_path()) {
+            Ok(judge) => Some(judge),
+            Err(e) => {
+                note(format_args!("note: no judge, so no quality columns: {e}"));
+                None
+            }
+        },
+    };
     let dir = &args.out;
     if let Err(e) = fs::create_dir_all(dir) {
         return fail(format!(
@@ -67,7 +80,13 @@ pub fn run(args: &TrainArgs) -> Result<(), CliError> {
 
     let mut metrics = output::MetricsCsv::create(&dir.join(METRICS_FILE))?;
     let first_step = gan.counters().steps + 1;
-    let run = train_steps(&mut gan, &data, args.steps, args.log_every, &mut metrics)?;
+    let schedule = Schedule {
+        steps: args.steps,
+        log_every: args.log_every,
+        eval_every: args.eval_every,
+        eval_n: usize::try_from(args.eval_n).unwrap_or(usize::MAX),
+    };
+    let run = train_steps(&mut gan, &data, &schedule, judge.as_mut(), &mut metrics)?;
     metrics.finish()?;
     // A diverged model's weights may be NaN: such a checkpoint could not be loaded back.
     let diverged = matches!(run.error, Some(TrainError::Diverged { .. }));
@@ -89,6 +108,12 @@ pub fn run(args: &TrainArgs) -> Result<(), CliError> {
         report(format_args!("last step: {}", describe(stats)));
     }
     if !diverged {
+        if let Some(quality) = &run.quality {
+            report(format_args!("judge ({} samples):", quality.n));
+            for line in describe_quality(quality) {
+                report(format_args!("  {line}"));
+            }
+        }
         report(format_args!(
             "wrote {CHECKPOINT_FILE}, {METRICS_FILE}, {GRID_FILE} and {SAMPLES_FILE} to {}",
             dir.display()
@@ -222,6 +247,16 @@ struct Run {
     seconds: f64,
     /// Why training stopped early, if it did.
     error: Option<TrainError>,
+    /// The judge's last verdict.
+    quality: Option<Quality>,
+}
+
+/// How long to train, and when to log and judge.
+struct Schedule {
+    steps: u64,
+    log_every: u64,
+    eval_every: u64,
+    eval_n: usize,
 }
 
 /// Up to `steps` training steps, a metrics row after each. A training error ends the
@@ -229,10 +264,11 @@ struct Run {
 fn train_steps(
     gan: &mut Gan,
     data: &Dataset,
-    steps: u64,
-    log_every: u64,
+    schedule: &Schedule,
+    mut judge: Option<&mut Judge>,
     metrics: &mut output::MetricsCsv,
 ) -> Result<Run, CliError> {
+    let (steps, log_every) = (schedule.steps, schedule.log_every);
     let bar = progress_bar(steps);
     let start = Instant::now();
     let mut run = Run {
@@ -240,6 +276,7 @@ fn train_steps(
         last: None,
         seconds: 0.0,
         error: None,
+        quality: None,
     };
     for _ in 0..steps {
         let stats = match gan.train_step(data) {
@@ -252,7 +289,16 @@ fn train_steps(
         run.steps += 1;
         run.last = Some(stats);
         let step = gan.counters().steps;
-        metrics.write_row(step, &stats)?;
+        let due = run.steps == steps
+            || (schedule.eval_every > 0 && step.is_multiple_of(schedule.eval_every));
+        let quality = match judge.as_deref_mut() {
+            Some(judge) if due => Some(evaluate(gan, judge, schedule.eval_n)),
+            _ => None,
+        };
+        metrics.write_row(step, &stats, quality.as_ref())?;
+        if quality.is_some() {
+            run.quality = quality;
+        }
         bar.inc(1);
         bar.set_message(short_losses(&stats));
         if log_every > 0 && run.steps.is_multiple_of(log_every) {

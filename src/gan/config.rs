@@ -49,21 +49,21 @@ pub struct GanConfig {
     pub d_optimizer: OptimizerConfig,
 }
 
-/// The tuned recipe, the default: the plain recipe with learning rate 5e-4 for both
-/// networks, one-sided label smoothing 0.1 and instance noise 0.1 on D's inputs. At 5,000
-/// steps on the 10k digits it draws all ten digits where the plain recipe mostly draws
-/// 1s with salt noise (README, "Recipes").
+/// The tuned recipe, the default: the plain recipe with G's learning rate raised to 5e-4
+/// (D keeps 2e-4, so G moves faster than D), one-sided label smoothing 0.1 and instance
+/// noise 0.1 on D's inputs. At 5,000 steps on the 10k digits the judge's Fréchet distance
+/// is a fraction of the plain recipe's and every digit keeps its share, where the plain
+/// recipe mostly draws 1s with salt noise (README, "Quality").
 impl Default for GanConfig {
     fn default() -> Self {
-        let adam = OptimizerConfig::Adam(AdamConfig {
-            lr: 5e-4,
-            ..AdamConfig::default()
-        });
         GanConfig {
             label_smoothing: 0.1,
             d_input_noise: 0.1,
-            g_optimizer: adam,
-            d_optimizer: adam,
+            g_optimizer: OptimizerConfig::Adam(AdamConfig {
+                lr: 5e-4,
+                ..AdamConfig::default()
+            }),
+            d_optimizer: OptimizerConfig::Adam(AdamConfig::default()),
             ..GanConfig::plain()
         }
     }

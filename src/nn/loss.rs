@@ -61,3 +61,40 @@ pub fn generator_loss(kind: GeneratorLoss, dlogits: &mut [f32], logits: &[f32]) 
         }
     }
 }
+
+/// Mean softmax cross-entropy of `logits` (B, C) against integer `labels` (B), and its
+/// gradient with respect to each logit. Stable for any finite logits: each row is shifted
+/// by its maximum before exponentiating, so `e^x` never overflows, and the loss is
+/// `logsumexp(l) - l[y]` computed from the shifted row.
+///
+/// With `p = softmax(l)`: loss = `-ln p[y]`, d/dl = `(p - onehot(y)) / B`.
+///
+/// dlogits: (B, C), logits: (B, C), labels: (B) each < C
+pub fn softmax_cross_entropy(dlogits: &mut [f32], logits: &[f32], labels: &[u8]) -> f32 {
+    let b = labels.len();
+    assert!(b > 0, "softmax cross-entropy needs at least one row");
+    assert_eq!(logits.len() % b, 0, "logits must be (B, C)");
+    assert_eq!(dlogits.len(), logits.len(), "dlogits must match logits");
+    let c = logits.len() / b;
+    let mut total = 0.0f64;
+    for ((d, l), &y) in dlogits
+        .chunks_exact_mut(c)
+        .zip(logits.chunks_exact(c))
+        .zip(labels)
+    {
+        let y = usize::from(y);
+        assert!(y < c, "label {y} out of range for {c} classes");
+        let max = l.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+        let mut sum = 0.0f32;
+        for (d, &v) in d.iter_mut().zip(l) {
+            *d = (v - max).exp();
+            sum += *d;
+        }
+        total += f64::from(sum.ln() - (l[y] - max));
+        for d in d.iter_mut() {
+            *d /= sum * b as f32;
+        }
+        d[y] -= 1.0 / b as f32;
+    }
+    (total / b as f64) as f32
+}

@@ -175,6 +175,14 @@ impl Mlp {
         self.infer_acts[self.slots.len() - 1].slice(s![..x.nrows(), ..])
     }
 
+    /// Layer `l`'s activation (`a[l]`) from the last `infer`, its first `rows` rows: what
+    /// a classifier's hidden layer says about the images, e.g. as features.
+    ///
+    /// returns: (rows, sizes[l + 1])
+    pub fn inferred_layer(&self, l: usize, rows: usize) -> ArrayView2<'_, f32> {
+        self.infer_acts[l].slice(s![..rows, ..])
+    }
+
     /// The output of the last forward pass: (B, out).
     pub fn output_view(&self) -> ArrayView2<'_, f32> {
         self.acts[self.slots.len() - 1].slice(s![..self.batch, ..])

@@ -12,6 +12,8 @@ use ndarray::{Array2, ArrayView2};
 use wasm_bindgen::prelude::*;
 
 mod recovery;
+mod judge;
+pub use judge::{QualityJudge, QUALITY_COLUMNS};
 
 /// Columns of a history row: record number, D loss, G loss, mean D(x), mean D(G(z)).
 /// A value a step did not measure is NaN.

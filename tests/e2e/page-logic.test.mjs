@@ -17,7 +17,7 @@ const DEFAULT_CONFIG = {
   seed: 1, noise_dim: 100, g_hidden: [256, 512], d_hidden: [512, 256], conditional: false, leaky_slope: 0.2,
   batch_size: 64, d_steps: 1, generator_loss: 'non_saturating', label_smoothing: 0.1, d_input_noise: 0.1,
   g_optimizer: { kind: 'adam', lr: 0.0005, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
-  d_optimizer: { kind: 'adam', lr: 0.0005, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
+  d_optimizer: { kind: 'adam', lr: 0.0002, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
 };
 
 /** A width × height canvas of zeros with rectangles of ink (value 1) painted in. */
@@ -141,7 +141,8 @@ test('recipes: tuned is the defaults; textbook is plain Adam with no smoothing o
 test('switching optimiser picks a sensible learning rate', () => {
   const defaults = fromConfig(DEFAULT_CONFIG);
   assert.equal(defaultLr('sgd', defaults, 'g'), 0.01);
-  assert.equal(defaultLr('adam', defaults, 'd'), 0.0005);
+  assert.equal(defaultLr('adam', defaults, 'g'), 0.0005);
+  assert.equal(defaultLr('adam', defaults, 'd'), 0.0002);
 });
 
 test('film strip milestones: 0, 100, 500, 1k, 2k, 5k, 10k, 20k, 50k…', () => {

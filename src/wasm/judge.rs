@@ -1,0 +1,176 @@
+//! The judge at the boundary: a second handle, `QualityJudge`, built from the judge
+//! file's bytes, that scores the playground's G. An evaluation is spread over calls
+//! (`begin`, then `advance` with a few rows each animation frame), so no frame waits for
+//! hundreds of samples. Results are scalars and small arrays; the history of evaluations
+//! (step, FD, smallest class share, agreement) is read through a pointer, like the
+//! playground's loss history.
+
+use super::Playground;
+use crate::judge::metrics::{Quality, VANISHED_SHARE};
+use crate::judge::{Evaluation, Judge};
+use wasm_bindgen::prelude::*;
+
+/// Columns of a quality history row: step, FD, smallest class share, label agreement
+/// (NaN for an unconditional model).
+pub const QUALITY_COLUMNS: usize = 4;
+/// Most rows kept; older ones are dropped (at one evaluation per 200 steps, that is
+/// 800,000 steps of history).
+pub const QUALITY_MAX_ROWS: usize = 4000;
+/// Most samples one evaluation may ask for.
+pub const MAX_EVAL_SAMPLES: usize = 10_000;
+
+/// The digit classifier and the evaluation under way.
+#[wasm_bindgen]
+pub struct QualityJudge {
+    judge: Judge,
+    eval: Option<Pending>,
+    last: Option<Quality>,
+    history: Vec<f32>, // rows of QUALITY_COLUMNS
+}
+
+/// An evaluation begun on one model.
+struct Pending {
+    eval: Evaluation,
+    step: u64,
+    /// What the evaluation's noise and labels were drawn for; a model of another shape
+    /// (after a reset or a load) abandons it.
+    noise_dim: usize,
+    conditional: bool,
+}
+
+#[wasm_bindgen]
+impl QualityJudge {
+    /// Reads a judge file (`www/data/judge.safetensors`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: &[u8]) -> Result<QualityJudge, JsError> {
+        let judge = Judge::from_bytes(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(QualityJudge {
+            judge,
+            eval: None,
+            last: None,
+            history: Vec::new(),
+        })
+    }
+
+    /// The judge's accuracy on its held-out digits, in [0, 1].
+    pub fn accuracy(&self) -> f64 {
+        self.judge.info.accuracy
+    }
+
+    /// Starts judging `n` samples of the playground's G (fixed noise; digits 0–9 in turn
+    /// when conditional). Replaces any evaluation under way.
+    pub fn begin(&mut self, playground: &Playground, n: usize) -> Result<(), JsError> {
+        if !(10..=MAX_EVAL_SAMPLES).contains(&n) {
+            return Err(JsError::new(&format!(
+                "an evaluation takes 10 to {MAX_EVAL_SAMPLES} samples, got {n}"
+            )));
+        }
+        let gan = &playground.gan;
+        self.eval = Some(Pending {
+            eval: Evaluation::new(gan, &self.judge, n),
+            step: gan.counters().steps,
+            noise_dim: gan.config().noise_dim,
+            conditional: gan.config().conditional,
+        });
+        Ok(())
+    }
+
+    /// Whether an evaluation is under way.
+    pub fn busy(&self) -> bool {
+        self.eval.is_some()
+    }
+
+    /// Generates and judges up to `rows` more samples. Returns true when this call
+    /// finished the evaluation (its results are then in the getters and the history);
+    /// false if samples remain or none was under way. An evaluation of a model that has
+    /// since changed shape is dropped.
+    pub fn advance(&mut self, playground: &mut Playground, rows: usize) -> bool {
+        let Some(pending) = &mut self.eval else {
+            return false;
+        };
+        let config = playground.gan.config();
+        if config.noise_dim != pending.noise_dim || config.conditional != pending.conditional {
+            self.eval = None;
+            return false;
+        }
+        if !pending
+            .eval
+            .advance(&mut playground.gan, &mut self.judge, rows)
+        {
+            return false;
+        }
+        let quality = pending.eval.finish(&self.judge);
+        let step = pending.step;
+        self.eval = None;
+        if self.history.len() >= QUALITY_MAX_ROWS * QUALITY_COLUMNS {
+            self.history.drain(..QUALITY_COLUMNS);
+        }
+        self.history.extend_from_slice(&[
+            step as f32,
+            quality.fd as f32,
+            quality.min_class_share() as f32,
+            quality.agreement.map_or(f32::NAN, |a| a as f32),
+        ]);
+        self.last = Some(quality);
+        true
+    }
+
+    /// Samples the last evaluation judged as each digit (10 counts; empty before any).
+    pub fn counts(&self) -> Vec<u32> {
+        self.last
+            .as_ref()
+            .map(|q| q.counts.iter().map(|&c| c as u32).collect())
+            .unwrap_or_default()
+    }
+
+    /// The last evaluation's Fréchet distance (NaN before any).
+    pub fn fd(&self) -> f64 {
+        self.last.as_ref().map_or(f64::NAN, |q| q.fd)
+    }
+
+    /// The last evaluation's smallest class share (NaN before any).
+    pub fn min_class_share(&self) -> f64 {
+        self.last
+            .as_ref()
+            .map_or(f64::NAN, Quality::min_class_share)
+    }
+
+    /// The last evaluation's label agreement; NaN for an unconditional model or before
+    /// any evaluation.
+    pub fn agreement(&self) -> f64 {
+        self.last
+            .as_ref()
+            .and_then(|q| q.agreement)
+            .unwrap_or(f64::NAN)
+    }
+
+    /// Digits under 2% of the last evaluation's samples: mode collapse.
+    pub fn vanished(&self) -> Vec<u8> {
+        self.last
+            .as_ref()
+            .map(|q| q.vanished(VANISHED_SHARE))
+            .unwrap_or_default()
+    }
+
+    /// The share under which a digit counts as vanished.
+    pub fn vanished_share() -> f64 {
+        VANISHED_SHARE
+    }
+
+    /// Start of the history rows (`QUALITY_COLUMNS` f32 each) in wasm memory.
+    pub fn history_ptr(&self) -> *const f32 {
+        self.history.as_ptr()
+    }
+
+    /// Floats in the history (rows × `QUALITY_COLUMNS`).
+    pub fn history_len(&self) -> usize {
+        self.history.len()
+    }
+
+    /// Forgets the evaluations so far (a new or loaded model), and any under way.
+    pub fn clear(&mut self) {
+        self.history.clear();
+        self.last = None;
+        self.eval = None;
+    }
+}

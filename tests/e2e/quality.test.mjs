@@ -1,0 +1,104 @@
+// The Quality panel (www/judge.js): the judge loads with the page, scores G at step 0 and
+// again while training (histogram, Fréchet distance charted over steps), and "Load
+// pretrained" puts a trained model in place whose samples the judge finds all ten digits
+// in. Writes a screenshot of the panel to $QUALITY_SCREENSHOT (default
+// /tmp/ganplay-quality.png) and prints the evaluation's main-thread cost (not asserted:
+// timings depend on the machine).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { baseUrl, launchBrowser, newPage } from './browser.mjs';
+
+const SCREENSHOT = process.env.QUALITY_SCREENSHOT || '/tmp/ganplay-quality.png';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const state = (page, fn, arg) => page.evaluate(fn, arg);
+const evaluations = (page) => state(page, () => ganplay.state.quality?.evaluations ?? 0);
+
+async function open() {
+  const page = await newPage(browser);
+  await page.setViewportSize({ width: 1300, height: 1000 });
+  await page.goto(baseUrl());
+  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 90_000 });
+  // The judge loads in the background and scores the fresh model once.
+  await page.waitForFunction(() => ganplay.state.quality?.evaluations >= 1, null, { timeout: 60_000 });
+  return page;
+}
+
+test('the Quality panel fills in while training', { timeout: 240_000 }, async () => {
+  const page = await open();
+  assert.match(await page.textContent('#quality-status'), /held-out digits/);
+  assert.equal(await page.locator('#quality-hist .hist-bar').count(), 10);
+  assert.match(await page.textContent('#quality-numbers'), /Fréchet distance \d/);
+  // An untrained G: the judge sees few digit kinds, and says so.
+  const first = await state(page, () => ({ fd: ganplay.state.quality.judge.fd(), rows: ganplay.state.quality.judge.history_len() / 4 }));
+  assert.equal(first.rows, 1);
+  assert.ok(first.fd > 0);
+
+  await page.click('#train');
+  await page.waitForFunction(() => ganplay.state.quality.judge.history_len() / 4 >= 3, null, { timeout: 180_000 });
+  await page.click('#train');
+  const after = await state(page, () => {
+    const q = ganplay.state.quality;
+    const len = q.judge.history_len();
+    const rows = new Float32Array(ganplay.state.wasm.memory.buffer, q.judge.history_ptr(), len);
+    return {
+      steps: Array.from({ length: len / 4 }, (_, r) => rows[4 * r]),
+      counts: Array.from(q.judge.counts()),
+      chartPoints: q.chart.data[0].length,
+      timings: q.timings,
+    };
+  });
+  // Evaluations at step 0 and then every 200 steps (give or take the frame it lands in).
+  assert.equal(after.steps[0], 0);
+  for (let i = 1; i < after.steps.length; i++) assert.ok(after.steps[i] - after.steps[i - 1] >= 200, `steps ${after.steps}`);
+  assert.equal(after.counts.reduce((a, b) => a + b, 0), 500);
+  assert.equal(after.chartPoints, after.steps.length);
+  const ms = after.timings.map((t) => t.ms.toFixed(1));
+  const slices = after.timings.map((t) => `${t.slices}×≤${t.maxSliceMs.toFixed(1)}`);
+  console.log(`evaluation main-thread ms: ${ms.join(', ')}; slices: ${slices.join(', ')}`);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('Load pretrained loads a model that draws all ten digits', { timeout: 180_000 }, async () => {
+  const page = await open();
+  const before = await evaluations(page);
+  await page.click('#load-pretrained');
+  await page.waitForFunction(() => ganplay.playground.steps() > 0, null, { timeout: 60_000 });
+  await page.waitForFunction((n) => ganplay.state.quality.evaluations > n, before, { timeout: 60_000 });
+  const q = await state(page, () => {
+    const j = ganplay.state.quality.judge;
+    return { counts: Array.from(j.counts()), fd: j.fd(), steps: ganplay.playground.steps(), conditional: ganplay.state.flat.conditional };
+  });
+  assert.equal(q.conditional, false);
+  assert.ok(q.steps >= 1000, `steps ${q.steps}`);
+  assert.ok(q.counts.every((c) => c > 0), `counts ${q.counts}`);
+  assert.ok(await page.locator('#quality-warning').isHidden(), 'no mode-collapse warning');
+  assert.match(await page.textContent('#notice-text'), /pretrained unconditional/);
+  // The grid was redrawn from the loaded model, and training goes on from there.
+  await page.waitForFunction(() => ganplay.state.gridVersion === ganplay.state.modelVersion, null, { timeout: 10_000 });
+  await page.locator('#quality').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: SCREENSHOT, fullPage: false });
+  console.log(`screenshot: ${SCREENSHOT}; pretrained FD ${q.fd.toFixed(2)}, counts ${q.counts}`);
+  await page.evaluate(() => ganplay.playground.train_steps(2));
+  assert.equal(await state(page, () => ganplay.playground.steps()), q.steps + 2);
+
+  // Conditional mode fetches the conditional model; the judge reports agreement.
+  await page.evaluate(() => ganplay.playground.reset(JSON.stringify({ ...JSON.parse(ganplay.playground.config_json()), conditional: true })));
+  await page.evaluate(() => ganplay.state.modelReplaced());
+  await page.click('#load-pretrained');
+  // Loading clears the verdicts; the first row after it is the loaded model's.
+  await page.waitForFunction(() => ganplay.playground.steps() > 0 && ganplay.state.quality.judge.history_len() >= 4, null, { timeout: 60_000 });
+  const agreement = await state(page, () => ganplay.state.quality.judge.agreement());
+  assert.ok(agreement > 0.5, `agreement ${agreement}`);
+  assert.match(await page.textContent('#quality-numbers'), /label agreement/);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
