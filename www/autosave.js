@@ -62,19 +62,27 @@ export async function setupAutosave(app) {
   if (saved?.version === RECORD_VERSION && saved.checkpoint instanceof Uint8Array) offer(app, saved);
 }
 
-/** From the frame loop: saves when the model changed and the last save is old enough (or there is none). */
+/**
+ * From the frame loop: saves when the model changed and the last save is old enough (or
+ * there is none), between two training steps (so the save need not finish one first).
+ * Returns whether it started a save.
+ */
 export function tickAutosave(app, now) {
   const a = app.autosave;
-  if (!a || a.offered || a.saving || app.broken) return;
-  if (app.modelVersion === a.savedVersion || now - a.savedAt < AUTOSAVE_EVERY_MS) return;
-  saveNow(app);
+  if (!a || a.offered || a.saving || app.broken || !app.pg) return false;
+  if (app.modelVersion === a.savedVersion || now - a.savedAt < AUTOSAVE_EVERY_MS) return false;
+  if (app.pg.next_phase() !== 1) return false;
+  saveNow(app, { spread: true });
+  return true;
 }
 
 /**
  * Saves the run now (resolves to whether it was written). Nothing while an offer is open,
  * after a panic, or while the model has diverged: the last save, from before, stays.
+ * With `spread`, the write to IndexedDB (which copies the record) runs as a task of its
+ * own after this one, so that neither task is long; a page going away writes at once.
  */
-export function saveNow(app) {
+export function saveNow(app, { spread = false } = {}) {
   const a = app.autosave;
   if (!a || a.offered || app.broken || !app.pg || app.pg.diverged()) return Promise.resolve(false);
   let record;
@@ -93,7 +101,10 @@ export function saveNow(app) {
   }
   a.savedAt = performance.now();
   a.savedVersion = app.modelVersion;
-  a.saving = writeRecord(record)
+  const written = spread
+    ? new Promise((resolve) => setTimeout(resolve, 0)).then(() => writeRecord(record))
+    : writeRecord(record);
+  a.saving = written
     .then(() => true, (err) => {
       a.lastError = app.describe(err);
       console.warn('autosave: cannot write IndexedDB', err);

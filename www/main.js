@@ -48,7 +48,12 @@ const app = {
   running: false,
   /** After a wasm panic nothing may touch the playground again. */
   broken: false,
-  budgetMs: 16,
+  /**
+   * Training time per animation frame (the speed control). 14 ms leaves a 60 Hz frame
+   * room for drawing and the browser's own work: measured here, p95 frame time stayed at
+   * 16.7 ms with 14 and went to 33 ms with 16 (`make bench`, README).
+   */
+  budgetMs: 14,
   /** Measured ms per phase of a step, indexed 1–5 (moving averages; null until measured). */
   phaseMs: [null, null, null, null, null, null],
   /** Their sum: ms per step. */
@@ -412,8 +417,10 @@ function frame() {
   tickJudge(app, viewsDue);
   tickExplore(app, start, viewsDue);
   tickQuality(app);
-  if (training && !app.broken) trainChunk(start);
-  tickAutosave(app, start);
+  // An autosave (a 13 MB checkpoint with the default networks, some 25 ms) takes this
+  // frame's training time instead of adding to it.
+  const saved = tickAutosave(app, start);
+  if (training && !app.broken && !saved) trainChunk(start);
   app.frameMs.push(performance.now() - start);
   if (app.frameMs.length > 240) app.frameMs.shift();
 }

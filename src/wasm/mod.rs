@@ -11,8 +11,8 @@ use crate::render::{grid_gray, grid_size};
 use ndarray::{Array2, ArrayView2};
 use wasm_bindgen::prelude::*;
 
-mod recovery;
 mod judge;
+mod recovery;
 pub use judge::{QualityJudge, QUALITY_COLUMNS};
 
 /// Columns of a history row: record number, D loss, G loss, mean D(x), mean D(G(z)).
