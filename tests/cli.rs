@@ -507,26 +507,19 @@ fn eval_prints_the_judges_verdict_and_refuses_bad_files() {
     );
     let junk = dir.join("junk.safetensors");
     fs::write(&junk, b"not a judge").unwrap();
-    assert_fails_with(
-        &ganplay(&[
+    for (judge, why) in [
+        (&junk, "not a judge file"),
+        (&missing, "no such judge file"),
+    ] {
+        let args = [
             "eval",
             "--checkpoint",
             text(&checkpoint),
             "--judge",
-            text(&junk),
-        ]),
-        "not a judge file",
-    );
-    assert_fails_with(
-        &ganplay(&[
-            "eval",
-            "--checkpoint",
-            text(&checkpoint),
-            "--judge",
-            text(&missing),
-        ]),
-        "no such judge file",
-    );
+            text(judge),
+        ];
+        assert_fails_with(&ganplay(&args), why);
+    }
     // `train --judge` with a bad file is refused before anything is written.
     let out = dir.join("refused");
     assert_fails_with(

@@ -2,24 +2,12 @@
 //! learning rate far too high, stops training with `TrainError::Diverged` right there,
 //! and the GAN refuses to train on until it is replaced.
 
+use super::tests::tiny_data;
 use super::*;
 use crate::nn::{OptimizerConfig, SgdConfig};
 
 fn small_config() -> GanConfig {
-    GanConfig {
-        noise_dim: 6,
-        g_hidden: vec![8],
-        d_hidden: vec![8],
-        batch_size: 4,
-        ..GanConfig::default()
-    }
-}
-
-fn tiny_data() -> Dataset {
-    let images = (0..8 * IMAGE_DIM)
-        .map(|i| ((i * 37 % 101) as f32 / 50.0) - 1.0)
-        .collect();
-    Dataset::from_parts(images, (0..8).collect(), IMAGE_SIDE, IMAGE_SIDE).unwrap()
+    super::tests::small_config(false, crate::nn::GeneratorLoss::NonSaturating)
 }
 
 fn diverged_at(err: TrainError) -> (u64, Phase, String) {

@@ -9,7 +9,10 @@ use crate::nn::loss::{bce_with_logits, generator_loss};
 // `h`, and with hundreds of inputs a LeakyReLU kink is otherwise within reach.
 const H: f32 = 1e-3;
 
-fn small_config(conditional: bool, generator_loss: crate::nn::GeneratorLoss) -> GanConfig {
+pub(super) fn small_config(
+    conditional: bool,
+    generator_loss: crate::nn::GeneratorLoss,
+) -> GanConfig {
     GanConfig {
         noise_dim: 6,
         g_hidden: vec![8],
@@ -22,7 +25,7 @@ fn small_config(conditional: bool, generator_loss: crate::nn::GeneratorLoss) -> 
     }
 }
 
-fn tiny_data() -> Dataset {
+pub(super) fn tiny_data() -> Dataset {
     let images = (0..8 * IMAGE_DIM)
         .map(|i| ((i * 37 % 101) as f32 / 50.0) - 1.0)
         .collect();

@@ -63,3 +63,19 @@ export async function newPage(browser) {
   page.problems = problems;
   return page;
 }
+
+/** Waits until the page's grid shows the current model. */
+export const gridFresh = (page) =>
+  page.waitForFunction(() => ganplay.state.gridVersion === ganplay.state.modelVersion, null, { timeout: 10_000 });
+
+/** An FNV-1a hash of the grid canvas's pixels, once it shows the current model. */
+export async function gridHash(page) {
+  await gridFresh(page);
+  return page.evaluate(() => {
+    const c = document.getElementById('grid');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
+    return h;
+  });
+}

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { baseUrl, launchBrowser, newPage } from './browser.mjs';
+import { baseUrl, gridFresh, gridHash, launchBrowser, newPage } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 /** Seconds the default networks train in the "stays responsive" test. */
@@ -42,22 +42,6 @@ const close = (page) => page.context().close();
 const state = (page, fn, arg) => page.evaluate(fn, arg);
 const steps = (page) => state(page, () => ganplay.playground.steps());
 const config = (page) => state(page, () => JSON.parse(ganplay.playground.config_json()));
-
-/** Waits until the grid shows the current model. */
-const gridFresh = (page) =>
-  page.waitForFunction(() => ganplay.state.gridVersion === ganplay.state.modelVersion, null, { timeout: 10_000 });
-
-/** An FNV-1a hash of the visible grid canvas's pixels. */
-async function gridHash(page) {
-  await gridFresh(page);
-  return state(page, () => {
-    const c = document.getElementById('grid');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let h = 0x811c9dc5;
-    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
-    return h;
-  });
-}
 
 /** Clicks Train, waits until `n` more steps ran (or `ms`), clicks Pause. */
 async function trainFor(page, { n, ms }) {

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { baseUrl, launchBrowser, newPage } from './browser.mjs';
+import { baseUrl, gridHash, launchBrowser, newPage } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
@@ -30,18 +30,6 @@ async function open(query = SMALL, context = null) {
 const state = (page, fn, arg) => page.evaluate(fn, arg);
 const steps = (page) => state(page, () => ganplay.playground.steps());
 const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, name) });
-
-/** An FNV-1a hash of the grid canvas's pixels, once it shows the current model. */
-async function gridHash(page) {
-  await page.waitForFunction(() => ganplay.state.gridVersion === ganplay.state.modelVersion, null, { timeout: 10_000 });
-  return state(page, () => {
-    const c = document.getElementById('grid');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let h = 0x811c9dc5;
-    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
-    return h;
-  });
-}
 
 /** Trains `n` steps through the playground directly, then lets the views catch up. */
 const trainSteps = (page, n) =>
