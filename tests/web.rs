@@ -157,6 +157,12 @@ fn save_then_load_restores_identical_samples() {
     p.train_steps(2).unwrap();
     q.train_steps(2).unwrap();
     assert_eq!(p.last_stats(), q.last_stats());
+    // The loaded model's charts start afresh, their x in steps: 6 and 7.
+    let xs: Vec<f32> = q.export_history()[6..]
+        .chunks_exact(HISTORY_COLUMNS)
+        .map(|row| row[0] as f32)
+        .collect();
+    assert_eq!(xs, [6.0, 7.0]);
 }
 
 #[wasm_bindgen_test]

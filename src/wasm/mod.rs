@@ -97,9 +97,12 @@ impl Playground {
         Ok(())
     }
 
+    /// Starts the history afresh, its record numbers counting on from the model's step
+    /// count (0 for new weights, the checkpoint's for a loaded one), so the charts'
+    /// x axis is in steps.
     fn clear_history(&mut self) {
         self.history.clear();
-        self.records = 0;
+        self.records = self.gan.counters().steps;
         self.stride = 1;
         self.last = None;
     }
