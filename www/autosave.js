@@ -73,7 +73,7 @@ export function tickAutosave(app, now) {
   if (app.modelVersion === a.savedVersion || now - a.savedAt < AUTOSAVE_EVERY_MS) return false;
   if (app.pg.next_phase() !== 1) return false;
   saveNow(app, { spread: true });
-  return true;
+  return a.saving !== null; // null: it did not start (a failure waits for the next round)
 }
 
 /**
@@ -97,6 +97,7 @@ export function saveNow(app, { spread = false } = {}) {
     };
   } catch (err) {
     a.lastError = app.describe(err);
+    a.savedAt = performance.now(); // try again in AUTOSAVE_EVERY_MS, not every frame
     return Promise.resolve(false);
   }
   a.savedAt = performance.now();
