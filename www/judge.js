@@ -6,7 +6,7 @@
 // was asked for. An evaluation is spread over frames, a slice of rows each, so that no
 // frame waits for all of it. Also here: "Load pretrained", a trained model in one click.
 import uPlot from './vendor/uplot/uPlot.esm.js';
-import { $, fmtInt } from './util.js';
+import { $, fetchBytes, fmtInt } from './util.js';
 
 const JUDGE_FILE = 'www/data/judge.safetensors';
 const PRETRAINED = { false: 'www/models/uncond.safetensors', true: 'www/models/cond.safetensors' };
@@ -52,9 +52,7 @@ export async function setupQuality(app, QualityJudge) {
   new ResizeObserver(fit).observe($('chart-fd'));
   fit();
   try {
-    const res = await fetch(JUDGE_FILE);
-    if (!res.ok) throw new Error(`${JUDGE_FILE}: HTTP ${res.status}`);
-    q.judge = new QualityJudge(new Uint8Array(await res.arrayBuffer()));
+    q.judge = new QualityJudge(await fetchBytes(JUDGE_FILE));
     $('quality-status').textContent = `Judge: an MLP digit classifier, ${(100 * q.judge.accuracy()).toFixed(1)}% right on held-out digits. Scoring ${EVAL_SAMPLES} samples every ${EVAL_EVERY_STEPS} steps.`;
   } catch (err) {
     $('quality-status').textContent = 'The judge could not be loaded; quality is not measured.';
@@ -180,9 +178,7 @@ async function loadPretrained(app) {
   const button = $('load-pretrained');
   button.disabled = true;
   try {
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-    const bytes = new Uint8Array(await res.arrayBuffer());
+    const bytes = await fetchBytes(url);
     const loaded = app.guard('Loading the pretrained model', () => app.pg.load_checkpoint(bytes));
     if (!loaded) return;
     const what = conditional ? 'conditional' : 'unconditional';

@@ -30,6 +30,8 @@ const DRAW_SHARE = 0.1;
 const MAX_PHASES_PER_FRAME = 3000;
 /** The number of the phase that completes a training step (Playground.advance). */
 const LAST_PHASE = 5;
+/** No phase's cost measured yet: slots 1…LAST_PHASE (slot 0 unused). */
+const unmeasuredPhases = () => Array(LAST_PHASE + 1).fill(null);
 /** Steps per second are measured over this window. */
 const SPS_WINDOW_MS = 1500;
 /** A pointer must move this far (px) on the grid before it counts as a drag. */
@@ -55,7 +57,7 @@ const app = {
    */
   budgetMs: 14,
   /** Measured ms per phase of a step, indexed 1–5 (moving averages; null until measured). */
-  phaseMs: [null, null, null, null, null, null],
+  phaseMs: unmeasuredPhases(),
   /** Their sum: ms per step. */
   msPerStep: null,
   /** Steps completed and phases run in the last training frame. */
@@ -268,7 +270,7 @@ function modelChanged() {
 /** A new model (reset, new architecture, loaded checkpoint): everything starts over. */
 function modelReplaced(stripLabel) {
   app.flat = fromConfig(JSON.parse(app.pg.config_json()));
-  app.phaseMs = [null, null, null, null, null, null];
+  app.phaseMs = unmeasuredPhases();
   app.msPerStep = null;
   app.spsLog = [];
   app.modelVersion++;

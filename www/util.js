@@ -29,13 +29,18 @@ export async function gunzip(bytes) {
 /** Gunzips `bytes` if they are gzipped, else returns them as they are. */
 export const gunzipIfNeeded = (bytes) => (isGzip(bytes) ? gunzip(bytes) : Promise.resolve(bytes));
 
-/** Fetches a .gz file (served as-is, no Content-Encoding) and gunzips it. */
-export async function fetchGz(url) {
+/** Fetches `url` whole, as bytes; an HTTP error status throws. */
+export async function fetchBytes(url) {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`could not fetch ${url}: HTTP ${res.status}`);
-  // Read the whole body before decompressing: DecompressionStream stops reading at the
-  // end of the gzip member, and the browser would report the request as aborted.
-  return gunzip(new Uint8Array(await res.arrayBuffer()));
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** Fetches a .gz file (served as-is, no Content-Encoding) and gunzips it. */
+export async function fetchGz(url) {
+  // The whole body before decompressing: DecompressionStream stops reading at the end
+  // of the gzip member, and the browser would report the request as aborted.
+  return gunzip(await fetchBytes(url));
 }
 
 /** Offers `blob` to the user as a download called `name`. */

@@ -94,15 +94,6 @@ impl Phase {
             Phase::Generator => "G's update",
         }
     }
-
-    /// The step of the game this phase belongs to: 1, 2 or 3.
-    pub fn step(self) -> u8 {
-        match self {
-            Phase::Real => 1,
-            Phase::Sample | Phase::Fake => 2,
-            Phase::ThroughD | Phase::Generator => 3,
-        }
-    }
 }
 
 /// A training step under way between calls of [`Gan::advance`].
@@ -343,10 +334,7 @@ impl Gan {
             Phase::Real => {
                 self.d.zero_grad();
                 (progress.loss_real, progress.d_real) = self.d_real_gradients(data);
-                if !progress.loss_real.is_finite() {
-                    let what = format!("D's loss on real digits became {}", progress.loss_real);
-                    return Err(self.diverge(Phase::Real, what));
-                }
+                self.check_loss(Phase::Real, "D's loss on real digits", progress.loss_real)?;
                 progress.next = Phase::Sample;
             }
             Phase::Sample => {
@@ -454,11 +442,29 @@ impl Gan {
         self.d_opt.update(&mut self.d.params, &self.d.grads);
         self.counters.d_updates += 1;
         self.counters.images_seen += self.config.batch_size as u64;
-        match first_non_finite(&self.d.params) {
+        self.check_weights(Phase::Fake)
+    }
+
+    /// A loss checked before the update that would use it: NaN or infinite diverges.
+    fn check_loss(&mut self, phase: Phase, what: &str, value: f32) -> Result<(), TrainError> {
+        if value.is_finite() {
+            return Ok(());
+        }
+        Err(self.diverge(phase, format!("{what} became {value}")))
+    }
+
+    /// The network the update of `phase` just changed (D after [`Phase::Fake`], G after
+    /// [`Phase::Generator`]) checked for NaN or infinite weights.
+    fn check_weights(&mut self, phase: Phase) -> Result<(), TrainError> {
+        let (name, params) = match phase {
+            Phase::Generator => ("G", &self.g.params),
+            _ => ("D", &self.d.params),
+        };
+        match first_non_finite(params) {
             None => Ok(()),
             Some((i, v)) => Err(self.diverge(
-                Phase::Fake,
-                format!("D's weights became {v} (parameter {i}) after its update"),
+                phase,
+                format!("{name}'s weights became {v} (parameter {i}) after its update"),
             )),
         }
     }
@@ -509,9 +515,7 @@ impl Gan {
         // G's loss as this D sees the batch, for the record; `dlogits` is only scratch here,
         // so compute it after backward has used the real gradient.
         let d_loss = loss_real + loss_fake;
-        if !d_loss.is_finite() {
-            return Err(self.diverge(Phase::Fake, format!("D's loss became {d_loss}")));
-        }
+        self.check_loss(Phase::Fake, "D's loss", d_loss)?;
         self.d
             .backward(self.d_fake_in.view(), self.dlogits.view(), true, None);
         let logits = self.d.output_view();
@@ -561,9 +565,7 @@ impl Gan {
             as_flat(&mut self.dlogits),
             logits,
         );
-        if !g_loss.is_finite() {
-            return Err(self.diverge(Phase::ThroughD, format!("G's loss became {g_loss}")));
-        }
+        self.check_loss(Phase::ThroughD, "G's loss", g_loss)?;
         // D frozen: no parameter gradients, only the gradient with respect to its input.
         self.d.backward(
             self.d_fake_in.view(),
@@ -586,13 +588,7 @@ impl Gan {
         self.g_backward();
         self.g_opt.update(&mut self.g.params, &self.g.grads);
         self.counters.g_updates += 1;
-        match first_non_finite(&self.g.params) {
-            None => Ok(()),
-            Some((i, v)) => Err(self.diverge(
-                Phase::Generator,
-                format!("G's weights became {v} (parameter {i}) after its update"),
-            )),
-        }
+        self.check_weights(Phase::Generator)
     }
 
     /// Fills `g_in` with fresh noise (and random labels when conditional), runs G, and

@@ -239,13 +239,6 @@ impl Playground {
             .map_or(1, |i| i as u32 + 1)
     }
 
-    /// The step of the game (1, 2 or 3) that phase `phase` (1–5) belongs to; 0 for a
-    /// number that is no phase.
-    pub fn step_of_phase(phase: u32) -> u32 {
-        let index = (phase as usize).wrapping_sub(1);
-        Phase::ALL.get(index).map_or(0, |p| u32::from(p.step()))
-    }
-
     /// Runs the rest of a step that `advance` left part-way done (the page does this when
     /// training pauses). Returns whether there was one.
     pub fn finish_pending_step(&mut self) -> Result<bool, JsError> {
