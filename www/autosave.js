@@ -1,6 +1,8 @@
 // Autosave: the run (checkpoint bytes with the settings inside, the chart history, the
-// step) goes to IndexedDB every 30 s while the model changes, and when the page is hidden
-// or closed. On the next visit a banner offers it back; Restore loads it exactly, so the
+// step) goes to IndexedDB every 30 s while training runs, within a second of a change made
+// while it is paused (a hand step, a load, a reset), and when the page is left or hidden.
+// A write started as the page goes away may not finish (Chromium drops some, most often
+// on a first visit), so the saves that do not wait for the page to go bound what can be lost. On the next visit a banner offers it back; Restore loads it exactly, so the
 // grid shows the same samples from the same z. While the offer is open nothing is saved,
 // so a new session cannot overwrite the old run before you choose.
 import { $, fmtInt } from './util.js';
@@ -10,8 +12,10 @@ const STORE = 'autosave';
 const KEY = 'run';
 /** Layout of the saved record; a record of another version is ignored. */
 const RECORD_VERSION = 1;
-/** Save at most this often while the model changes. */
+/** Save at most this often while training runs. */
 export const AUTOSAVE_EVERY_MS = 30_000;
+/** While training is paused, a change is saved this soon. */
+export const AUTOSAVE_PAUSED_MS = 1_000;
 
 /** The open database, kept open so that a save on `pagehide` starts its transaction at once. */
 let db = null;
@@ -51,6 +55,9 @@ export async function setupAutosave(app) {
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') saveIfChanged();
   });
+  // beforeunload comes first, while the page still waits for the next one, which gives the
+  // write the most time; pagehide is the fallback where it does not fire.
+  window.addEventListener('beforeunload', saveIfChanged);
   window.addEventListener('pagehide', saveIfChanged);
   let saved = null;
   try {
@@ -64,14 +71,15 @@ export async function setupAutosave(app) {
 
 /**
  * From the frame loop: saves when the model changed and the last save is old enough (or
- * there is none), between two training steps (so the save need not finish one first).
- * Returns whether it started a save.
+ * there is none). While training runs, only between two steps (so the save need not finish
+ * one first). Returns whether it started a save.
  */
 export function tickAutosave(app, now) {
   const a = app.autosave;
   if (!a || a.offered || a.saving || app.broken || !app.pg) return false;
-  if (app.modelVersion === a.savedVersion || now - a.savedAt < AUTOSAVE_EVERY_MS) return false;
-  if (app.pg.next_phase() !== 1) return false;
+  const every = app.running ? AUTOSAVE_EVERY_MS : AUTOSAVE_PAUSED_MS;
+  if (app.modelVersion === a.savedVersion || now - a.savedAt < every) return false;
+  if (app.running && app.pg.next_phase() !== 1) return false;
   saveNow(app, { spread: true });
   return a.saving !== null; // null: it did not start (a failure waits for the next round)
 }

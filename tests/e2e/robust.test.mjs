@@ -110,12 +110,27 @@ test('autosave: train, reload, Restore gives the same grid, step and charts', as
   assert.equal(await gridHash(page), before.hash);
   assert.deepEqual(await state(page, () => Array.from(ganplay.playground.export_history())), history);
 
-  // Leaving the page saves without being asked (pagehide).
+  // A change while training is paused is saved within a second, without being asked.
   await trainSteps(page, 10);
-  await page.reload();
-  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
-  await page.waitForSelector('#autosave-banner:not([hidden])');
-  assert.match(await page.textContent('#autosave-text'), /\(step 67\)\?/);
+  await page.waitForFunction(() => ganplay.state.autosave.savedVersion === ganplay.state.modelVersion && !ganplay.state.autosave.saving);
+  await reloadForOffer(page, 67);
+  await page.click('#autosave-restore');
+  assert.equal(await steps(page), 67);
+
+  // Leaving the page saves at once (beforeunload, and pagehide where that does not fire).
+  // The events are sent here so that the test waits for the write instead of racing the
+  // unload; the page's own reload then has nothing new to save.
+  for (const [type, step] of [['beforeunload', 72], ['pagehide', 77]]) {
+    const saved = await state(page, (type) => {
+      ganplay.playground.train_steps(5);
+      ganplay.state.modelVersion++;
+      window.dispatchEvent(new Event(type));
+      return ganplay.state.autosave.saving;
+    }, type);
+    assert.equal(saved, true, type);
+    assert.equal(await steps(page), step);
+  }
+  await reloadForOffer(page, 77);
 
   // Discard: the offer goes, and the next visit has nothing to offer.
   await page.click('#autosave-discard');
@@ -126,6 +141,13 @@ test('autosave: train, reload, Restore gives the same grid, step and charts', as
   assert.equal(await page.isHidden('#autosave-banner'), true);
   await context.close();
 });
+
+async function reloadForOffer(page, step) {
+  await page.reload();
+  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
+  await page.waitForSelector('#autosave-banner:not([hidden])');
+  assert.match(await page.textContent('#autosave-text'), new RegExp(`\\(step ${step}\\)\\?`));
+}
 
 /** Safetensors bytes with the header's metadata `config` replaced (offsets are relative to the data, so they stay right). */
 function withConfig(bytes, config) {
