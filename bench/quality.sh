@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The README's "Quality" table: the plain recipe against the default at 2,000 and 5,000
-# steps (seed 1, unconditional) and the conditional default at 5,000, each judged by
+# steps (seed 1, unconditional), and the conditional default with and without the wrong
+# labels (`--d-mismatch 0`), each judged by
 # www/data/judge.safetensors on 2,000 samples. Each run trains once to 5,000 steps and is
 # judged on the way, at steps 2,000 and 5,000 (`--eval-every 1000 --eval-n 2000`, the
 # metrics.csv columns fd, min_class_share, agreement). Runs go to $OUT (default
 # /tmp/ganplay-quality); the table is printed as Markdown.
 #
-#   bash bench/quality.sh            # about 3 × 5,000 steps: a few minutes natively
+#   bash bench/quality.sh            # 4 × 5,000 steps side by side: about 7 minutes here
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out=${OUT:-/tmp/ganplay-quality}
@@ -14,7 +15,8 @@ steps=5000
 cargo build --release --quiet --bin ganplay
 mkdir -p "$out"
 
-runs=("plain:--recipe plain" "default:" "default-conditional:--conditional")
+runs=("plain:--recipe plain" "default:" "default-conditional:--conditional"
+  "conditional-without-wrong-labels:--conditional --d-mismatch 0")
 for spec in "${runs[@]}"; do
   name=${spec%%:*}
   extra=${spec#*:}

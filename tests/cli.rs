@@ -381,6 +381,19 @@ fn bad_flags_paths_and_files_fail_cleanly() {
         ),
         (
             &[
+                "train",
+                "--steps",
+                "5",
+                "--out",
+                out,
+                "--conditional",
+                "--d-mismatch",
+                "5",
+            ],
+            "weight of wrong labels",
+        ),
+        (
+            &[
                 "train", "--steps", "5", "--out", out, "--images", missing, "--labels", missing,
             ],
             "no such file",

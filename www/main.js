@@ -186,6 +186,7 @@ function syncForm({ seed = false } = {}) {
     const sgd = app.flat[`${n}_kind`] === 'sgd';
     $(`${n}-opt`).closest('fieldset').classList.toggle('is-sgd', sgd);
   }
+  $('gan-step-1-wrong').hidden = !(app.flat.conditional && app.flat.d_mismatch > 0);
 }
 
 /** The seed field's value, or null (with a message) when it cannot be read. */

@@ -33,6 +33,7 @@ export const FIELDS = [
   { key: 'generator_loss', url: 'loss', el: 'generator-loss', label: 'generator loss', type: 'enum', options: ['non_saturating', 'minimax'] },
   { key: 'label_smoothing', url: 'smoothing', el: 'label-smoothing', label: 'label smoothing', type: 'float', min: 0, max: 0.5 },
   { key: 'd_input_noise', url: 'instance_noise', el: 'instance-noise', label: 'instance noise', type: 'float', min: 0, max: 1 },
+  { key: 'd_mismatch', url: 'wrong_labels', el: 'd-mismatch', label: 'weight of wrong labels', type: 'float', min: 0, max: 4 },
   ...['g', 'd'].flatMap((n) => {
     const who = n.toUpperCase();
     return [
@@ -57,12 +58,12 @@ export const defaultLr = (kind, defaults, n) =>
 /**
  * The two recipes (training settings only; the weights stay). "tuned" is the default
  * settings; "textbook" is GanConfig::plain() in src/gan/config.rs: Adam 2e-4, β1 0.5 for
- * both networks, no label smoothing, no instance noise.
+ * both networks, no label smoothing, no instance noise, no wrong labels.
  */
 export function recipe(name, defaults) {
-  const keys = ['label_smoothing', 'd_input_noise', ...['g', 'd'].flatMap((n) => ['kind', 'lr', 'beta1', 'beta2', 'eps'].map((k) => `${n}_${k}`))];
+  const keys = ['label_smoothing', 'd_input_noise', 'd_mismatch', ...['g', 'd'].flatMap((n) => ['kind', 'lr', 'beta1', 'beta2', 'eps'].map((k) => `${n}_${k}`))];
   if (name === 'tuned') return Object.fromEntries(keys.map((k) => [k, defaults[k]]));
-  const plain = { label_smoothing: 0, d_input_noise: 0 };
+  const plain = { label_smoothing: 0, d_input_noise: 0, d_mismatch: 0 };
   for (const n of ['g', 'd']) Object.assign(plain, { [`${n}_kind`]: 'adam', [`${n}_lr`]: ADAM.lr, [`${n}_beta1`]: ADAM.beta1, [`${n}_beta2`]: ADAM.beta2, [`${n}_eps`]: ADAM.eps });
   return plain;
 }
@@ -81,6 +82,7 @@ export function fromConfig(config) {
     generator_loss: config.generator_loss,
     label_smoothing: config.label_smoothing,
     d_input_noise: config.d_input_noise,
+    d_mismatch: config.d_mismatch,
   };
   for (const n of ['g', 'd']) {
     const opt = config[`${n}_optimizer`];
@@ -112,6 +114,7 @@ export function toConfig(flat) {
     generator_loss: flat.generator_loss,
     label_smoothing: flat.label_smoothing,
     d_input_noise: flat.d_input_noise,
+    d_mismatch: flat.d_mismatch,
     g_optimizer: optimizer('g'),
     d_optimizer: optimizer('d'),
   };

@@ -151,8 +151,9 @@ pub struct TrainArgs {
     pub resume: Option<PathBuf>,
 
     /// Starting point for every setting below: `tuned` (the default: Adam, G's lr 0.0005,
-    /// D's 0.0002, label smoothing 0.1, instance noise 0.1) or `plain` (the textbook recipe: Adam lr
-    /// 0.0002, no smoothing, no noise). Flags given override it.
+    /// D's 0.0002, label smoothing 0.1, instance noise 0.1, wrong labels weight 1) or `plain`
+    /// (the textbook recipe: Adam lr 0.0002, no smoothing, no noise, no wrong labels). Flags
+    /// given override it.
     #[arg(long, value_enum, default_value_t = RecipeKind::Tuned, conflicts_with = "resume")]
     pub recipe: RecipeKind,
 
@@ -185,6 +186,11 @@ pub struct TrainArgs {
     /// [default: 0.1; plain recipe: 0].
     #[arg(long, value_name = "STD")]
     pub d_input_noise: Option<f32>,
+
+    /// Conditional: weight of real digits shown to D with a wrong label, labelled fake
+    /// (0 turns it off) [default: 1; plain recipe: 0].
+    #[arg(long, value_name = "W")]
+    pub d_mismatch: Option<f32>,
 
     /// Length of G's noise vector z [default: 100].
     #[arg(long, value_name = "N", conflicts_with = "resume")]
@@ -367,6 +373,7 @@ mod tests {
     fn stated_defaults_match_the_library() {
         let plain = GanConfig::plain();
         assert_eq!((plain.label_smoothing, plain.d_input_noise), (0.0, 0.0));
+        assert_eq!(plain.d_mismatch, 0.0);
         assert_eq!(
             plain.g_optimizer,
             crate::nn::OptimizerConfig::Adam(AdamConfig::default())
@@ -377,6 +384,7 @@ mod tests {
         assert_eq!(d.batch_size, 64);
         assert_eq!(d.d_steps, 1);
         assert_eq!((d.label_smoothing, d.d_input_noise), (0.1, 0.1));
+        assert_eq!(d.d_mismatch, 1.0);
         assert_eq!(d.noise_dim, 100);
         assert_eq!(d.g_hidden, [256, 512]);
         assert_eq!(d.d_hidden, [512, 256]);

@@ -193,6 +193,9 @@ fn apply_flags(base: &GanConfig, args: &TrainArgs) -> GanConfig {
     if let Some(std) = args.d_input_noise {
         config.d_input_noise = std;
     }
+    if let Some(weight) = args.d_mismatch {
+        config.d_mismatch = weight;
+    }
     config.g_optimizer = with_optimizer_flags(config.g_optimizer, args.optimizer, args.g_lr);
     config.d_optimizer = with_optimizer_flags(config.d_optimizer, args.optimizer, args.d_lr);
     config

@@ -45,20 +45,29 @@ pub struct GanConfig {
     /// the two by pixels that are exactly -1 in every real digit, a blind spot that G
     /// otherwise exploits with stuck white specks (Sønderby et al., 2017).
     pub d_input_noise: f32,
+    /// Conditional only: weight of a third term in D's loss, real images paired with a
+    /// wrong label and labelled fake (the matching-aware discriminator of Reed et al.,
+    /// 2016). Without it D only learns that a digit must look real, and its label matters
+    /// to D only through G's fakes; with it D checks that the digit is the one named, and
+    /// G must draw the digit it was asked for. 0 turns it off; ignored when unconditional.
+    pub d_mismatch: f32,
     pub g_optimizer: OptimizerConfig,
     pub d_optimizer: OptimizerConfig,
 }
 
 /// The tuned recipe, the default: the plain recipe with G's learning rate raised to 5e-4
-/// (D keeps 2e-4, so G moves faster than D), one-sided label smoothing 0.1 and instance
-/// noise 0.1 on D's inputs. At 5,000 steps on the 10k digits the judge's Fréchet distance
-/// is a fraction of the plain recipe's and every digit keeps its share, where the plain
-/// recipe mostly draws 1s with salt noise (README, "Quality").
+/// (D keeps 2e-4, so G moves faster than D), one-sided label smoothing 0.1, instance
+/// noise 0.1 on D's inputs and, when conditional, real digits with wrong labels shown to D
+/// as fakes (weight 1). At 5,000 steps on the 10k digits the judge's Fréchet distance is a
+/// fraction of the plain recipe's and every digit keeps its share, where the plain recipe
+/// mostly draws 1s with salt noise; conditional samples are the asked-for digit about 96%
+/// of the time, against 86% without the wrong labels (README, "Quality").
 impl Default for GanConfig {
     fn default() -> Self {
         GanConfig {
             label_smoothing: 0.1,
             d_input_noise: 0.1,
+            d_mismatch: 1.0,
             g_optimizer: OptimizerConfig::Adam(AdamConfig {
                 lr: 5e-4,
                 ..AdamConfig::default()
@@ -71,7 +80,8 @@ impl Default for GanConfig {
 
 impl GanConfig {
     /// The plain textbook recipe (Goodfellow et al. 2014 with DCGAN's Adam settings): Adam
-    /// lr 2e-4, β1 0.5 for both networks, no label smoothing, no instance noise.
+    /// lr 2e-4, β1 0.5 for both networks, no label smoothing, no instance noise, and
+    /// conditional D sees no wrong labels (the classic CGAN of Mirza and Osindero, 2014).
     pub fn plain() -> Self {
         GanConfig {
             seed: 1,
@@ -85,6 +95,7 @@ impl GanConfig {
             generator_loss: GeneratorLoss::NonSaturating,
             label_smoothing: 0.0,
             d_input_noise: 0.0,
+            d_mismatch: 0.0,
             g_optimizer: OptimizerConfig::default(),
             d_optimizer: OptimizerConfig::default(),
         }
@@ -111,6 +122,8 @@ pub const MAX_HIDDEN_LAYERS: usize = 6;
 pub const MAX_BATCH: usize = 1024;
 /// Most D updates per G update.
 pub const MAX_D_STEPS: usize = 20;
+/// Largest weight of the wrong-label term in D's loss.
+pub const MAX_MISMATCH: f32 = 4.0;
 
 impl GanConfig {
     /// Parses JSON (missing fields default) and validates it.
@@ -176,6 +189,12 @@ impl GanConfig {
             return err(format!(
                 "D's input noise must be in [0, 1], got {}",
                 self.d_input_noise
+            ));
+        }
+        if !(self.d_mismatch.is_finite() && (0.0..=MAX_MISMATCH).contains(&self.d_mismatch)) {
+            return err(format!(
+                "the weight of wrong labels must be in [0, {MAX_MISMATCH}], got {}",
+                self.d_mismatch
             ));
         }
         self.g_optimizer

@@ -1,7 +1,8 @@
 //! The GAN: a generator G and a discriminator D (both MLPs), their optimisers, and the
 //! three-step training loop of Goodfellow et al. (2014):
 //!
-//! 1. D on a real batch, target 1 (or `1 - label_smoothing`);
+//! 1. D on a real batch, target 1 (or `1 - label_smoothing`); conditional, with
+//!    `d_mismatch` > 0, also the same digits with wrong labels, target 0;
 //! 2. D on a batch from G, target 0 — G only runs forward; then D takes one update
 //!    from the gradients of (1) and (2) together;
 //! 3. G through the just-updated D, target 1 — D is frozen: its input gradient flows
@@ -61,7 +62,8 @@ pub struct Counters {
 /// k, the phases of steps (1) and (2) run k times before those of step (3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
-    /// (1) D on a real batch, labelled 1: D's gradients, no update yet.
+    /// (1) D on a real batch, labelled 1 (conditional, with `d_mismatch`: and the same
+    /// digits with wrong labels, labelled 0): D's gradients, no update yet.
     Real,
     /// (2) G makes a batch of fakes from fresh noise (forward only).
     Sample,
@@ -102,7 +104,8 @@ struct StepProgress {
     next: Phase,
     /// D updates done in this step.
     d_round: usize,
-    /// From phase (1), for the statistics phase (2) completes.
+    /// From phase (1), for the statistics phase (2) completes: D's loss on real digits
+    /// (with the wrong-label term) and the mean D(x).
     loss_real: f32,
     d_real: f32,
     /// From the last phase (2); phase (3) fills in `g_loss`.
@@ -181,12 +184,13 @@ pub struct Gan {
     /// The grid's noise, fixed by the seed so the same digits evolve: (100, noise_dim).
     grid_z: Array2<f32>,
     // Training buffers, sized to the batch B once and reused every step.
-    batch_idx: Vec<usize>,  // (B) indices of the real batch
-    g_in: Array2<f32>,      // (B, noise + label) z, then the one-hot label
-    d_real_in: Array2<f32>, // (B, 784 + label) a real batch, then its one-hot labels
-    d_fake_in: Array2<f32>, // (B, 784 + label) G's batch, then its one-hot labels
-    d_dx: Array2<f32>,      // (B, 784 + label) D's input gradient in step 3
-    dlogits: Array2<f32>,   // (B, 1)
+    batch_idx: Vec<usize>,   // (B) indices of the real batch
+    g_in: Array2<f32>,       // (B, noise + label) z, then the one-hot label
+    d_real_in: Array2<f32>,  // (B, 784 + label) a real batch, then its one-hot labels
+    d_wrong_in: Array2<f32>, // (B, 784 + label) the same images with wrong labels, or empty
+    d_fake_in: Array2<f32>,  // (B, 784 + label) G's batch, then its one-hot labels
+    d_dx: Array2<f32>,       // (B, 784 + label) D's input gradient in step 3
+    dlogits: Array2<f32>,    // (B, 1)
     // Inference buffers (generate, discriminate), grown to the largest request.
     infer_in: Array2<f32>, // (N, max(noise, 784) + label)
 }
@@ -218,6 +222,7 @@ impl Gan {
             batch_idx: Vec::new(),
             g_in: Array2::zeros((0, 0)),
             d_real_in: Array2::zeros((0, 0)),
+            d_wrong_in: Array2::zeros((0, 0)),
             d_fake_in: Array2::zeros((0, 0)),
             d_dx: Array2::zeros((0, 0)),
             dlogits: Array2::zeros((0, 0)),
@@ -287,6 +292,11 @@ impl Gan {
         self.g_in = Array2::zeros((b, self.config.g_input_dim()));
         self.d_real_in = Array2::zeros((b, self.config.d_input_dim()));
         self.d_fake_in = self.d_real_in.clone();
+        self.d_wrong_in = if self.config.conditional {
+            self.d_real_in.clone()
+        } else {
+            Array2::zeros((0, 0))
+        };
         self.d_dx = self.d_real_in.clone();
         self.dlogits = Array2::zeros((b, 1));
         self.g.reserve_batch(b);
@@ -477,8 +487,9 @@ impl Gan {
         self.d_fake_gradients(loss_real, d_real)
     }
 
-    /// Step 1: D on a real batch, target 1 - smoothing; adds to D's gradients. Returns
-    /// the loss and the mean D(x).
+    /// Step 1: D on a real batch, target 1 - smoothing, and when conditional with
+    /// `d_mismatch` > 0 the same images with wrong labels, target 0, weighted by it; adds
+    /// to D's gradients. Returns the loss (both terms) and the mean D(x).
     fn d_real_gradients(&mut self, data: &Dataset) -> (f32, f32) {
         self.sampler
             .next_batch(data.len(), &mut self.batch_idx, &mut self.rng);
@@ -501,7 +512,40 @@ impl Gan {
         let loss_real = bce_with_logits(as_flat(&mut self.dlogits), logits, target);
         self.d
             .backward(self.d_real_in.view(), self.dlogits.view(), true, None);
-        (loss_real, d_real)
+        let weight = self.config.d_mismatch;
+        if !self.config.conditional || weight == 0.0 {
+            return (loss_real, d_real);
+        }
+        self.fill_wrong_labels(data);
+        let logits = self.d.forward(self.d_wrong_in.view());
+        let logits = logits.as_slice().expect("a (B, 1) output is contiguous");
+        let dlogits = as_flat(&mut self.dlogits);
+        let loss_wrong = bce_with_logits(dlogits, logits, 0.0);
+        dlogits.iter_mut().for_each(|d| *d *= weight);
+        self.d
+            .backward(self.d_wrong_in.view(), self.dlogits.view(), true, None);
+        (loss_real + weight * loss_wrong, d_real)
+    }
+
+    /// Copies the real batch (pixels with their instance noise) into `d_wrong_in`, each
+    /// with a label drawn uniformly from the nine it does not have.
+    fn fill_wrong_labels(&mut self, data: &Dataset) {
+        for ((mut row, real), &i) in self
+            .d_wrong_in
+            .rows_mut()
+            .into_iter()
+            .zip(self.d_real_in.rows())
+            .zip(&self.batch_idx)
+        {
+            let row = row.as_slice_mut().expect("contiguous row");
+            let real = real.as_slice().expect("contiguous row");
+            row[..IMAGE_DIM].copy_from_slice(&real[..IMAGE_DIM]);
+            let shift = self.rng.random_range(1..NUM_CLASSES as u8);
+            write_one_hot(
+                &mut row[IMAGE_DIM..],
+                (data.label(i) + shift) % NUM_CLASSES as u8,
+            );
+        }
     }
 
     /// Step 2: D on the fake batch that [`Gan::sample_fake_batch`] made, target 0, G only
@@ -811,6 +855,7 @@ impl Clone for Gan {
             batch_idx: self.batch_idx.clone(),
             g_in: self.g_in.clone(),
             d_real_in: self.d_real_in.clone(),
+            d_wrong_in: self.d_wrong_in.clone(),
             d_fake_in: self.d_fake_in.clone(),
             d_dx: self.d_dx.clone(),
             dlogits: self.dlogits.clone(),

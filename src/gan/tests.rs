@@ -108,13 +108,31 @@ fn steps_1_and_2_gradient_of_d() {
         let mut params = gan.d.params.clone();
         let mut probe = gan.clone();
         let smoothing = gan.config.label_smoothing;
+        // Conditional: the wrong-label term too (the default recipe's weight, 1).
+        let mismatch = if conditional {
+            gan.config.d_mismatch
+        } else {
+            0.0
+        };
+        assert!(!conditional || mismatch > 0.0);
         let loss = |p: &[f32]| {
             probe.d.params.copy_from_slice(p);
-            let real = probe.d.forward(probe.d_real_in.view()).to_owned();
-            let real = bce_with_logits(&mut [0.0; 4], real.as_slice().unwrap(), 1.0 - smoothing);
-            let fake = probe.d.forward(probe.d_fake_in.view()).to_owned();
-            let fake = bce_with_logits(&mut [0.0; 4], fake.as_slice().unwrap(), 0.0);
-            f64::from(real) + f64::from(fake)
+            let mut bce = |input: &Array2<f32>, target: f32| {
+                let logits = probe.d.forward(input.view()).to_owned();
+                f64::from(bce_with_logits(
+                    &mut [0.0; 4],
+                    logits.as_slice().unwrap(),
+                    target,
+                ))
+            };
+            let real = bce(&probe.d_real_in, 1.0 - smoothing);
+            let wrong = if conditional {
+                bce(&probe.d_wrong_in, 0.0)
+            } else {
+                0.0
+            };
+            let fake = bce(&probe.d_fake_in, 0.0);
+            real + f64::from(mismatch) * wrong + fake
         };
         let mut loss = loss;
         assert!((loss(&params) - f64::from(stats.d_loss.unwrap())).abs() < 1e-5);
@@ -125,4 +143,100 @@ fn steps_1_and_2_gradient_of_d() {
             loss,
         );
     }
+}
+
+#[test]
+fn wrong_labels_pair_each_real_image_with_another_digit() {
+    let data = tiny_data();
+    let mut gan = Gan::new(small_config(true, Default::default())).unwrap();
+    gan.d_gradients(&data).unwrap();
+    for ((real, wrong), &i) in gan
+        .d_real_in
+        .rows()
+        .into_iter()
+        .zip(gan.d_wrong_in.rows())
+        .zip(&gan.batch_idx)
+    {
+        assert_eq!(real.slice(s![..IMAGE_DIM]), wrong.slice(s![..IMAGE_DIM]));
+        let hot: Vec<usize> = (0..NUM_CLASSES)
+            .filter(|&c| wrong[IMAGE_DIM + c] == 1.0)
+            .collect();
+        assert_eq!(hot.len(), 1, "one-hot");
+        assert_eq!(wrong.slice(s![IMAGE_DIM..]).sum(), 1.0);
+        assert_ne!(
+            hot[0],
+            usize::from(data.label(i)),
+            "the label is a wrong one"
+        );
+    }
+}
+
+#[test]
+fn wrong_labels_are_off_in_the_plain_recipe_and_when_unconditional() {
+    let data = tiny_data();
+    for config in [
+        GanConfig {
+            d_mismatch: 0.0,
+            ..small_config(true, Default::default())
+        },
+        small_config(false, Default::default()),
+    ] {
+        let mut off = Gan::new(config.clone()).unwrap();
+        let mut weighted = Gan::new(GanConfig {
+            d_mismatch: 2.0,
+            ..config.clone()
+        })
+        .unwrap();
+        if !config.conditional {
+            // Unconditional: the weight changes nothing at all.
+            for _ in 0..3 {
+                assert_eq!(off.train_step(&data), weighted.train_step(&data));
+            }
+            assert_eq!(off.d.params, weighted.d.params);
+        } else {
+            let a = off.d_gradients(&data).unwrap();
+            let b = weighted.d_gradients(&data).unwrap();
+            assert_ne!(a.d_loss, b.d_loss, "weight 2 adds a term");
+            assert_eq!(
+                a.d_real, b.d_real,
+                "D(x) is the right-label score either way"
+            );
+        }
+    }
+    assert_eq!(GanConfig::plain().d_mismatch, 0.0);
+}
+
+/// What the term is for: trained with it, D tells a digit with its own label from the same
+/// digit with another; trained without it, hardly at all.
+#[test]
+fn wrong_labels_teach_d_to_read_the_label() {
+    let data = tiny_data();
+    let gap = |d_mismatch: f32| {
+        let mut gan = Gan::new(GanConfig {
+            d_mismatch,
+            d_hidden: vec![32],
+            d_optimizer: crate::nn::OptimizerConfig::Adam(crate::nn::AdamConfig {
+                lr: 5e-3,
+                ..Default::default()
+            }),
+            ..small_config(true, Default::default())
+        })
+        .unwrap();
+        for _ in 0..1000 {
+            gan.d_step(&data).unwrap();
+        }
+        let n = data.len();
+        let images = Array2::from_shape_vec((n, IMAGE_DIM), data.images().to_vec()).unwrap();
+        let right: Vec<u8> = (0..n).map(|i| data.label(i)).collect();
+        let wrong: Vec<u8> = right.iter().map(|l| (l + 5) % 10).collect();
+        let (mut p_right, mut p_wrong) = (vec![0.0; n], vec![0.0; n]);
+        gan.discriminate(images.view(), &right, &mut p_right);
+        gan.discriminate(images.view(), &wrong, &mut p_wrong);
+        let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len() as f32;
+        mean(&p_right) - mean(&p_wrong)
+    };
+    let (with, without) = (gap(1.0), gap(0.0));
+    println!("D(x, right) - D(x, wrong): {with} with the term, {without} without");
+    assert!(with > 0.15, "with the term: {with}");
+    assert!(without.abs() < 0.05, "without: {without}");
 }

@@ -16,7 +16,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const DEFAULT_CONFIG = {
   seed: 1, noise_dim: 100, g_hidden: [256, 512], d_hidden: [512, 256], conditional: false, leaky_slope: 0.2,
   batch_size: 64, d_steps: 1, generator_loss: 'non_saturating', label_smoothing: 0.1, d_input_noise: 0.1,
-  g_optimizer: { kind: 'adam', lr: 0.0005, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
+  d_mismatch: 1, g_optimizer: { kind: 'adam', lr: 0.0005, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
   d_optimizer: { kind: 'adam', lr: 0.0002, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
 };
 
@@ -129,13 +129,13 @@ test('settings: bad URL values keep the default and say why', () => {
   assert.match(messages.join(' '), /Unknown setting “wat”/);
 });
 
-test('recipes: tuned is the defaults; textbook is plain Adam with no smoothing or noise', () => {
+test('recipes: tuned is the defaults; textbook is plain Adam with no smoothing, noise or wrong labels', () => {
   const defaults = fromConfig(DEFAULT_CONFIG);
   const custom = { ...defaults, g_kind: 'sgd', g_lr: 0.1, label_smoothing: 0.3, batch_size: 8 };
   assert.deepEqual(toConfig({ ...custom, ...recipe('tuned', defaults) }), { ...DEFAULT_CONFIG, batch_size: 8 });
   const plain = toConfig({ ...custom, ...recipe('plain', defaults) });
   const adam = { kind: 'adam', lr: 0.0002, beta1: 0.5, beta2: 0.999, eps: 1e-8 };
-  assert.deepEqual(plain, { ...DEFAULT_CONFIG, batch_size: 8, label_smoothing: 0, d_input_noise: 0, g_optimizer: adam, d_optimizer: adam });
+  assert.deepEqual(plain, { ...DEFAULT_CONFIG, batch_size: 8, label_smoothing: 0, d_input_noise: 0, d_mismatch: 0, g_optimizer: adam, d_optimizer: adam });
 });
 
 test('switching optimiser picks a sensible learning rate', () => {

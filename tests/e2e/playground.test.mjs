@@ -224,6 +224,7 @@ test('every training setting reaches the model and the URL; bad values are clamp
     ['#d-steps', '3', (c) => c.d_steps, 3, 'd_steps=3'],
     ['#label-smoothing', '0.2', (c) => c.label_smoothing, 0.2, 'smoothing=0.2'],
     ['#instance-noise', '0.3', (c) => c.d_input_noise, 0.3, 'instance_noise=0.3'],
+    ['#d-mismatch', '0.5', (c) => c.d_mismatch, 0.5, 'wrong_labels=0.5'],
   ];
   for (const [sel, value, get, want, inUrl] of cases) {
     await setField(page, sel, value);
@@ -255,6 +256,8 @@ test('every training setting reaches the model and the URL; bad values are clamp
   assert.match(await page.textContent('#notice-text'), /batch size must be in 1–1024/);
   await setField(page, '#label-smoothing', '0.9');
   assert.equal((await config(page)).label_smoothing, 0.5);
+  await setField(page, '#d-mismatch', '9');
+  assert.equal((await config(page)).d_mismatch, 4);
   await setField(page, '#d-steps', '0');
   assert.equal((await config(page)).d_steps, 1);
   // Unreadable: refused, old value kept (never NaN).
@@ -265,12 +268,12 @@ test('every training setting reaches the model and the URL; bad values are clamp
   // Recipes: textbook, then back to the tuned default.
   await page.click('#recipe-plain');
   c = await config(page);
-  assert.deepEqual([c.label_smoothing, c.d_input_noise, c.g_optimizer.kind, c.g_optimizer.lr, c.d_optimizer.lr], [0, 0, 'adam', 0.0002, 0.0002]);
+  assert.deepEqual([c.label_smoothing, c.d_input_noise, c.d_mismatch, c.g_optimizer.kind, c.g_optimizer.lr, c.d_optimizer.lr], [0, 0, 0, 'adam', 0.0002, 0.0002]);
   assert.equal(await page.inputValue('#instance-noise'), '0');
-  assert.match(page.url(), /smoothing=0&instance_noise=0/);
+  assert.match(page.url(), /smoothing=0&instance_noise=0&wrong_labels=0/);
   await page.click('#recipe-tuned');
   c = await config(page);
-  assert.deepEqual([c.label_smoothing, c.d_input_noise, c.g_optimizer.lr], [0.1, 0.1, 0.0005]);
+  assert.deepEqual([c.label_smoothing, c.d_input_noise, c.d_mismatch, c.g_optimizer.lr], [0.1, 0.1, 1, 0.0005]);
   assert.equal(c.batch_size, 1024, 'a recipe keeps the other settings');
   // The model still trains with all of that.
   await page.click('#step');
@@ -319,9 +322,15 @@ test('conditional mode: ten labelled rows, and D scores a drawing for every digi
   const page = await open(`${SMALL}&seed=3`);
   page.on('dialog', (d) => d.accept());
   assert.equal(await page.isHidden('#row-labels'), true);
+  assert.equal(await page.isHidden('#gan-step-1-wrong'), true);
   await page.check('#conditional');
   assert.equal((await config(page)).conditional, true);
   assert.match(page.url(), /conditional=1/);
+  // Step 1 says that D also sees real digits under wrong labels, while that is on.
+  assert.equal(await page.isVisible('#gan-step-1-wrong'), true);
+  await setField(page, '#d-mismatch', '0');
+  assert.equal(await page.isHidden('#gan-step-1-wrong'), true);
+  await setField(page, '#d-mismatch', '1');
   const labels = page.locator('#row-labels li');
   assert.equal(await labels.count(), 10);
   assert.deepEqual(await labels.allTextContents(), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
