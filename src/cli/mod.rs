@@ -151,7 +151,7 @@ pub struct TrainArgs {
     pub resume: Option<PathBuf>,
 
     /// Starting point for every setting below: `tuned` (the default: Adam, G's lr 0.0005,
-    /// D's 0.0002, label smoothing 0.1, instance noise 0.1, wrong labels weight 1) or `plain`
+    /// D's 0.0002, label smoothing 0.1, instance noise 0.1, wrong labels weight 1.5) or `plain`
     /// (the textbook recipe: Adam lr 0.0002, no smoothing, no noise, no wrong labels). Flags
     /// given override it.
     #[arg(long, value_enum, default_value_t = RecipeKind::Tuned, conflicts_with = "resume")]
@@ -188,7 +188,7 @@ pub struct TrainArgs {
     pub d_input_noise: Option<f32>,
 
     /// Conditional: weight of real digits shown to D with a wrong label, labelled fake
-    /// (0 turns it off) [default: 1; plain recipe: 0].
+    /// (0 turns it off) [default: 1.5; plain recipe: 0].
     #[arg(long, value_name = "W")]
     pub d_mismatch: Option<f32>,
 
@@ -384,7 +384,7 @@ mod tests {
         assert_eq!(d.batch_size, 64);
         assert_eq!(d.d_steps, 1);
         assert_eq!((d.label_smoothing, d.d_input_noise), (0.1, 0.1));
-        assert_eq!(d.d_mismatch, 1.0);
+        assert_eq!(d.d_mismatch, 1.5);
         assert_eq!(d.noise_dim, 100);
         assert_eq!(d.g_hidden, [256, 512]);
         assert_eq!(d.d_hidden, [512, 256]);

@@ -16,7 +16,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const DEFAULT_CONFIG = {
   seed: 1, noise_dim: 100, g_hidden: [256, 512], d_hidden: [512, 256], conditional: false, leaky_slope: 0.2,
   batch_size: 64, d_steps: 1, generator_loss: 'non_saturating', label_smoothing: 0.1, d_input_noise: 0.1,
-  d_mismatch: 1, g_optimizer: { kind: 'adam', lr: 0.0005, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
+  d_mismatch: 1.5, g_optimizer: { kind: 'adam', lr: 0.0005, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
   d_optimizer: { kind: 'adam', lr: 0.0002, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
 };
 

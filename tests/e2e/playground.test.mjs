@@ -273,7 +273,7 @@ test('every training setting reaches the model and the URL; bad values are clamp
   assert.match(page.url(), /smoothing=0&instance_noise=0&wrong_labels=0/);
   await page.click('#recipe-tuned');
   c = await config(page);
-  assert.deepEqual([c.label_smoothing, c.d_input_noise, c.d_mismatch, c.g_optimizer.lr], [0.1, 0.1, 1, 0.0005]);
+  assert.deepEqual([c.label_smoothing, c.d_input_noise, c.d_mismatch, c.g_optimizer.lr], [0.1, 0.1, 1.5, 0.0005]);
   assert.equal(c.batch_size, 1024, 'a recipe keeps the other settings');
   // The model still trains with all of that.
   await page.click('#step');
