@@ -47,7 +47,19 @@ const readRecord = () => withStore('readonly', (s) => s.get(KEY));
 const writeRecord = (record) => withStore('readwrite', (s) => s.put(record, KEY));
 const deleteRecord = () => withStore('readwrite', (s) => s.delete(KEY));
 
-export async function setupAutosave(app) {
+/**
+ * The saved run, if any (null when there is none or IndexedDB cannot be read). Started
+ * early in the boot, so that opening the database overlaps the rest of it.
+ */
+export function readSavedRun() {
+  return readRecord().catch((err) => {
+    console.warn('autosave: cannot read IndexedDB', err);
+    return null;
+  });
+}
+
+/** Wires the autosave, and offers `saved` (readSavedRun's promise) back if it is a run. */
+export async function setupAutosave(app, saved) {
   app.autosave = { savedAt: performance.now(), savedVersion: app.modelVersion, offered: null, saving: null, lastError: null };
   $('autosave-restore').addEventListener('click', () => restore(app));
   $('autosave-discard').addEventListener('click', () => discard(app));
@@ -59,14 +71,8 @@ export async function setupAutosave(app) {
   // write the most time; pagehide is the fallback where it does not fire.
   window.addEventListener('beforeunload', saveIfChanged);
   window.addEventListener('pagehide', saveIfChanged);
-  let saved = null;
-  try {
-    saved = await readRecord();
-  } catch (err) {
-    console.warn('autosave: cannot read IndexedDB', err);
-    return;
-  }
-  if (saved?.version === RECORD_VERSION && saved.checkpoint instanceof Uint8Array) offer(app, saved);
+  const run = await saved;
+  if (run?.version === RECORD_VERSION && run.checkpoint instanceof Uint8Array) offer(app, run);
 }
 
 /**

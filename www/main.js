@@ -2,7 +2,7 @@
 // state, wires the training controls and the settings, and runs the one
 // requestAnimationFrame loop: throttled drawing first, then as many training steps as fit
 // the rest of the frame's time budget, so the page stays responsive while G and D learn.
-import { saveNow, setupAutosave, tickAutosave } from './autosave.js';
+import { readSavedRun, saveNow, setupAutosave, tickAutosave } from './autosave.js';
 import { createCharts, updateCharts } from './charts.js';
 import { loadOntoPad, setupPad, tickJudge } from './draw.js';
 import { highlight, setTraining, showStats } from './explain.js';
@@ -16,7 +16,7 @@ import {
 } from './settings.js';
 import { setupRecovery } from './recovery.js';
 import { $, IMAGE_DIM, IMAGE_SIDE, drawImage28, fetchGz, fmtInt } from './util.js';
-import { BUILDS, chooseBuild, loadBuild } from './wasm-build.js';
+import { BUILDS, startBuild } from './wasm-build.js';
 
 const DATA = {
   images: 'www/data/mnist-10k-images-idx3-ubyte.gz',
@@ -419,7 +419,10 @@ function frame() {
   }
   tickJudge(app, viewsDue);
   tickExplore(app, start, viewsDue);
-  tickQuality(app);
+  // Until each phase of a step has run once (about five frames after Train), the judge's
+  // slices wait: each would leave too little of the frame for a phase of unknown cost.
+  const warmingUp = training && app.msPerStep == null;
+  if (!warmingUp) tickQuality(app);
   // An autosave (a 13 MB checkpoint with the default networks, some 25 ms) takes this
   // frame's training time instead of adding to it.
   const saved = tickAutosave(app, start);
@@ -554,11 +557,11 @@ async function boot() {
   // The digits download while the wasm compiles.
   const digits = Promise.all([fetchGz(DATA.images), fetchGz(DATA.labels)]);
   digits.catch(() => {}); // reported when awaited below
-  const requested = new URLSearchParams(location.search).get('wasm');
-  const { build, message } = chooseBuild(requested);
+  const saved = readSavedRun();
+  const { requested, build, message, loaded } = startBuild();
   // A known build asked for in the address stays there; an unknown one is dropped.
   app.buildRequested = requested in BUILDS ? requested : null;
-  const { wasm, Playground, QualityJudge } = await loadBuild(build);
+  const { wasm, Playground, QualityJudge } = await loaded;
   app.wasm = wasm;
   app.build = build;
   $('wasm-build').textContent = BUILDS[build].label;
@@ -585,7 +588,7 @@ async function boot() {
   showDataSource(app);
   setupQuality(app, QualityJudge); // in the background: the page works without the judge
   for (const id of ['train', 'step', 'step-d', 'step-g', 'reset']) $(id).disabled = false;
-  await setupAutosave(app);
+  await setupAutosave(app, saved);
   app.ready = true;
   window.ganplay.ready = true;
   window.ganplayReady = true;

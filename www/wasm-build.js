@@ -46,3 +46,22 @@ export async function loadBuild(build) {
   const wasm = await glue.default();
   return { wasm, Playground: glue.Playground, QualityJudge: glue.QualityJudge };
 }
+
+let started = null;
+
+/**
+ * Chooses the build for this address and starts loading it, once: `{ build, message,
+ * loaded }`, where `loaded` is loadBuild's promise. index.html calls it from a module
+ * script of its own, ahead of main.js, so that the wasm downloads and compiles while the
+ * rest of the page's modules are still arriving; main.js then gets the same load.
+ */
+export function startBuild() {
+  if (!started) {
+    const requested = new URLSearchParams(location.search).get('wasm');
+    const { build, message } = chooseBuild(requested);
+    const loaded = loadBuild(build);
+    loaded.catch(() => {}); // reported where main.js awaits it
+    started = { requested, build, message, loaded };
+  }
+  return started;
+}
