@@ -2,7 +2,8 @@
 // step) goes to IndexedDB every 30 s while training runs, within a second of a change made
 // while it is paused (a hand step, a load, a reset), and when the page is left or hidden.
 // A write started as the page goes away may not finish (Chromium drops some, most often
-// on a first visit), so the saves that do not wait for the page to go bound what can be lost. On the next visit a banner offers it back; Restore loads it exactly, so the
+// on a first visit), so the saves that do not wait for the page to go bound what can be
+// lost. On the next visit a banner offers the run back; Restore loads it exactly, so the
 // grid shows the same samples from the same z. While the offer is open nothing is saved,
 // so a new session cannot overwrite the old run before you choose.
 import { $, fmtInt } from './util.js';

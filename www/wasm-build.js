@@ -50,10 +50,11 @@ export async function loadBuild(build) {
 let started = null;
 
 /**
- * Chooses the build for this address and starts loading it, once: `{ build, message,
- * loaded }`, where `loaded` is loadBuild's promise. index.html calls it from a module
- * script of its own, ahead of main.js, so that the wasm downloads and compiles while the
- * rest of the page's modules are still arriving; main.js then gets the same load.
+ * Chooses the build for this address and starts loading it, once: `{ requested, build,
+ * message, loaded }` (`requested`: the address's `wasm` parameter; `loaded`: loadBuild's
+ * promise). A script at the top of index.html calls it as soon as this module arrives,
+ * so that the wasm downloads and compiles while the style sheets and the rest of the
+ * page's modules are still arriving; main.js then gets the same load.
  */
 export function startBuild() {
   if (!started) {

@@ -108,7 +108,7 @@ fn steps_1_and_2_gradient_of_d() {
         let mut params = gan.d.params.clone();
         let mut probe = gan.clone();
         let smoothing = gan.config.label_smoothing;
-        // Conditional: the wrong-label term too (the default recipe's weight, 1).
+        // Conditional: the wrong-label term too, at the default recipe's weight.
         let mismatch = if conditional {
             gan.config.d_mismatch
         } else {
