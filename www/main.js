@@ -186,7 +186,9 @@ function syncForm({ seed = false } = {}) {
     const sgd = app.flat[`${n}_kind`] === 'sgd';
     $(`${n}-opt`).closest('fieldset').classList.toggle('is-sgd', sgd);
   }
-  $('gan-step-1-wrong').hidden = !(app.flat.conditional && app.flat.d_mismatch > 0);
+  const wrongLabels = app.flat.conditional && app.flat.d_mismatch > 0;
+  $('gan-step-1-wrong').hidden = !wrongLabels;
+  $('value-fn-wrong').hidden = !wrongLabels;
 }
 
 /** The seed field's value, or null (with a message) when it cannot be read. */

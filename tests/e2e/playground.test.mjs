@@ -328,8 +328,10 @@ test('conditional mode: ten labelled rows, and D scores a drawing for every digi
   assert.match(page.url(), /conditional=1/);
   // Step 1 says that D also sees real digits under wrong labels, while that is on.
   assert.equal(await page.isVisible('#gan-step-1-wrong'), true);
+  assert.equal(await page.isVisible('#value-fn-wrong'), true);
   await setField(page, '#d-mismatch', '0');
   assert.equal(await page.isHidden('#gan-step-1-wrong'), true);
+  assert.equal(await page.isHidden('#value-fn-wrong'), true);
   await setField(page, '#d-mismatch', '1');
   const labels = page.locator('#row-labels li');
   assert.equal(await labels.count(), 10);
