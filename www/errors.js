@@ -15,15 +15,12 @@ export function setupErrors(app) {
     if (/panicked at/.test(text)) panicMessage = text.split('\n').slice(0, 2).join(' ');
     consoleError(...args);
   };
-  window.addEventListener('error', (e) => {
-    const err = e.error ?? e.message;
+  const uncaught = (err) => {
     if (err instanceof WebAssembly.RuntimeError) app.onPanic('The page', err);
     else app.showError(`Unexpected error: ${app.describe(err)}`);
-  });
-  window.addEventListener('unhandledrejection', (e) => {
-    if (e.reason instanceof WebAssembly.RuntimeError) app.onPanic('The page', e.reason);
-    else app.showError(`Unexpected error: ${app.describe(e.reason)}`);
-  });
+  };
+  window.addEventListener('error', (e) => uncaught(e.error ?? e.message));
+  window.addEventListener('unhandledrejection', (e) => uncaught(e.reason));
   $('error-reload').addEventListener('click', () => location.reload());
 
   /** `what` hit a wasm trap: the playground is unusable from here on. */

@@ -7,8 +7,9 @@ import { $, fmtInt } from './util.js';
 export function setupRecovery(app) {
   $('restore-good').addEventListener('click', () => restoreLastGood(app));
 
-  /** A training call failed (not a panic): pause, and say why. */
+  /** A training call failed: a panic stops the page (errors.js); otherwise pause, and say why. */
   app.onTrainError = (err) => {
+    if (err instanceof WebAssembly.RuntimeError) return app.onPanic('Training', err);
     app.setRunning(false);
     if (app.pg.diverged()) showDiverged(app);
     else app.showError(`Training stopped: ${app.describe(err)} Try a smaller learning rate, then Reset.`, err);
