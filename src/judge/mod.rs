@@ -363,15 +363,14 @@ impl Judge {
         let mut rng = ChaCha8Rng::seed_from_u64(0);
         let mut mlp = Mlp::new(&sizes, Activation::Relu, Activation::Identity, &mut rng);
         file.fill_params("mlp", &mut mlp).map_err(bad)?;
-        let read = |name: &str, len: usize| -> Result<Vec<f64>, JudgeError> {
-            let mut v = vec![0.0f32; len];
-            let shape = if len == d { vec![d] } else { vec![d, d] };
-            copy_f32s(&mut v, file.tensor(name, Dtype::F32, &shape).map_err(bad)?);
+        let read = |name: &str, shape: &[usize]| -> Result<Vec<f64>, JudgeError> {
+            let mut v = vec![0.0f32; shape.iter().product()];
+            copy_f32s(&mut v, file.tensor(name, Dtype::F32, shape).map_err(bad)?);
             Ok(v.into_iter().map(f64::from).collect())
         };
         let real = FeatureStats {
-            mean: read("real.mean", d)?,
-            cov: read("real.cov", d * d)?,
+            mean: read("real.mean", &[d])?,
+            cov: read("real.cov", &[d, d])?,
         };
         let number = |key: &str| {
             file.meta(key)

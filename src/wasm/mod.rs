@@ -37,51 +37,93 @@ pub struct Playground {
     /// The grid as RGBA pixels, (height, width, 4), for `ImageData`.
     grid_rgba: Vec<u8>,
     grid_gray: Vec<u8>,
+    history: History,
+    /// A copy of the state a few hundred steps back, to restore after divergence.
+    last_good: recovery::LastGood,
+}
+
+/// The charts' history of training statistics, and the last step's.
+struct History {
     /// Rows of `HISTORY_COLUMNS` floats.
-    history: Vec<f32>,
+    rows: Vec<f32>,
     /// Records made so far (the x of the next row).
     records: u64,
     /// Keep one record in `stride` (doubles each time the history is thinned).
     stride: u64,
     last: Option<StepStats>,
-    /// A copy of the state a few hundred steps back, to restore after divergence.
-    last_good: recovery::LastGood,
 }
 
-// Rust-only helpers.
-impl Playground {
+impl Default for History {
+    fn default() -> Self {
+        History {
+            rows: Vec::new(),
+            records: 0,
+            stride: 1,
+            last: None,
+        }
+    }
+}
+
+impl History {
+    /// Empties the history, its record numbers counting on from `records`.
+    fn restart(&mut self, records: u64) {
+        self.rows.clear();
+        self.records = records;
+        self.stride = 1;
+        self.last = None;
+    }
+
+    /// Makes this a copy of `other`, reusing this one's buffer.
+    fn copy_from(&mut self, other: &History) {
+        self.rows.clone_from(&other.rows);
+        self.records = other.records;
+        self.stride = other.stride;
+        self.last = other.last;
+    }
+
     fn record(&mut self, stats: StepStats) {
         self.last = Some(stats);
         self.records += 1;
-        if self.records.is_multiple_of(self.stride) {
-            self.record_row(stats);
+        if !self.records.is_multiple_of(self.stride) {
+            return;
         }
-        self.keep_last_good_if_due();
-    }
-
-    fn record_row(&mut self, stats: StepStats) {
-        let nan = f32::NAN;
-        self.history.extend_from_slice(&[
-            self.records as f32,
-            stats.d_loss.unwrap_or(nan),
-            stats.g_loss,
-            stats.d_real.unwrap_or(nan),
-            stats.d_fake,
-        ]);
-        if self.history.len() >= HISTORY_MAX_ROWS * HISTORY_COLUMNS {
+        self.rows.push(self.records as f32);
+        self.rows.extend_from_slice(&stats_values(Some(stats)));
+        if self.rows.len() >= HISTORY_MAX_ROWS * HISTORY_COLUMNS {
             // Keep the rows whose record number is a multiple of the doubled stride.
             self.stride *= 2;
             let stride = self.stride;
             let kept: Vec<f32> = self
-                .history
+                .rows
                 .chunks_exact(HISTORY_COLUMNS)
                 .filter(|row| (row[0] as u64).is_multiple_of(stride))
                 .flatten()
                 .copied()
                 .collect();
-            self.history.clear();
-            self.history.extend_from_slice(&kept);
+            self.rows.clear();
+            self.rows.extend_from_slice(&kept);
         }
+    }
+}
+
+/// A step's statistics as `[d_loss, g_loss, d_real, d_fake]`, NaN where not measured
+/// (all NaN for no step).
+fn stats_values(stats: Option<StepStats>) -> [f32; 4] {
+    stats.map_or([f32::NAN; 4], |s| {
+        [
+            s.d_loss.unwrap_or(f32::NAN),
+            s.g_loss,
+            s.d_real.unwrap_or(f32::NAN),
+            s.d_fake,
+        ]
+    })
+}
+
+// Rust-only helpers.
+impl Playground {
+    fn record(&mut self, stats: StepStats) {
+        self.history.record(stats);
+        self.keep_last_good_if_due();
     }
 
     /// Runs the rest of a step the frame loop left part-way done, so that what follows
@@ -101,10 +143,7 @@ impl Playground {
     /// count (0 for new weights, the checkpoint's for a loaded one), so the charts'
     /// x axis is in steps.
     fn clear_history(&mut self) {
-        self.history.clear();
-        self.records = self.gan.counters().steps;
-        self.stride = 1;
-        self.last = None;
+        self.history.restart(self.gan.counters().steps);
     }
 
     fn image_view(image: &[f32]) -> Result<ArrayView2<'_, f32>, JsError> {
@@ -158,10 +197,10 @@ impl Playground {
             grid: Array2::zeros((GRID_SAMPLES, IMAGE_DIM)),
             grid_rgba: vec![255; w * h * 4],
             grid_gray: vec![0; w * h],
-            history: Vec::with_capacity(HISTORY_MAX_ROWS * HISTORY_COLUMNS),
-            records: 0,
-            stride: 1,
-            last: None,
+            history: History {
+                rows: Vec::with_capacity(HISTORY_MAX_ROWS * HISTORY_COLUMNS),
+                ..History::default()
+            },
             last_good: Default::default(),
         };
         playground.keep_last_good();
@@ -308,25 +347,20 @@ impl Playground {
     /// The last step's statistics: `[d_loss, g_loss, d_real, d_fake]`, NaN where not
     /// measured; empty before any step.
     pub fn last_stats(&self) -> Vec<f32> {
-        self.last.map_or_else(Vec::new, |s| {
-            vec![
-                s.d_loss.unwrap_or(f32::NAN),
-                s.g_loss,
-                s.d_real.unwrap_or(f32::NAN),
-                s.d_fake,
-            ]
-        })
+        self.history
+            .last
+            .map_or_else(Vec::new, |s| stats_values(Some(s)).to_vec())
     }
 
     /// Pointer to the history rows (see `HISTORY_COLUMNS`); valid until the next call
     /// that trains.
     pub fn history_ptr(&self) -> *const f32 {
-        self.history.as_ptr()
+        self.history.rows.as_ptr()
     }
 
     /// Number of floats in the history (rows × 5).
     pub fn history_len(&self) -> usize {
-        self.history.len()
+        self.history.rows.len()
     }
 
     /// Regenerates the 10×10 grid from the fixed noise and renders it to RGBA; returns a

@@ -5,7 +5,7 @@
 //! allocates nothing after the first; it costs a memcpy of the weights and moments (a
 //! few milliseconds for the default networks, measured in the README's "Robustness").
 
-use super::Playground;
+use super::{stats_values, History, Playground};
 use crate::gan::{Gan, StepStats};
 use wasm_bindgen::prelude::*;
 
@@ -16,10 +16,7 @@ pub const SNAPSHOT_EVERY: u64 = 200;
 #[derive(Default)]
 pub(super) struct LastGood {
     gan: Option<Gan>,
-    history: Vec<f32>,
-    records: u64,
-    stride: u64,
-    last: Option<StepStats>,
+    history: History,
 }
 
 // Rust-only helpers.
@@ -38,10 +35,7 @@ impl Playground {
             kept.gan = None; // free the old copy before making the new one
             kept.gan = Some(self.gan.clone());
         }
-        kept.history.clone_from(&self.history);
-        kept.records = self.records;
-        kept.stride = self.stride;
-        kept.last = self.last;
+        kept.history.copy_from(&self.history);
     }
 
     /// Keeps the state if a step just completed on a multiple of `SNAPSHOT_EVERY`.
@@ -90,10 +84,7 @@ impl Playground {
         if !self.gan.copy_state_from(good) {
             self.gan = good.clone();
         }
-        self.history.clone_from(&kept.history);
-        self.records = kept.records;
-        self.stride = kept.stride;
-        self.last = kept.last;
+        self.history.copy_from(&kept.history);
         Ok(self.gan.counters().steps as f64)
     }
 
@@ -101,16 +92,10 @@ impl Playground {
     /// `[records, stride, d_loss, g_loss, d_real, d_fake, rows…]` (the last step's
     /// statistics NaN before any step; rows of `HISTORY_COLUMNS`).
     pub fn export_history(&self) -> Vec<f64> {
-        let last = self.last.map_or([f32::NAN; 4], |s| {
-            [
-                s.d_loss.unwrap_or(f32::NAN),
-                s.g_loss,
-                s.d_real.unwrap_or(f32::NAN),
-                s.d_fake,
-            ]
-        });
-        let mut out = vec![self.records as f64, self.stride as f64];
-        out.extend(last.iter().chain(&self.history).map(|&v| f64::from(v)));
+        let history = &self.history;
+        let mut out = vec![history.records as f64, history.stride as f64];
+        let last = stats_values(history.last);
+        out.extend(last.iter().chain(&history.rows).map(|&v| f64::from(v)));
         out
     }
 
@@ -131,16 +116,17 @@ impl Playground {
             return bad("has a wrong number of values");
         }
         let opt = |v: f64| (!v.is_nan()).then_some(v as f32);
-        self.records = head[0] as u64;
-        self.stride = head[1] as u64;
-        self.last = opt(head[3]).map(|g_loss| StepStats {
+        let history = &mut self.history;
+        history.records = head[0] as u64;
+        history.stride = head[1] as u64;
+        history.last = opt(head[3]).map(|g_loss| StepStats {
             d_loss: opt(head[2]),
             g_loss,
             d_real: opt(head[4]),
             d_fake: head[5] as f32,
         });
-        self.history.clear();
-        self.history.extend(rows.iter().map(|&v| v as f32));
+        history.rows.clear();
+        history.rows.extend(rows.iter().map(|&v| v as f32));
         // The state just kept (on load) had no history: keep it again with this one.
         self.keep_last_good();
         Ok(())
