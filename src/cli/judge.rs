@@ -1,7 +1,9 @@
 //! `ganplay judge` trains the digit classifier that scores G, and `ganplay eval` prints
 //! its verdict on a checkpoint. `train` uses the same judge for its metrics columns.
 
-use super::{fail, load_checkpoint, note, output, report, CliError, EvalArgs, JudgeArgs};
+use super::{
+    load_checkpoint, note, output, read_named_file, report, CliError, EvalArgs, JudgeArgs,
+};
 use crate::data::gz::{builtin_dir, builtin_mnist};
 use crate::judge::metrics::{Quality, VANISHED_SHARE};
 use crate::judge::{evaluate, Judge, JudgeConfig};
@@ -48,17 +50,8 @@ pub fn run_judge(args: &JudgeArgs) -> Result<(), CliError> {
 
 /// Reads a judge file, naming it in any error.
 pub fn load_judge(path: &Path) -> Result<Judge, CliError> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return fail(format!(
-                "{}: no such judge file (`ganplay judge --out {}` makes one)",
-                path.display(),
-                path.display()
-            ))
-        }
-        Err(e) => return fail(format!("{}: cannot read: {e}", path.display())),
-    };
+    let hint = format!(" (`ganplay judge --out {}` makes one)", path.display());
+    let bytes = read_named_file(path, "judge", &hint)?;
     Judge::from_bytes(&bytes).map_err(|e| CliError(format!("{}: {e}", path.display())))
 }
 

@@ -339,21 +339,26 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 
 /// Reads and rebuilds a checkpoint, naming the file in any error.
 fn load_checkpoint(path: &Path) -> Result<Gan, CliError> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return fail(format!("{}: no such checkpoint file", path.display()))
-        }
-        Err(_) if path.is_dir() => {
-            return fail(format!(
-                "{}: is a directory, not a checkpoint file",
-                path.display()
-            ))
-        }
-        Err(e) => return fail(format!("{}: cannot read: {e}", path.display())),
-    };
+    let bytes = read_named_file(path, "checkpoint", "")?;
     checkpoint::load(&bytes)
         .map_err(|e| CliError(format!("{}: not a usable checkpoint: {e}", path.display())))
+}
+
+/// Reads a whole file the user named as a `what` ("checkpoint", "judge"), with a
+/// message naming it when it is missing (plus `missing_hint`), a directory or unreadable.
+fn read_named_file(path: &Path, what: &str, missing_hint: &str) -> Result<Vec<u8>, CliError> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => fail(format!(
+            "{}: no such {what} file{missing_hint}",
+            path.display()
+        )),
+        Err(_) if path.is_dir() => fail(format!(
+            "{}: is a directory, not a {what} file",
+            path.display()
+        )),
+        Err(e) => fail(format!("{}: cannot read: {e}", path.display())),
+    }
 }
 
 #[cfg(test)]
