@@ -17,6 +17,7 @@ pub mod metrics;
 
 use crate::checkpoint::{check_floats, copy_f32s, sort_header, File, Raw};
 use crate::data::{Dataset, NUM_CLASSES};
+use crate::gan::config::MAX_WIDTH;
 use crate::gan::{fixed_noise, Gan, IMAGE_DIM, IMAGE_SIDE};
 use crate::nn::loss::softmax_cross_entropy;
 use crate::nn::{Activation, AdamConfig, Mlp, Optimizer, OptimizerConfig};
@@ -35,8 +36,7 @@ const FORMAT_NAME: &str = "ganplay-judge";
 pub const FORMAT_VERSION: u32 = 1;
 /// Rows per forward pass when judging many images: bounds the activation buffers.
 const CHUNK: usize = 500;
-/// Largest layer width and most layers a judge file may ask for.
-const MAX_WIDTH: usize = 4096;
+/// Most layers a judge file may ask for (each at most the networks' `MAX_WIDTH` wide).
 const MAX_LAYERS: usize = 8;
 
 /// How the judge is built and trained.
