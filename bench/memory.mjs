@@ -32,7 +32,7 @@ async function open(browser, query) {
 async function memory(page, cdp) {
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  const [steps, wasm] = await page.evaluate(() => [ganplay.playground.steps(), ganplay.state.wasm.memory.buffer.byteLength]);
+  const [steps, wasm] = await page.evaluate(() => [ganplay.playground.steps(), ganplay.state.engine.memoryBytes()]);
   return { steps, wasm_bytes: wasm, js_heap_bytes: usedSize };
 }
 
@@ -48,7 +48,7 @@ try {
   });
   const t0 = Date.now();
   await page.click('#train');
-  const trainUntil = (n) => page.waitForFunction((n) => ganplay.playground.steps() >= n, n, { timeout: 0, polling: 1000 });
+  const trainUntil = (n) => page.waitForFunction((n) => ganplay.state.view.steps >= n, n, { timeout: 0, polling: 1000 });
   await trainUntil(WARMUP);
   // The first autosave allocates the checkpoint's buffers (about 35 MB of wasm memory for
   // the default networks), which later saves reuse: part of the warm-up.
@@ -87,9 +87,10 @@ try {
   await page.context().close();
 
   // The default networks: what keeping the last good state and autosaving cost.
-  const big = await open(browser, '');
+  // On the page's own thread, where the playground can be called directly and timed alone.
+  const big = await open(browser, 'engine=main');
   const costs = await big.evaluate(() => {
-    const pg = ganplay.playground;
+    const pg = ganplay.state.engine.pg;
     pg.train_steps(3);
     const median = (fn) => {
       const t = [];

@@ -1,118 +1,176 @@
-// The browser half of `make bench`: drives the real page in headless Chromium and
-// prints one JSON line per figure: steps/s through the page's Playground at batch
-// 32/64/128 for each wasm build (`wasm-simd128`: pkg/, `wasm-relaxed-simd`:
-// pkg-relaxed/, each forced with `?wasm=`), then, with the build the page picks itself,
-// frame times and the longest main-thread task while training at the default speed, and
-// the time from navigation to the first trained step; the payload sizes of both builds.
+// The browser half of `make bench`: drives the real page in headless Chromium and prints
+// one JSON line per figure:
+//   - payload sizes of the wasm builds;
+//   - raw training speed of each build in the engine's own thread, no page in between
+//     (Engine.benchmark): the single-thread builds in a worker (`?engine=worker&wasm=…`),
+//     and the threaded build with 1 and with 2 threads (`?engine=threads&threads=N`),
+//     at batch 32/64/128;
+//   - for each engine path (threads, worker, main): steps/s of the default page trained
+//     by pressing Train, over 20 s, and the main thread meanwhile: frame time median and
+//     p95, the longest task, and pad-to-score latency (a pointer move on the drawing pad
+//     to D's score on screen) while a stroke is drawn;
+//   - ready and first-step times of the default page.
 //
 // Usage: GANPLAY_URL=http://127.0.0.1:PORT/ node bench/page.mjs
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { baseUrl, launchBrowser, newPage } from '../tests/e2e/browser.mjs';
 
 const TIMED_STEPS = 100;
-const FRAME_SECONDS = 10;
+const TRAIN_SECONDS = 20;
+const BATCHES = [32, 64, 128];
+const DIRS = { simd128: 'pkg', 'relaxed-simd': 'pkg-relaxed', threads: 'pkg-threads' };
+const emit = (figure) => console.log(JSON.stringify(figure));
 
-const BUILDS = { 'simd128': 'pkg', 'relaxed-simd': 'pkg-relaxed' };
-const emit = (build, figure) => console.log(JSON.stringify({ build: `wasm-${build}`, ...figure }));
-
-for (const [build, dir] of Object.entries(BUILDS)) {
-  const wasm = readFileSync(new URL(`../${dir}/ganplay_bg.wasm`, import.meta.url));
-  emit(build, { figure: 'wasm_bytes', value: wasm.length });
-  emit(build, { figure: 'wasm_gzip_bytes', value: gzipSync(wasm, { level: 9 }).length });
+for (const [build, dir] of Object.entries(DIRS)) {
+  const file = new URL(`../${dir}/ganplay_bg.wasm`, import.meta.url);
+  if (!existsSync(file)) continue;
+  const wasm = readFileSync(file);
+  emit({ build: `wasm-${build}`, figure: 'wasm_bytes', value: wasm.length });
+  emit({ build: `wasm-${build}`, figure: 'wasm_gzip_bytes', value: gzipSync(wasm, { level: 9 }).length });
 }
 
 const browser = await launchBrowser();
-try {
-  const page = await newPage(browser);
 
+async function open(query, { waitUntil = 'load' } = {}) {
+  const page = await newPage(browser);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${baseUrl()}${query}`, { waitUntil });
+  return page;
+}
+const ready = (page) => page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
+
+try {
   // Time to the first trained step: navigate, press Train the moment the page is ready
   // (from inside the page, so no round trip to this script falls in between), and note
   // when the step counter first moves (ms since navigation start).
-  await page.goto(baseUrl(), { waitUntil: 'commit' });
-  const { readyMs, firstStepMs } = await page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        let readyMs = null;
-        const poll = () => {
-          if (readyMs == null && window.ganplay?.ready === true) {
-            readyMs = performance.now();
-            document.getElementById('train').click();
-          }
-          if (readyMs != null && window.ganplay.playground.steps() >= 1) resolve({ readyMs, firstStepMs: performance.now() });
-          else setTimeout(poll, 1);
-        };
-        poll();
-      }),
-  );
-  await page.click('#train'); // pause
-  const chosen = await page.evaluate(() => window.ganplay.state.build);
-  emit(chosen, { figure: 'ready_ms', value: Math.round(readyMs) });
-  emit(chosen, { figure: 'first_step_ms', value: Math.round(firstStepMs) });
-
-  // Raw training speed through the page's own Playground handle, paused, per build.
-  for (const build of Object.keys(BUILDS)) {
-    const forced = await newPage(browser);
-    await forced.goto(`${baseUrl()}?wasm=${build}`);
-    await forced.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
-    const got = await forced.evaluate(() => window.ganplay.state.build);
-    if (got !== build) throw new Error(`asked for the ${build} build, the page loaded ${got}`);
-    for (const batch of [32, 64, 128]) {
-      const stepsPerS = await forced.evaluate(
-        ({ batch, n }) => {
-          const pg = window.ganplay.playground;
-          const config = JSON.parse(pg.config_json());
-          pg.set_hyperparameters(JSON.stringify({ ...config, batch_size: batch }));
-          pg.train_steps(10);
-          const t0 = performance.now();
-          pg.train_steps(n);
-          return (n * 1000) / (performance.now() - t0);
-        },
-        { batch, n: TIMED_STEPS },
-      );
-      emit(build, { figure: 'steps_per_s', batch, steps: TIMED_STEPS, value: +stepsPerS.toFixed(1) });
-    }
-    await forced.close();
+  {
+    const page = await open('', { waitUntil: 'commit' });
+    const { readyMs, firstStepMs } = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          let readyMs = null;
+          const poll = () => {
+            if (readyMs == null && window.ganplay?.ready === true) {
+              readyMs = performance.now();
+              document.getElementById('train').click();
+            }
+            if (readyMs != null && window.ganplay.state.view.steps >= 1) resolve({ readyMs, firstStepMs: performance.now() });
+            else setTimeout(poll, 1);
+          };
+          poll();
+        }),
+    );
+    const path = await page.evaluate(() => window.ganplay.state.path);
+    emit({ build: `page-${path}`, figure: 'ready_ms', value: Math.round(readyMs) });
+    emit({ build: `page-${path}`, figure: 'first_step_ms', value: Math.round(firstStepMs) });
+    await page.context().close();
   }
-  await page.evaluate(() => {
-    const pg = window.ganplay.playground;
-    pg.set_hyperparameters(JSON.stringify({ ...JSON.parse(pg.config_json()), batch_size: 64 }));
-  });
 
-  // Smoothness while training at the page's default speed setting.
-  const frames = await page.evaluate(async (seconds) => {
-    const longTasks = [];
-    const observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => e.duration)));
-    observer.observe({ type: 'longtask' });
-    const before = window.ganplay.playground.steps();
-    document.getElementById('train').click();
-    const stamps = [];
-    await new Promise((resolve) => {
-      const end = performance.now() + seconds * 1000;
-      const tick = (t) => {
-        stamps.push(t);
-        if (t < end) requestAnimationFrame(tick);
-        else resolve();
+  // Raw training speed in the engine's thread, per build (and thread count).
+  const raw = [
+    ...['simd128', 'relaxed-simd'].map((b) => ({ query: `?engine=worker&wasm=${b}`, build: `wasm-${b}`, path: 'worker', threads: undefined })),
+    ...(existsSync(new URL('../pkg-threads/ganplay_bg.wasm', import.meta.url))
+      ? [1, 2].map((n) => ({ query: `?engine=threads&threads=${n}`, build: 'wasm-threads', path: 'threads', threads: n }))
+      : []),
+  ];
+  for (const { query, build, path, threads } of raw) {
+    const page = await open(query);
+    await ready(page);
+    const got = await page.evaluate(() => [window.ganplay.state.path, window.ganplay.state.threads]);
+    if (got[0] !== path || (threads && got[1] !== threads)) throw new Error(`asked for ${query}, the page runs ${got}`);
+    for (const batch of BATCHES) {
+      const value = await page.evaluate(({ batch, steps }) => window.ganplay.state.engine.benchmark({ batch, steps }), { batch, steps: TIMED_STEPS });
+      emit({ build, figure: 'steps_per_s', batch, steps: TIMED_STEPS, ...(threads ? { threads } : {}), value: +value.toFixed(1) });
+    }
+    await page.context().close();
+  }
+
+  // The default page on each path: press Train, train for TRAIN_SECONDS, and watch the
+  // main thread meanwhile; a stroke on the pad halfway through times pad-to-score.
+  for (const path of ['threads', 'worker', 'main']) {
+    const page = await open(`?engine=${path}`);
+    await ready(page);
+    const got = await page.evaluate(() => window.ganplay.state.path);
+    if (got !== path) {
+      emit({ build: `page-${path}`, figure: 'unavailable', value: 0, ran: got });
+      await page.context().close();
+      continue;
+    }
+    await page.locator('#pad').scrollIntoViewIfNeeded();
+    const pad = await page.locator('#pad').boundingBox();
+    const watching = page.evaluate(async (seconds) => {
+      const longTasks = [];
+      const observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => e.duration)));
+      observer.observe({ type: 'longtask' });
+      const moves = [];
+      const onMove = (e) => moves.push(e.timeStamp);
+      document.getElementById('pad').addEventListener('pointermove', onMove);
+      const before = window.ganplay.state.view.steps;
+      const t0 = performance.now();
+      document.getElementById('train').click();
+      const stamps = [];
+      await new Promise((resolve) => {
+        const end = t0 + seconds * 1000;
+        const tick = (t) => {
+          stamps.push(t);
+          if (t < end) requestAnimationFrame(tick);
+          else resolve();
+        };
+        requestAnimationFrame(tick);
+      });
+      const steps = window.ganplay.state.view.steps - before;
+      const elapsed = performance.now() - t0;
+      document.getElementById('train').click();
+      observer.disconnect();
+      document.getElementById('pad').removeEventListener('pointermove', onMove);
+      const gaps = stamps.slice(1).map((t, i) => t - stamps[i]).sort((a, b) => a - b);
+      const at = (xs, q) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+      // A move's score is on screen at the first frame after a scoring that began after it.
+      const scored = window.ganplay.state.judge.scoreLog;
+      const latencies = moves
+        .map((m) => {
+          const s = scored.find(([started]) => started >= m);
+          if (!s) return null;
+          const frame = stamps.find((t) => t >= s[1]);
+          return (frame ?? s[1]) - m;
+        })
+        .filter((v) => v != null)
+        .sort((a, b) => a - b);
+      return {
+        median: at(gaps, 0.5),
+        p95: at(gaps, 0.95),
+        longest: longTasks.length ? Math.max(...longTasks) : 0,
+        longTasks: longTasks.filter((d) => d > 50).length,
+        sps: (steps * 1000) / elapsed,
+        padP95: latencies.length ? at(latencies, 0.95) : null,
+        padMedian: latencies.length ? at(latencies, 0.5) : null,
+        padMoves: latencies.length,
+        build: window.ganplay.state.build,
+        threads: window.ganplay.state.threads,
       };
-      requestAnimationFrame(tick);
-    });
-    document.getElementById('train').click();
-    observer.disconnect();
-    const gaps = stamps.slice(1).map((t, i) => t - stamps[i]).sort((a, b) => a - b);
-    const at = (q) => gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))];
-    return {
-      median: at(0.5),
-      p95: at(0.95),
-      longest: longTasks.length ? Math.max(...longTasks) : 0,
-      longTasks: longTasks.length,
-      steps: window.ganplay.playground.steps() - before,
-      budget: window.ganplay.state.budgetMs,
-    };
-  }, FRAME_SECONDS);
-  emit(chosen, { figure: 'frame_ms_median', budget_ms: frames.budget, value: +frames.median.toFixed(1) });
-  emit(chosen, { figure: 'frame_ms_p95', budget_ms: frames.budget, value: +frames.p95.toFixed(1) });
-  emit(chosen, { figure: 'longest_task_ms', tasks_over_50ms: frames.longTasks, value: Math.round(frames.longest) });
-  emit(chosen, { figure: 'training_steps_per_s_in_page', value: +(frames.steps / FRAME_SECONDS).toFixed(1) });
+    }, TRAIN_SECONDS);
+    // Halfway through, draw a stroke on the pad: 60 moves, one every 50 ms.
+    await page.waitForTimeout((TRAIN_SECONDS * 1000) / 2);
+    await page.mouse.move(pad.x + 80, pad.y + 60);
+    await page.mouse.down();
+    for (let i = 0; i < 60; i++) {
+      await page.mouse.move(pad.x + 80 + i * 2, pad.y + 60 + i * 3);
+      await page.waitForTimeout(50);
+    }
+    await page.mouse.up();
+    const f = await watching;
+    const build = `page-${path}`;
+    const extra = { wasm: f.build, ...(f.threads ? { threads: f.threads } : {}) };
+    emit({ build, figure: 'training_steps_per_s_in_page', seconds: TRAIN_SECONDS, ...extra, value: +f.sps.toFixed(1) });
+    emit({ build, figure: 'frame_ms_median', value: +f.median.toFixed(1) });
+    emit({ build, figure: 'frame_ms_p95', value: +f.p95.toFixed(1) });
+    emit({ build, figure: 'longest_task_ms', tasks_over_50ms: f.longTasks, value: Math.round(f.longest) });
+    if (f.padP95 != null) {
+      emit({ build, figure: 'pad_to_score_ms_p95', moves: f.padMoves, median: +f.padMedian.toFixed(1), value: +f.padP95.toFixed(1) });
+    }
+    await page.context().close();
+  }
 } finally {
   await browser.close();
 }

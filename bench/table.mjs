@@ -28,6 +28,35 @@ for (const batch of BATCHES) {
   console.log(`| ${batch} | ${fmt(n)} | ${cells.join(' | ')} |`);
 }
 
+// The threaded build: raw speed with 1 and 2 threads, and the speed-up.
+const threaded = (n, batch) => find((r) => r.figure === 'steps_per_s' && r.build === 'wasm-threads' && r.threads === n && r.batch === batch);
+if (threaded(1, 64) !== undefined) {
+  console.log('\n| batch | threaded wasm, 1 thread | 2 threads | speed-up | 2 threads ÷ native |');
+  console.log('|---:|---:|---:|---:|---:|');
+  for (const batch of BATCHES) {
+    const [one, two, n] = [threaded(1, batch), threaded(2, batch), speed('native', batch)];
+    if (one && two) console.log(JSON.stringify({ figure: 'threads_speedup', batch, value: +(two / one).toFixed(3) }));
+    console.log(`| ${batch} | ${fmt(one)} | ${fmt(two)} | ${one && two ? (two / one).toFixed(2) : '–'} | ${two && n ? (two / n).toFixed(2) : '–'} |`);
+  }
+}
+
+// The page on each path, against native and the single-thread wasm of the same run.
+const inPage = (path) => rows.find((r) => r.figure === 'training_steps_per_s_in_page' && r.build === `page-${path}`);
+const native64 = speed('native', 64);
+console.log('\n| page path | steps/s in the page (batch 64, 20 s) | ÷ native 1 thread | ÷ its wasm build alone |');
+console.log('|---|---:|---:|---:|');
+for (const path of ['threads', 'worker', 'main']) {
+  const r = inPage(path);
+  if (!r) continue;
+  // The same build alone: the threaded build with as many threads, else the single-thread build.
+  const alone = path === 'threads' ? threaded(r.threads, 64) : speed(`wasm-${r.wasm}`, 64);
+  const overNative = native64 ? r.value / native64 : undefined;
+  const overWasm = alone ? r.value / alone : undefined;
+  if (overNative) console.log(JSON.stringify({ figure: 'page_over_native', path, value: +overNative.toFixed(3) }));
+  if (overWasm) console.log(JSON.stringify({ figure: 'page_over_wasm', path, value: +overWasm.toFixed(3) }));
+  console.log(`| ${path} (${r.wasm}${r.threads ? `, ${r.threads} threads` : ''}) | ${fmt(r.value)} | ${overNative ? overNative.toFixed(2) : '–'} | ${overWasm ? overWasm.toFixed(2) : '–'} |`);
+}
+
 console.log('\n| page figure | build | value |');
 console.log('|---|---|---:|');
 for (const [name, unit] of [
@@ -35,6 +64,7 @@ for (const [name, unit] of [
   ['frame_ms_median', 'ms'],
   ['frame_ms_p95', 'ms'],
   ['longest_task_ms', 'ms'],
+  ['pad_to_score_ms_p95', 'ms'],
   ['ready_ms', 'ms'],
   ['first_step_ms', 'ms'],
   ['wasm_bytes', 'bytes'],

@@ -1,6 +1,6 @@
 // The two training charts (uPlot, vendored in www/vendor/uplot): D's and G's losses, and
 // D's mean verdicts on real digits D(x) and on fakes D(G(z)). Both read the history rows
-// the playground keeps in wasm memory: [record, d_loss, g_loss, d_real, d_fake]. Each
+// the engine reports (app.history): [record, d_loss, g_loss, d_real, d_fake]. Each
 // value is drawn twice: every step, faint, and a moving average on top, since one
 // batch's numbers jump around too much to read a trend from.
 import uPlot from './vendor/uplot/uPlot.esm.js';
@@ -86,14 +86,11 @@ export function createCharts() {
   return charts;
 }
 
-/** Redraws the charts from the history in wasm memory; returns the milliseconds it took. */
+/** Redraws the charts from the history the engine last reported; returns the milliseconds it took. */
 export function updateCharts(app) {
   const t0 = performance.now();
-  const { pg, wasm, charts } = app;
-  const len = pg.history_len();
-  // A fresh view: the history's buffer and wasm memory both move as they grow.
-  const rows = new Float32Array(wasm.memory.buffer, pg.history_ptr(), len);
-  const n = len / COLUMNS;
+  const { history: rows, charts } = app;
+  const n = rows.length / COLUMNS;
   const cols = Array.from({ length: COLUMNS }, () => new Array(n));
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < COLUMNS; c++) {

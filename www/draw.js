@@ -191,11 +191,16 @@ export function loadOntoPad(app, image, source, smooth = true) {
   app.judge.dirty = true;
 }
 
-/** Reads the pad when it changed, re-scores, and advances a running ascent (a few steps). */
+/**
+ * Reads the pad when it changed and asks D for its verdict (one question at a time: a
+ * change while D is answering is scored after), or advances a running ascent.
+ */
 export function tickJudge(app, rescore) {
   const { judge } = app;
+  if (judge.scoring) return;
   if (judge.ascent) {
-    stepAscent(app);
+    judge.scoring = true;
+    stepAscent(app).finally(() => (judge.scoring = false));
     return;
   }
   if (judge.dirty && judge.fromPad) {
@@ -208,13 +213,14 @@ export function tickJudge(app, rescore) {
   }
   if (judge.dirty || rescore) {
     judge.dirty = false;
-    showJudgement(app);
+    judge.scoring = true;
+    showJudgement(app).finally(() => (judge.scoring = false));
   }
 }
 
-/** Draws what D sees and D's verdict(s) on it. */
-function showJudgement(app) {
-  const { judge, pg } = app;
+/** Draws what D sees, asks D, and shows its verdict(s). */
+async function showJudgement(app) {
+  const { judge } = app;
   const small = $('pad-small');
   const img = judge.image ?? new Float32Array(IMAGE_DIM).fill(-1);
   drawImage28(small, img);
@@ -227,20 +233,24 @@ function showJudgement(app) {
     if (conditional) renderLabelBars(null);
     return;
   }
-  app.guard('Scoring the drawing', () => {
+  const started = performance.now();
+  await app.guard('Scoring the drawing', async () => {
     if (conditional) {
-      const ps = Array.from(pg.score_labels(img));
+      const ps = Array.from(await app.engine.scoreLabels(img));
       const best = ps.indexOf(Math.max(...ps));
       judge.labelScores = ps;
       judge.score = ps[best];
       setScore(ps[best], `D’s best guess: a real ${best} (${fmtNum(ps[best], 2)}).`);
       renderLabelBars(ps);
     } else {
-      judge.score = pg.score(img, -1);
+      judge.score = await app.engine.score(img, -1);
       judge.labelScores = null;
       setScore(judge.score, verdict(judge.score));
     }
   });
+  // When each verdict was asked for and shown (the bench times pad-to-score from it).
+  judge.scoreLog.push([started, performance.now()]);
+  if (judge.scoreLog.length > 500) judge.scoreLog.shift();
 }
 
 const verdict = (p) =>
@@ -272,31 +282,38 @@ function renderLabelBars(ps) {
 }
 
 /** Starts gradient ascent on D's score from the current drawing (blank if none). */
-function startAscent(app) {
-  const { judge, pg } = app;
+async function startAscent(app) {
+  const { judge } = app;
   const image = Float32Array.from(judge.image ?? new Float32Array(IMAGE_DIM).fill(-1));
+  $('ascend').disabled = true;
   let label = -1;
   if (app.flat.conditional) {
-    const ps = Array.from(pg.score_labels(image));
-    label = ps.indexOf(Math.max(...ps));
+    const ok = await app.guard('Gradient ascent', async () => {
+      const ps = Array.from(await app.engine.scoreLabels(image));
+      label = ps.indexOf(Math.max(...ps));
+    });
+    if (!ok) return stopAscent(app);
   }
   judge.ascent = { image, label, left: ASCENT_STEPS, scores: [] };
-  $('ascend').disabled = true;
 }
 
-function stepAscent(app) {
-  const { judge, pg } = app;
+/** A few steps of the ascent (one engine call), then the pad shows where it got. */
+async function stepAscent(app) {
+  const { judge } = app;
   const a = judge.ascent;
-  const ok = app.guard('Gradient ascent', () => {
-    for (let i = 0; i < ASCENT_STEPS_PER_FRAME && a.left > 0; i++, a.left--) {
-      a.scores.push(pg.ascend(a.image, a.label, ASCENT_STEP_SIZE)); // mutates a.image in place
-    }
+  const n = Math.min(ASCENT_STEPS_PER_FRAME, a.left);
+  const ok = await app.guard('Gradient ascent', async () => {
+    const r = await app.engine.ascend(a.image, a.label, ASCENT_STEP_SIZE, n);
+    a.image = r.image;
+    a.scores.push(...r.scores);
+    a.left -= n;
   });
   const done = !ok || a.left === 0;
-  if (done) app.guard('Gradient ascent', () => a.scores.push(pg.score(a.image, a.label)));
+  if (done) await app.guard('Gradient ascent', async () => a.scores.push(await app.engine.score(a.image, a.label)));
+  if (judge.ascent !== a) return; // stopped meanwhile (a new drawing)
   loadOntoPad(app, a.image, 'ascent', false);
   judge.dirty = false;
-  showJudgement(app);
+  await showJudgement(app);
   const first = a.scores[0];
   const last = a.scores[a.scores.length - 1];
   const as = a.label >= 0 ? ` (as a ${a.label})` : '';

@@ -1,6 +1,7 @@
 // Errors nobody caught, and panics: every uncaught error or rejected promise shows in the
 // error banner instead of dying silently. A Rust panic (console_error_panic_hook logs it,
-// then the wasm code traps: `RuntimeError: unreachable`) leaves the wasm instance unusable,
+// then the wasm code traps: `RuntimeError: unreachable`, passed on by name from a worker)
+// leaves the wasm instance unusable,
 // so the page stops training for good and offers a reload; the autosave (autosave.js) was
 // written before the panic and is offered again after the reload.
 import { $ } from './util.js';
@@ -16,7 +17,7 @@ export function setupErrors(app) {
     consoleError(...args);
   };
   const uncaught = (err) => {
-    if (err instanceof WebAssembly.RuntimeError) app.onPanic('The page', err);
+    if (app.isPanic(err)) app.onPanic('The page', err);
     else app.showError(`Unexpected error: ${app.describe(err)}`);
   };
   window.addEventListener('error', (e) => uncaught(e.error ?? e.message));
@@ -29,11 +30,16 @@ export function setupErrors(app) {
     app.broken = true;
     app.setRunning(false);
     document.body.classList.add('broken');
-    const detail = panicMessage ? ` Rust said: ${panicMessage.replace(/[.!?]?$/, '.')}` : '';
-    app.showError(
-      `Internal error: ${what} failed inside the wasm module (${err.message}).${detail} Training is stopped; reload the page to start again.`,
-      err,
-    );
+    const show = (panic) => {
+      const detail = panic ? ` Rust said: ${panic.replace(/[.!?]?$/, '.')}` : '';
+      app.showError(
+        `Internal error: ${what} failed inside the wasm module (${err.message}).${detail} Training is stopped; reload the page to start again.`,
+        err,
+      );
+    };
+    show(panicMessage);
     $('error-reload').hidden = false;
+    // In a worker, Rust's panic message was logged there: ask for it.
+    if (!panicMessage && app.engine) app.engine.lastPanic().then((panic) => panic && show(panic), () => {});
   };
 }

@@ -45,25 +45,28 @@ export function resetExplore(app) {
   const ex = app.explore;
   ex.dirs = unitDirections(app.flat.seed, DIRECTIONS, app.flat.noise_dim);
   ex.a = ex.b = null;
-  if (ex.index != null) pickCell(app, ex.index);
-  showInterp(app);
+  if (ex.index != null) app.guard('Picking a digit', () => pickCell(app, ex.index));
+  ex.interpDirty = true;
 }
 
 /** Selects grid cell `index` (0–99); with `asB`, it becomes B of the interpolation. */
 export function selectCell(app, index, asB = false) {
   const ex = app.explore;
-  app.guard('Picking a digit', () => {
-    pickCell(app, index);
+  return app.guard('Picking a digit', async () => {
+    await pickCell(app, index);
     if (asB) setEnd(app, 'b');
     else if (!ex.a) setEnd(app, 'a');
   });
 }
 
-function pickCell(app, index) {
+async function pickCell(app, index) {
   const ex = app.explore;
   ex.index = index;
-  ex.z = Float32Array.from(app.pg.grid_z(index));
-  ex.label = app.pg.grid_label(index);
+  drawGridView(app); // the outline moves at once; the digit follows when the engine answers
+  const cell = await app.engine.gridCell(index);
+  if (ex.index !== index) return; // another pick meanwhile
+  ex.z = Float32Array.from(cell.z);
+  ex.label = cell.label;
   ex.offsets.fill(0);
   syncSliders(app);
   ex.dirty = ex.nearestDirty = true;
@@ -94,7 +97,7 @@ function setEnd(app, which) {
   if (ex.z == null) return;
   ex[which] = { index: ex.index, z: currentZ(ex), label: ex.label, moved: ex.offsets.some((v) => v !== 0) };
   drawGridView(app);
-  showInterp(app);
+  ex.interpDirty = true;
 }
 
 /** The digit the pad should judge: the picked one as G draws it now. */
@@ -102,16 +105,24 @@ export const pickedImage = (app) => app.explore.image;
 
 /**
  * Redraws what changed: the picked digit (sliders, or G learned), its nearest training
- * image (throttled), and the A→B strip when `modelChanged`.
+ * image (throttled), and the A→B strip when `modelChanged`. One engine question at a
+ * time; what changes meanwhile is drawn after.
  */
 export function tickExplore(app, now, modelChanged) {
   const ex = app.explore;
-  if (ex.z == null) return;
-  if (modelChanged) ex.dirty = ex.nearestDirty = true;
-  if (ex.dirty) {
+  if (ex.z == null && !ex.interpDirty) return;
+  if (modelChanged && ex.z != null) ex.dirty = ex.nearestDirty = ex.interpDirty = true;
+  if (ex.busy) return;
+  ex.busy = true;
+  redraw(app, now).finally(() => (ex.busy = false));
+}
+
+async function redraw(app, now) {
+  const ex = app.explore;
+  if (ex.dirty && ex.z != null) {
     ex.dirty = false;
-    app.guard('Drawing the picked digit', () => {
-      ex.image = app.pg.generate(currentZ(ex), Uint8Array.of(ex.label));
+    await app.guard('Drawing the picked digit', async () => {
+      ex.image = await app.engine.generate(currentZ(ex), Uint8Array.of(ex.label));
       drawImage28($('explore-img'), ex.image);
       const moved = ex.offsets.some((v) => v !== 0) ? ', moved by the sliders' : '';
       const digit = app.flat.conditional ? `, told “${ex.label}”` : '';
@@ -122,22 +133,25 @@ export function tickExplore(app, now, modelChanged) {
   if (ex.nearestDirty && ex.image && now - ex.nearestAt >= every) {
     ex.nearestDirty = false;
     ex.nearestAt = now;
-    app.guard('Finding the nearest training image', () => {
-      const index = app.pg.nearest_training_image(ex.image);
-      const real = app.pg.training_image(index);
+    await app.guard('Finding the nearest training image', async () => {
+      const image = ex.image;
+      const { index, label, image: real } = await app.engine.nearest(image);
       let sq = 0;
-      for (let i = 0; i < IMAGE_DIM; i++) sq += (real[i] - ex.image[i]) ** 2;
-      ex.nearest = { index, label: app.pg.training_label(index), rms: Math.sqrt(sq / IMAGE_DIM) };
+      for (let i = 0; i < IMAGE_DIM; i++) sq += (real[i] - image[i]) ** 2;
+      ex.nearest = { index, label, rms: Math.sqrt(sq / IMAGE_DIM) };
       drawImage28($('nearest-img'), real);
       $('nearest-caption').textContent =
         `nearest real digit: a ${ex.nearest.label} (#${index}), RMS distance ${fmtNum(ex.nearest.rms, 2)}`;
     });
   }
-  if (modelChanged) showInterp(app);
+  if (ex.interpDirty) {
+    ex.interpDirty = false;
+    await showInterp(app);
+  }
 }
 
 /** Draws G's images along the straight line from A's z to B's (labels: A's, then B's). */
-function showInterp(app) {
+async function showInterp(app) {
   const { a, b } = app.explore;
   const canvas = $('interp');
   const caption = $('interp-caption');
@@ -149,7 +163,7 @@ function showInterp(app) {
       : 'Pick A and B to see G’s images along the straight line between their noise vectors.';
     return;
   }
-  app.guard('Interpolating between A and B', () => {
+  await app.guard('Interpolating between A and B', async () => {
     const dim = a.z.length;
     const zs = new Float32Array(INTERP_STEPS * dim);
     const labels = new Uint8Array(INTERP_STEPS);
@@ -158,7 +172,7 @@ function showInterp(app) {
       for (let i = 0; i < dim; i++) zs[s * dim + i] = (1 - t) * a.z[i] + t * b.z[i];
       labels[s] = t < 0.5 ? a.label : b.label;
     }
-    const images = app.pg.generate(zs, labels);
+    const images = await app.engine.generate(zs, labels);
     drawStrip(canvas, images, INTERP_STEPS);
     canvas.hidden = false;
     app.explore.interp = { steps: INTERP_STEPS, a: a.index, b: b.index };

@@ -21,33 +21,36 @@ export function setupFiles(app) {
     if (files.length) await loadIdx(app, files);
   });
   $('builtin-data').addEventListener('click', () =>
-    app.guard('Switching to the built-in data', () => {
-      app.pg.load_data(app.builtin.images, app.builtin.labels);
+    app.guard('Switching to the built-in data', async () => {
+      const n = await app.engine.loadData(null, null);
       app.dataSource = 'built-in MNIST';
-      showDataSource(app);
-      app.notify(`Training on the built-in MNIST sample again (${fmtInt(app.pg.data_len())} images).`);
+      showDataSource(app, n);
+      app.notify(`Training on the built-in MNIST sample again (${fmtInt(n)} images).`);
     }),
   );
 }
 
-function saveModel(app) {
-  const bytes = app.pg.save_checkpoint();
+async function saveModel(app) {
+  const bytes = await app.engine.saveCheckpoint();
   if (!bytes.length) throw new Error('this build cannot save checkpoints yet (the checkpoint module returned no bytes)');
-  const name = `ganplay-${app.pg.steps()}.safetensors`;
+  const name = `ganplay-${app.view.steps}.safetensors`;
   download(new Blob([bytes], { type: 'application/octet-stream' }), name);
   app.notify(`Saved ${name} (${(bytes.length / 1e6).toFixed(1)} MB).`);
 }
 
 async function loadModel(app, file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
+  let report;
   try {
-    app.pg.load_checkpoint(bytes);
+    await app.setRunning(false);
+    report = await app.engine.loadCheckpoint(bytes);
   } catch (err) {
+    if (app.isPanic(err)) return app.onPanic('Loading the model', err);
     app.showError(`Could not load “${file.name}”: ${app.describe(err)} The model is unchanged.`, err);
     return;
   }
-  app.modelReplaced(`loaded at step ${fmtInt(app.pg.steps())}`);
-  app.notify(`Loaded “${file.name}”: step ${fmtInt(app.pg.steps())}.`);
+  app.modelReplaced(report, 'loaded');
+  app.notify(`Loaded “${file.name}”: step ${fmtInt(report.steps)}.`);
 }
 
 /** Element type 0x08 (unsigned byte) and dimension count of an IDX file, or null. */
@@ -75,17 +78,21 @@ async function loadIdx(app, files) {
     app.showError(`Pick both files at once: an images file (IDX3) and a labels file (IDX1). Got ${files.map((f) => `“${f.name}”`).join(', ')}. Training data unchanged.`);
     return;
   }
+  let n;
   try {
-    app.pg.load_data(images.bytes, labels.bytes);
+    n = await app.engine.loadData(images.bytes, labels.bytes);
   } catch (err) {
+    if (app.isPanic(err)) return app.onPanic('Loading your data', err);
     app.showError(`Could not use your data: ${app.describe(err)} Training data unchanged.`, err);
     return;
   }
   app.dataSource = `${images.file.name} + ${labels.file.name}`;
-  showDataSource(app);
-  app.notify(`Training on your data now: ${fmtInt(app.pg.data_len())} images.`);
+  showDataSource(app, n);
+  app.notify(`Training on your data now: ${fmtInt(n)} images.`);
 }
 
-export function showDataSource(app) {
-  $('data-source').textContent = `${app.dataSource} (${fmtInt(app.pg.data_len())} images)`;
+/** Names the training data and its size (`n`, or as the engine last reported). */
+export function showDataSource(app, n = app.view.dataLen) {
+  if (app.view) app.view.dataLen = n;
+  $('data-source').textContent = `${app.dataSource} (${fmtInt(n)} images)`;
 }

@@ -1,4 +1,4 @@
-// G's 10×10 sample grid: drawn from the playground's RGBA pixels in wasm memory onto a
+// G's 10×10 sample grid: drawn from the RGBA pixels the engine reports onto a
 // native 298×298 canvas, then scaled up crisply onto the visible one, with the explore
 // selection outlined and row labels in conditional mode. Also the film strip of
 // snapshots at milestone steps, and the grid's PNG export.
@@ -23,22 +23,19 @@ const OUTLINE = { A: '#2563eb', B: '#ea580c', selected: '#facc15' };
 /** G's grid at its native 298×298 (absent outside a browser, where tests import this file). */
 const native = globalThis.document?.createElement('canvas');
 
-/** Regenerates G's grid in wasm and draws it; returns the milliseconds it took. */
-export function renderGrid(app) {
+/**
+ * Draws G's grid from an engine report's `grid` ({ pixels: RGBA bytes, width, height,
+ * step }) onto the native canvas and the visible one; returns the milliseconds it took.
+ */
+export function showGrid(app, grid) {
   const t0 = performance.now();
-  const { pg, wasm } = app;
-  const ptr = pg.render_grid();
-  const w = pg.grid_width();
-  const h = pg.grid_height();
-  // A fresh view every time: wasm memory may have grown since the last frame.
-  const pixels = new Uint8ClampedArray(wasm.memory.buffer, ptr, w * h * 4);
+  const { pixels, width: w, height: h } = grid;
   if (native.width !== w || native.height !== h) {
     native.width = w;
     native.height = h;
   }
   native.getContext('2d').putImageData(new ImageData(pixels, w, h), 0, 0);
-  app.gridVersion = app.modelVersion;
-  app.gridStep = pg.steps();
+  app.gridStep = grid.step;
   drawGridView(app);
   return performance.now() - t0;
 }
@@ -95,9 +92,8 @@ export function setRowLabels(conditional) {
   }
 }
 
-/** Adds the current grid to the film strip, labelled with its step. */
-export function snapshot(app, label) {
-  const step = app.pg.steps();
+/** Adds the grid as last drawn (G at `step`) to the film strip, labelled with its step. */
+export function snapshot(app, step, label) {
   const copy = document.createElement('canvas');
   copy.width = native.width;
   copy.height = native.height;
@@ -139,5 +135,5 @@ export async function exportGrid(app, scale) {
     ctx.drawImage(native, 0, 0, canvas.width, canvas.height);
   }
   const suffix = scale === 1 ? '' : `-${scale}x`;
-  download(await canvasBlob(canvas), `ganplay-grid-step-${app.pg.steps()}${suffix}.png`);
+  download(await canvasBlob(canvas), `ganplay-grid-step-${app.gridStep}${suffix}.png`);
 }

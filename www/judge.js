@@ -3,38 +3,23 @@
 // digits G draws (a histogram, with a warning when some vanish: mode collapse), how far
 // G's samples are from real digits in the judge's features (a Fréchet distance, charted
 // over steps; lower is better) and, in conditional mode, how often G draws the digit it
-// was asked for. An evaluation is spread over frames, a slice of rows each, so that no
-// frame waits for all of it. Also here: "Load pretrained", a trained model in one click.
+// was asked for. The engine (www/engine/engine.js) runs the judge, a slice of rows at a
+// time between chunks of training, and reports each verdict; this module draws it. Also
+// here: "Load pretrained", a trained model in one click.
 import uPlot from './vendor/uplot/uPlot.esm.js';
 import { $, fetchBytes, fmtInt } from './util.js';
 
-const JUDGE_FILE = 'www/data/judge.safetensors';
 const PRETRAINED = { false: 'www/models/uncond.safetensors', true: 'www/models/cond.safetensors' };
-/** Samples per evaluation, and training steps between evaluations. */
-const EVAL_SAMPLES = 500;
-const EVAL_EVERY_STEPS = 200;
-/** Main-thread time an evaluation may take per frame; the rows per slice follow from it. */
-const SLICE_MS = 6;
-const MIN_ROWS = 10;
-const QUALITY_COLUMNS = 4; // step, fd, min class share, agreement
+/**
+ * Before this many steps G draws noise, and which digits the judge sees in it means
+ * little: the mode-collapse warning waits (the panel says so).
+ */
+export const WARN_FROM_STEP = 1000;
 const HEIGHT = 170;
 
-/** Loads the judge (in the background: the page works without it) and builds the panel. */
-export async function setupQuality(app, QualityJudge) {
-  const q = {
-    judge: null,
-    chart: null,
-    due: true,
-    nextStep: 0,
-    msPerRow: null,
-    rows: 20,
-    /** The evaluation under way: main-thread ms so far, slices, longest slice. */
-    current: null,
-    /** Finished evaluations: { step, ms, slices, maxSliceMs }, newest last (kept short). */
-    timings: [],
-    evaluations: 0,
-  };
-  app.quality = q;
+/** Builds the panel; the engine loads the judge and reports its verdicts (showQuality). */
+export function setupQuality(app) {
+  app.quality = { chart: null, evaluations: 0, last: null };
   const hist = $('quality-hist');
   for (let d = 0; d < 10; d++) {
     const col = document.createElement('div');
@@ -44,6 +29,7 @@ export async function setupQuality(app, QualityJudge) {
   }
   $('load-pretrained').addEventListener('click', () => loadPretrained(app));
   $('load-pretrained').disabled = false;
+  const q = app.quality;
   q.chart = new uPlot(chartOptions(), [[], [], [], []], $('chart-fd'));
   const fit = () => {
     const width = Math.max(200, Math.floor($('chart-fd').clientWidth));
@@ -51,13 +37,6 @@ export async function setupQuality(app, QualityJudge) {
   };
   new ResizeObserver(fit).observe($('chart-fd'));
   fit();
-  try {
-    q.judge = new QualityJudge(await fetchBytes(JUDGE_FILE));
-    $('quality-status').textContent = `Judge: an MLP digit classifier, ${(100 * q.judge.accuracy()).toFixed(1)}% right on held-out digits. Scoring ${EVAL_SAMPLES} samples every ${EVAL_EVERY_STEPS} steps.`;
-  } catch (err) {
-    $('quality-status').textContent = 'The judge could not be loaded; quality is not measured.';
-    app.showError(`Loading the judge: ${app.describe(err)}`, err);
-  }
 }
 
 function chartOptions() {
@@ -81,93 +60,59 @@ function chartOptions() {
   };
 }
 
-/** A new model (reset, load): its verdicts start over, and it is judged at once. */
-export function qualityModelReplaced(app) {
+/**
+ * Shows the engine's quality report: the judge's state, and its last verdict —
+ * histogram, warning, numbers — and the chart of its history.
+ */
+export function showQuality(app, r) {
   const q = app.quality;
-  if (!q?.judge) return;
-  q.judge.clear();
-  q.current = null;
-  q.due = true;
-  drawQuality(app);
-}
-
-/** Called every frame: starts an evaluation when one is due, or runs a slice of one. */
-export function tickQuality(app) {
-  const q = app.quality;
-  if (!q?.judge || app.broken) return;
-  const steps = app.pg.steps();
-  if (!q.judge.busy()) {
-    if (!q.due && steps < q.nextStep) return;
-    q.due = false;
-    q.nextStep = steps + EVAL_EVERY_STEPS;
-    if (!app.guard('Judging G', () => q.judge.begin(app.pg, EVAL_SAMPLES))) return;
-    q.current = { step: steps, ms: 0, slices: 0, maxSliceMs: 0 };
+  if (!q) return;
+  q.last = r;
+  q.evaluations = r.evaluations;
+  if (r.status === 'failed') {
+    $('quality-status').textContent = 'The judge could not be loaded; quality is not measured.';
+    if (!q.failed) app.showError(`Loading the judge: ${r.error}`);
+    q.failed = true;
+    return;
   }
-  const t0 = performance.now();
-  let done = false;
-  const rows = q.rows;
-  app.guard('Judging G', () => {
-    done = q.judge.advance(app.pg, rows);
-  });
-  const ms = performance.now() - t0;
-  // Rows per slice from the measured cost per row, so a slice takes about SLICE_MS.
-  const perRow = ms / rows;
-  q.msPerRow = q.msPerRow == null ? perRow : 0.7 * q.msPerRow + 0.3 * perRow;
-  q.rows = Math.max(MIN_ROWS, Math.min(EVAL_SAMPLES, Math.floor(SLICE_MS / Math.max(q.msPerRow, 1e-3))));
-  if (!q.current) return;
-  q.current.ms += ms;
-  q.current.slices++;
-  q.current.maxSliceMs = Math.max(q.current.maxSliceMs, ms);
-  if (done) {
-    q.timings.push(q.current);
-    if (q.timings.length > 50) q.timings.shift();
-    q.current = null;
-    q.evaluations++;
-    drawQuality(app);
-  }
-}
-
-/** Histogram, warning, numbers and chart from the judge's last verdict and its history. */
-function drawQuality(app) {
-  const q = app.quality;
-  const counts = q.judge.counts();
+  if (r.status === 'loading') return;
+  $('quality-status').textContent = `Judge: an MLP digit classifier, ${(100 * r.accuracy).toFixed(1)}% right on held-out digits. Scoring ${r.samples} samples every ${r.every} steps.`;
+  const counts = r.counts;
   const total = counts.reduce((a, b) => a + b, 0);
-  const threshold = q.judge.constructor.vanished_share();
+  const threshold = r.vanishedShare;
+  const cols = Array.from({ length: r.columns }, () => []);
+  for (let i = 0; i < r.history.length; i++) {
+    const v = r.history[i];
+    cols[i % r.columns].push(Number.isNaN(v) ? null : v);
+  }
+  const step = cols[0].length ? cols[0][cols[0].length - 1] : null;
+  const early = step != null && step < WARN_FROM_STEP;
   const bars = $('quality-hist').querySelectorAll('.hist-bar');
   bars.forEach((bar, d) => {
     const share = total ? counts[d] / total : 0;
     // Full height is 25% of the samples; an even spread (10%) reaches 40% of it.
     bar.style.height = `${Math.min(100, (100 * share) / 0.25)}%`;
-    bar.classList.toggle('vanished', total > 0 && share < threshold);
+    bar.classList.toggle('vanished', total > 0 && !early && share < threshold);
     bar.title = total ? `digit ${d}: ${(100 * share).toFixed(1)}% of ${total} samples` : '';
   });
-  const vanished = Array.from(q.judge.vanished());
+  const vanished = r.vanished;
   const warning = $('quality-warning');
-  warning.hidden = vanished.length === 0;
-  if (vanished.length) {
+  warning.hidden = total === 0 || (!early && vanished.length === 0);
+  warning.classList.toggle('early', early);
+  if (early) {
+    warning.textContent = `Mode-collapse warnings start at step ${fmtInt(WARN_FROM_STEP)}: until then G draws mostly noise, and which digits the judge sees in it means little.`;
+  } else if (vanished.length) {
     const list = vanished.length === 1 ? `digit ${vanished[0]} has` : `digits ${vanished.join(', ')} have`;
     warning.textContent = `Mode collapse: ${list} vanished (under ${100 * threshold}% of G’s samples).`;
   }
   const parts = [];
   if (total) {
-    parts.push(`Fréchet distance <b>${q.judge.fd().toFixed(2)}</b>`);
-    parts.push(`smallest digit share <b>${(100 * q.judge.min_class_share()).toFixed(1)}%</b>`);
-    const a = q.judge.agreement();
-    if (!Number.isNaN(a)) parts.push(`label agreement <b>${(100 * a).toFixed(1)}%</b>`);
-    const last = q.timings[q.timings.length - 1];
-    if (last) parts.push(`<span class="muted">at step ${fmtInt(last.step)}</span>`);
+    parts.push(`Fréchet distance <b>${r.fd.toFixed(2)}</b>`);
+    parts.push(`smallest digit share <b>${(100 * r.minShare).toFixed(1)}%</b>`);
+    if (!Number.isNaN(r.agreement)) parts.push(`label agreement <b>${(100 * r.agreement).toFixed(1)}%</b>`);
+    if (step != null) parts.push(`<span class="muted">at step ${fmtInt(step)}</span>`);
   }
   $('quality-numbers').innerHTML = parts.join(' · ');
-  const len = q.judge.history_len();
-  const rows = new Float32Array(app.wasm.memory.buffer, q.judge.history_ptr(), len);
-  const n = len / QUALITY_COLUMNS;
-  const cols = Array.from({ length: QUALITY_COLUMNS }, () => new Array(n));
-  for (let r = 0; r < n; r++) {
-    for (let c = 0; c < QUALITY_COLUMNS; c++) {
-      const v = rows[r * QUALITY_COLUMNS + c];
-      cols[c][r] = Number.isNaN(v) ? null : v;
-    }
-  }
   q.chart.setData(cols);
 }
 
@@ -179,11 +124,10 @@ async function loadPretrained(app) {
   button.disabled = true;
   try {
     const bytes = await fetchBytes(url);
-    const loaded = app.guard('Loading the pretrained model', () => app.pg.load_checkpoint(bytes));
-    if (!loaded) return;
     const what = conditional ? 'conditional' : 'unconditional';
-    app.modelReplaced(`pretrained ${what}, step ${fmtInt(app.pg.steps())}`);
-    app.notify(`Loaded the pretrained ${what} model (step ${fmtInt(app.pg.steps())}). Train to keep going from there.`);
+    const r = await app.replaceModel('Loading the pretrained model', `pretrained ${what}`, () => app.engine.loadCheckpoint(bytes));
+    if (!r) return;
+    app.notify(`Loaded the pretrained ${what} model (step ${fmtInt(r.steps)}). Train to keep going from there.`);
   } catch (err) {
     app.showError(`Loading the pretrained model: ${app.describe(err)}`, err);
   } finally {

@@ -1,37 +1,36 @@
-// ganplay's page: boots the wasm playground on the built-in MNIST sample, keeps the page's
-// state, wires the training controls and the settings, and runs the one
-// requestAnimationFrame loop: throttled drawing first, then as many training steps as fit
-// the rest of the frame's time budget, so the page stays responsive while G and D learn.
+// ganplay's page: starts the engine (www/engine/: in a worker, on threads or on this
+// thread), keeps the page's state and its mirror of the engine's, wires the training
+// controls and the settings, and runs the one requestAnimationFrame loop. Each frame it asks
+// the engine for one chunk of training (in a worker the next chunk trains while this thread
+// draws the last) and draws what the engine reports: G's grid, the counters, the charts.
 import { readSavedRun, saveNow, setupAutosave, tickAutosave } from './autosave.js';
 import { createCharts, updateCharts } from './charts.js';
 import { loadOntoPad, setupPad, tickJudge } from './draw.js';
+import { startEngine } from './engine/connect.js';
 import { highlight, setTraining, showStats } from './explain.js';
 import { pickedImage, resetExplore, selectCell, setupExplore, tickExplore } from './explore.js';
 import { setupErrors } from './errors.js';
 import { setupFiles, showDataSource } from './files.js';
-import { qualityModelReplaced, setupQuality, tickQuality } from './judge.js';
-import { cellAt, clearStrip, drawGridView, isMilestone, nextMilestone, renderGrid, setRowLabels, snapshot } from './grid.js';
+import { setupQuality, showQuality } from './judge.js';
+import { cellAt, clearStrip, drawGridView, setRowLabels, showGrid, snapshot } from './grid.js';
 import {
   FIELDS, FIELD_BY_KEY, archDiffers, defaultLr, format, fromConfig, fromQuery, parse, recipe, toJson, toQuery,
 } from './settings.js';
 import { setupRecovery } from './recovery.js';
-import { $, IMAGE_DIM, IMAGE_SIDE, drawImage28, fetchGz, fmtInt } from './util.js';
-import { BUILDS, startBuild } from './wasm-build.js';
+import { $, IMAGE_SIDE, drawImage28, fmtInt } from './util.js';
 
-const DATA = {
-  images: 'www/data/mnist-10k-images-idx3-ubyte.gz',
-  labels: 'www/data/mnist-10k-labels-idx1-ubyte.gz',
-};
 /** Redraw the grid at most 10×/s, the charts and counters at most 4×/s. */
 const GRID_EVERY_MS = 100;
 const CHARTS_EVERY_MS = 250;
-/** While training, drawing may take about this share of the time; the rest trains. */
+/** On this thread, drawing may take about this share of the time while training. */
 const DRAW_SHARE = 0.1;
-const MAX_PHASES_PER_FRAME = 3000;
-/** The number of the phase that completes a training step (Playground.advance). */
-const LAST_PHASE = 5;
-/** No phase's cost measured yet: slots 1…LAST_PHASE (slot 0 unused). */
-const unmeasuredPhases = () => Array(LAST_PHASE + 1).fill(null);
+/**
+ * Chunks of training asked of a worker at once: the next is queued while the last trains,
+ * so the worker never waits for this thread's frame.
+ */
+const CHUNKS_IN_FLIGHT = 2;
+/** A hidden tab trains on in chunks this long (no animation frames to pace it). */
+const FREE_CHUNK_MS = 50;
 /** Steps per second are measured over this window. */
 const SPS_WINDOW_MS = 1500;
 /** A pointer must move this far (px) on the grid before it counts as a drag. */
@@ -42,53 +41,54 @@ const AUTOSCROLL_PX = 18;
 
 const app = {
   ready: false,
-  wasm: null,
-  pg: null,
+  /** The engine (www/engine/connect.js): every method returns a promise. */
+  engine: null,
+  /** Where it runs: 'threads', 'worker' or 'main'; the build; the header's words for both. */
+  path: null,
+  build: null,
+  /** The engine's last report: counters, the last step's numbers, divergence. */
+  view: null,
   /** Settings in force, flat (see settings.js); `defaults` are GanConfig's. */
   flat: null,
   defaults: null,
   running: false,
-  /** After a wasm panic nothing may touch the playground again. */
+  /** Train on while the tab is hidden (in a worker only: a hidden page gets no frames). */
+  trainHidden: true,
+  /** The engine trains by itself because the tab is hidden. */
+  free: false,
+  /** After a wasm panic nothing may touch the engine again. */
   broken: false,
   /**
-   * Training time per animation frame (the speed control). 14 ms leaves a 60 Hz frame
-   * room for drawing and the browser's own work: measured here, p95 frame time stayed at
-   * 16.7 ms with 14 and went to 33 ms with 16 (`make bench`, README).
+   * Training time per chunk (the speed control). On this thread, 14 ms leaves a 60 Hz
+   * frame room for drawing and the browser's own work (p95 frame 16.7 ms with 14, 33 ms
+   * with 16: docs/speed.md); in a worker it only sets how often the page hears back.
    */
   budgetMs: 14,
-  /** Measured ms per phase of a step, indexed 1–5 (moving averages; null until measured). */
-  phaseMs: unmeasuredPhases(),
-  /** Their sum: ms per step. */
-  msPerStep: null,
-  /** Steps completed and phases run in the last training frame. */
-  lastChunk: 0,
-  lastPhases: 0,
+  /** Chunks asked of the engine and not answered yet. */
+  inFlight: 0,
+  /** The step shown by the counters. */
+  stepsShown: 0,
   sps: 0,
   spsLog: [],
-  /** Work time (ms) of recent frames, for the tests and the status line. */
+  /** Work time (ms) of recent frames on this thread, for the tests and the bench. */
   frameMs: [],
-  /** The model just reached a film-strip milestone step. */
-  snapshotDue: false,
-  /** Bumped whenever the model changes; views redraw when theirs lags behind. */
+  /** The engine's model version of the last report; views redraw when theirs lags behind. */
   modelVersion: 0,
   gridVersion: -1,
-  gridStep: 0,
   gridAt: -Infinity,
   gridCost: 0,
   chartsVersion: -1,
   chartsAt: -Infinity,
   chartsCost: 0,
+  /** The charts' history rows as last reported, [record, d_loss, g_loss, d_real, d_fake]… */
+  history: new Float32Array(0),
   charts: null,
   snapshots: [],
   explain: { log: [] },
-  judge: { image: null, source: 'empty', fromPad: false, dirty: true, brush: 18, score: null, labelScores: null, ascent: null, lastAscent: null },
-  explore: { index: null, z: null, label: 0, offsets: new Array(5).fill(0), dirs: [], a: null, b: null, image: null, nearest: null, nearestAt: -Infinity, dirty: false, nearestDirty: false, interp: null },
+  judge: { image: null, source: 'empty', fromPad: false, dirty: true, brush: 18, score: null, labelScores: null, ascent: null, lastAscent: null, scoring: false, scoreLog: [] },
+  explore: { index: null, z: null, label: 0, offsets: new Array(5).fill(0), dirs: [], a: null, b: null, image: null, nearest: null, nearestAt: -Infinity, dirty: false, nearestDirty: false, interpDirty: false, interp: null, busy: false },
   /** A digit being dragged from the grid: { cell, x, y, ghost, image, scroll }. */
   drag: null,
-  builtin: null,
-  /** The wasm build in use ('relaxed-simd' or 'simd128'), and whether the address asked for it. */
-  build: null,
-  buildRequested: null,
   dataSource: 'built-in MNIST',
   errors: [],
   notices: [],
@@ -96,9 +96,12 @@ const app = {
 
 // ---- messages ---------------------------------------------------------------------------
 
+/** A wasm trap (a Rust panic), on this thread or passed on from a worker. */
+app.isPanic = (err) => err instanceof WebAssembly.RuntimeError || err?.name === 'RuntimeError';
+
 /** A readable message for anything thrown, wasm traps included. */
 app.describe = (err) => {
-  if (err instanceof WebAssembly.RuntimeError) return `internal error in the wasm module (${err.message}).`;
+  if (app.isPanic(err)) return `internal error in the wasm module (${err.message}).`;
   const msg = err?.message ?? String(err);
   return /[.!?]$/.test(msg) ? msg : `${msg}.`;
 };
@@ -117,17 +120,14 @@ app.notify = (message) => {
 };
 
 /**
- * Runs `fn`, showing any error in the banner as "`what`: reason". A wasm trap (a panic:
- * `RuntimeError: unreachable`) leaves the playground unusable, so it also stops training
- * for good. Returns true on success (a Promise of it when `fn` is async).
+ * Runs `fn` (sync or async), showing any error in the banner as "`what`: reason". A wasm
+ * trap (a panic) leaves the engine unusable, so it also stops training for good. Resolves
+ * to true on success (returns true at once when `fn` is sync).
  */
 app.guard = (what, fn) => {
   const fail = (err) => {
-    if (err instanceof WebAssembly.RuntimeError) {
-      app.onPanic(what, err); // errors.js
-    } else {
-      app.showError(`${what}: ${app.describe(err)}`, err);
-    }
+    if (app.isPanic(err)) app.onPanic(what, err); // errors.js
+    else app.showError(`${what}: ${app.describe(err)}`, err);
     return false;
   };
   try {
@@ -139,34 +139,71 @@ app.guard = (what, fn) => {
   }
 };
 
-// ---- counters, status, URL -------------------------------------------------------------
+// ---- what the engine reports -------------------------------------------------------------
+
+/**
+ * Takes in an engine report: the counters, and whatever it carries of G's grid (a
+ * film-strip milestone with it), the charts' history, the judge's verdict, divergence.
+ */
+function apply(r) {
+  if (!r) return r;
+  app.view = r;
+  app.modelVersion = r.version;
+  if (r.config) {
+    app.flat = fromConfig(JSON.parse(r.config));
+  }
+  if (r.grid) {
+    app.gridCost = showGrid(app, r.grid);
+    app.gridVersion = r.grid.version;
+    if (r.milestone != null && !app.snapshots.includes(r.milestone)) snapshot(app, r.milestone);
+  }
+  if (r.history) {
+    app.history = r.history.rows;
+    app.chartsCost = updateCharts(app);
+    app.chartsVersion = r.history.version;
+  }
+  if (r.quality) showQuality(app, r.quality);
+  if (r.diverged && app.running) {
+    setRunning(false);
+    app.showDiverged();
+  }
+  return r;
+}
+app.apply = apply;
 
 function showCounters() {
-  const { pg } = app;
-  $('count-step').textContent = fmtInt(pg.steps());
-  $('count-epoch').textContent = fmtInt(pg.epoch());
-  $('count-images').textContent = fmtInt(pg.images_seen());
+  const v = app.view;
+  if (!v) return;
+  app.stepsShown = v.steps;
+  $('count-step').textContent = fmtInt(v.steps);
+  $('count-epoch').textContent = fmtInt(v.epoch);
+  $('count-images').textContent = fmtInt(v.imagesSeen);
   $('count-sps').textContent = app.running ? app.sps.toFixed(app.sps < 10 ? 1 : 0) : '–';
-  $('count-d').textContent = fmtInt(pg.d_updates());
-  $('count-g').textContent = fmtInt(pg.g_updates());
-  showStats(pg.last_stats());
+  $('count-d').textContent = fmtInt(v.dUpdates);
+  $('count-g').textContent = fmtInt(v.gUpdates);
+  showStats(v.stats);
+  const perStep = `a step is ${3 * (app.flat?.d_steps ?? 1) + 2} phases, ${v.msPerStep?.toFixed(1) ?? '–'} ms`;
   $('status').textContent = app.broken
     ? 'Stopped after an internal error: reload the page.'
     : app.running
-      ? `Training: ${app.lastPhases} phase${app.lastPhases === 1 ? '' : 's'} per frame (a step is ${3 * (app.flat?.d_steps ?? 1) + 2} phases, ${app.msPerStep?.toFixed(1) ?? '–'} ms).`
+      ? app.path === 'main'
+        ? `Training: ${v.lastPhases} phase${v.lastPhases === 1 ? '' : 's'} per frame (${perStep}).`
+        : `Training in ${app.path === 'threads' ? 'a worker on every core' : 'a worker'}: ${v.lastPhases} phase${v.lastPhases === 1 ? '' : 's'} per chunk (${perStep}).`
       : 'Paused. Press Train, or step by hand.';
 }
 
 function measureSps(now) {
-  app.spsLog.push([now, app.pg.steps()]);
+  const steps = app.view.steps;
+  app.spsLog.push([now, steps]);
   while (app.spsLog.length > 2 && now - app.spsLog[0][0] > SPS_WINDOW_MS) app.spsLog.shift();
   const [t0, s0] = app.spsLog[0];
-  app.sps = now > t0 ? ((app.pg.steps() - s0) * 1000) / (now - t0) : 0;
+  app.sps = now > t0 ? ((steps - s0) * 1000) / (now - t0) : 0;
 }
 
 function writeUrl() {
   let query = toQuery(app.flat, app.defaults);
-  if (app.buildRequested) query += `&wasm=${encodeURIComponent(app.buildRequested)}`;
+  const params = new URLSearchParams(location.search);
+  for (const key of ['engine', 'wasm', 'threads']) if (params.has(key)) query += `&${key}=${encodeURIComponent(params.get(key))}`;
   history.replaceState(null, '', `${location.pathname}?${query}${location.hash}`);
 }
 
@@ -204,23 +241,27 @@ function readSeed() {
   return r.value;
 }
 
-/** Applies a recipe's training settings (the weights stay). */
-function applyRecipe(name) {
-  const next = { ...app.flat, ...recipe(name, app.defaults) };
-  const ok = app.guard('Changing the recipe', () => {
-    app.pg.set_hyperparameters(toJson(next));
-    app.flat = fromConfig(JSON.parse(app.pg.config_json()));
+/** New training settings (the weights stay); the form shows what the engine took. */
+async function setHyperparameters(what, next) {
+  const ok = await app.guard(what, async () => {
+    app.flat = fromConfig(JSON.parse(await app.engine.setHyperparameters(toJson(next))));
   });
   syncForm();
+  if (ok) writeUrl();
+  return ok;
+}
+
+/** Applies a recipe's training settings (the weights stay). */
+async function applyRecipe(name) {
+  const ok = await setHyperparameters('Changing the recipe', { ...app.flat, ...recipe(name, app.defaults) });
   if (!ok) return;
-  writeUrl();
   app.notify(name === 'tuned'
     ? 'Tuned recipe: Adam at the default learning rates, label smoothing and instance noise on.'
     : 'Textbook recipe: Adam lr 0.0002, β₁ 0.5, no label smoothing, no instance noise.');
 }
 
 /** A settings control changed: check it, then apply it (asking first if it re-initialises). */
-function applyField(field) {
+async function applyField(field) {
   const el = $(field.el);
   const r = parse(field, field.type === 'bool' ? (el.checked ? '1' : '0') : el.value);
   if (r.error) {
@@ -245,60 +286,56 @@ function applyField(field) {
       `Changing ${field.label} builds new networks: G and D start again from random weights (seed ${seed}), and the charts and film strip start over. Continue?`,
     );
     if (!ok) return writeControl(field);
-    app.guard(`Changing ${field.label}`, () => {
-      app.pg.reset(toJson(next));
-      modelReplaced('step 0');
-    }) || writeControl(field);
+    const done = await replaceModel(`Changing ${field.label}`, 'step 0', () => app.engine.reset(toJson(next)));
+    if (!done) writeControl(field);
   } else {
-    const ok = app.guard(`Changing ${field.label}`, () => {
-      app.pg.set_hyperparameters(toJson(next));
-      app.flat = fromConfig(JSON.parse(app.pg.config_json()));
-    });
-    syncForm();
-    if (ok) writeUrl();
+    await setHyperparameters(`Changing ${field.label}`, next);
   }
   if (messages.length) app.notify(messages.join(' '));
 }
 
 // ---- the model changed -----------------------------------------------------------------
 
-/** The weights moved (training, a hand step, new hyperparameters): views catch up. */
-function modelChanged() {
-  app.modelVersion++;
-  const steps = app.pg.steps();
-  // A milestone: the next frame snapshots the grid before it trains any further.
-  if (isMilestone(steps) && !app.snapshots.includes(steps)) app.snapshotDue = true;
+/**
+ * Replaces the model (reset, new architecture, loaded checkpoint, restored run): pauses,
+ * runs `fn` (an engine call that returns a full report), and starts every view over.
+ * Resolves to the report, or null if it failed (the model is then unchanged).
+ */
+async function replaceModel(what, stripLabel, fn) {
+  await setRunning(false);
+  let report = null;
+  const ok = await app.guard(what, async () => {
+    report = await fn();
+  });
+  if (!ok) return null;
+  modelReplaced(report, stripLabel);
+  return report;
 }
+app.replaceModel = replaceModel;
+app.modelReplaced = modelReplaced;
 
-/** A new model (reset, new architecture, loaded checkpoint): everything starts over. */
-function modelReplaced(stripLabel) {
-  app.flat = fromConfig(JSON.parse(app.pg.config_json()));
-  app.phaseMs = unmeasuredPhases();
-  app.msPerStep = null;
+/** A new model is in the engine: everything starts over from its report. */
+function modelReplaced(report, stripLabel) {
   app.spsLog = [];
-  app.modelVersion++;
+  clearStrip(app);
+  apply(report);
   syncForm({ seed: true });
   writeUrl();
   setRowLabels(app.flat.conditional);
-  clearStrip(app);
-  app.gridCost = renderGrid(app);
   app.gridAt = performance.now();
-  snapshot(app, app.pg.steps() === 0 ? undefined : stripLabel);
-  app.chartsCost = updateCharts(app);
-  app.chartsVersion = app.modelVersion;
+  if (report.milestone == null) snapshot(app, report.steps, report.steps === 0 || !stripLabel ? undefined : `${stripLabel} at step ${fmtInt(report.steps)}`);
   resetExplore(app);
   app.judge.dirty = true;
   $('diverge-banner').hidden = true;
-  qualityModelReplaced(app);
+  showDataSource(app);
   showCounters();
 }
-app.modelReplaced = modelReplaced;
-app.setRunning = setRunning;
 
 // ---- training ---------------------------------------------------------------------------
 
-function setRunning(running) {
-  if (app.running && !running) finishPendingStep();
+/** Starts or stops training; stopping finishes a step left part-way, so counters show whole steps. */
+async function setRunning(running) {
+  const was = app.running;
   app.running = running && !app.broken;
   const b = $('train');
   b.textContent = app.running ? 'Pause' : 'Train';
@@ -307,126 +344,103 @@ function setRunning(running) {
   setTraining(app.running);
   app.spsLog = [];
   app.sps = 0;
-  if (app.pg) showCounters();
-}
-
-/**
- * Runs as many phases of training as fit what is left of this frame's budget. A step is
- * five phases (Playground.advance): D on real digits; G makes fakes; D on them and D's
- * update; the fakes through D; back through G and G's update. Each is about a fifth of
- * a step, so even a model whose step is longer than a frame trains without long frames.
- */
-function trainChunk(frameStart) {
-  const { pg } = app;
-  let phases = 0;
-  let completed = 0;
-  while (phases < MAX_PHASES_PER_FRAME) {
-    const phase = pg.next_phase();
-    const estimate = app.phaseMs[phase];
-    const now = performance.now();
-    const left = app.budgetMs - (now - frameStart);
-    // The next phase must fit; one whose cost is not known yet runs alone (the first
-    // runs of the wasm code are its slowest, before the engine's optimising tier takes
-    // over). If none has run yet and drawing took part of this frame, train in the next
-    // one (drawing and a long phase never add up to one long task); else run one, since
-    // a phase longer than the whole budget can only run alone.
-    if ((estimate == null || estimate > left) && (phases > 0 || now - frameStart > 2)) break;
-    try {
-      pg.advance();
-    } catch (err) {
-      return app.onTrainError(err); // recovery.js: a panic, divergence or another reason
-    }
-    const took = performance.now() - now;
-    app.phaseMs[phase] = app.phaseMs[phase] == null ? took : 0.8 * app.phaseMs[phase] + 0.2 * took;
-    phases++;
-    if (phase === LAST_PHASE) {
-      completed++;
-      modelChanged();
-      // A film-strip milestone: the next frame snapshots the grid before training on.
-      if (app.snapshotDue) break;
-    }
+  if (was && !app.running && app.engine && !app.broken) {
+    app.free = false;
+    await app.guard('Pausing', async () => {
+      const r = await app.engine.finishPendingStep();
+      apply(r);
+    });
   }
-  if (phases && !completed) modelChanged(); // D moved
-  app.lastPhases = phases;
-  app.lastChunk = completed;
-  const known = app.phaseMs.slice(1);
-  app.msPerStep = known.every((v) => v != null) ? known.reduce((a, b) => a + b, 0) : null;
+  if (app.view) showCounters();
 }
+app.setRunning = setRunning;
 
-/** Finishes a step the frame loop left part-way done, so the counters show whole steps. */
-function finishPendingStep() {
-  if (!app.pg || app.broken) return;
-  try {
-    if (app.pg.finish_pending_step()) modelChanged();
-  } catch (err) {
-    app.onTrainError(err);
-  }
+/** A chunk of training failed: a panic stops the page; anything else pauses and says why. */
+function onFrameError(err) {
+  if (app.isPanic(err)) return app.onPanic('Training', err);
+  app.onTrainError(err); // recovery.js
 }
 
 /** Pauses, runs one hand step, lights the steps of the game it ran. */
-function handStep(what, steps, fn) {
-  setRunning(false);
-  if (app.guard(what, fn)) {
+async function handStep(what, kind, steps) {
+  await setRunning(false);
+  const ok = await app.guard(what, async () => apply(await app.engine.handStep(kind)));
+  if (ok) {
     highlight(app, steps);
-    modelChanged();
     showCounters();
-  } else if (!app.broken && app.pg.diverged()) {
+    return;
+  }
+  if (app.broken) return;
+  const r = apply(await app.engine.frame({ want: { history: true } }));
+  if (r.diverged) {
     $('error-banner').hidden = true; // the divergence banner says it, with the way out
     app.showDiverged();
   }
+}
+
+/** A hidden tab gets no frames: in a worker the engine trains on by itself until it is back. */
+async function onVisibility() {
+  const hidden = document.visibilityState === 'hidden';
+  if (hidden && app.running && app.trainHidden && app.path !== 'main' && !app.broken) {
+    app.free = true;
+    await app.guard('Training in the background', async () => apply(await app.engine.startFree(FREE_CHUNK_MS)));
+  } else if (!hidden && app.free) {
+    app.free = false;
+    await app.guard('Training in the background', async () => {
+      const r = apply(await app.engine.stopFree());
+      if (r.error) app.onTrainError(new Error(r.error));
+    });
+    if (app.view?.diverged) {
+      await setRunning(false);
+      app.showDiverged();
+    }
+    showCounters();
+  }
+}
+
+/** While hidden (no frames), the page still hears the engine once a second, and autosaves. */
+async function tickHidden() {
+  if (!app.free || app.broken) return;
+  await app.guard('Training in the background', async () => apply(await app.engine.frame({})));
+  tickAutosave(app, performance.now());
 }
 
 // ---- the one animation loop -------------------------------------------------------------
 
 function frame() {
   requestAnimationFrame(frame);
-  if (!app.ready || app.broken) return;
+  if (!app.ready || app.broken || app.free) return;
   const start = performance.now();
   const training = app.running;
-  if (app.snapshotDue) {
-    app.snapshotDue = false;
-    app.gridAt = start;
-    app.guard('Taking a snapshot', () => {
-      app.gridCost = renderGrid(app);
-      snapshot(app);
-    });
-  }
-  // While training, redraws are spaced so they take about DRAW_SHARE of the time.
-  const gridEvery = training ? Math.max(GRID_EVERY_MS, app.gridCost / DRAW_SHARE) : GRID_EVERY_MS;
-  if (app.gridVersion !== app.modelVersion && start - app.gridAt >= gridEvery) {
-    app.gridAt = start;
-    app.guard('Drawing the grid', () => {
-      app.gridCost = renderGrid(app);
-    });
-  }
-  const chartsEvery = training ? Math.max(CHARTS_EVERY_MS, app.chartsCost / DRAW_SHARE) : CHARTS_EVERY_MS;
-  let viewsDue = false;
-  if (start - app.chartsAt >= chartsEvery) {
+  const stale = app.view.version;
+  // While training on this thread, redraws are spaced so they take about DRAW_SHARE of the time.
+  const share = training && app.path === 'main' ? DRAW_SHARE : 1;
+  const gridDue = app.gridVersion !== stale && start - app.gridAt >= Math.max(GRID_EVERY_MS, app.gridCost / share);
+  const chartsDue = start - app.chartsAt >= Math.max(CHARTS_EVERY_MS, app.chartsCost / share);
+  const want = { grid: gridDue, history: chartsDue && app.chartsVersion !== stale };
+  if (gridDue) app.gridAt = start;
+  if (chartsDue) {
     app.chartsAt = start;
     if (training) measureSps(start);
-    if (app.chartsVersion !== app.modelVersion) {
-      app.chartsVersion = app.modelVersion;
-      viewsDue = true;
-      app.guard('Drawing the charts', () => {
-        app.chartsCost = updateCharts(app);
-      });
-    }
     showCounters();
+  }
+  const limit = training && app.path !== 'main' ? CHUNKS_IN_FLIGHT : 1;
+  if (app.inFlight < limit && (training || want.grid || want.history || app.view.busy)) {
+    app.inFlight++;
+    app.engine
+      .frame({ train: training, budgetMs: app.budgetMs, want })
+      .then(apply, onFrameError)
+      .finally(() => app.inFlight--);
+  } else if (gridDue) {
+    app.gridAt = -Infinity; // not asked this frame: the next may
   }
   if (app.drag?.scroll) {
     window.scrollBy(0, app.drag.scroll);
     markDropTarget();
   }
-  tickJudge(app, viewsDue);
-  tickExplore(app, start, viewsDue);
-  // Until each phase of a step has run once (about five frames after Train), the judge's
-  // slices wait: each would leave too little of the frame for a phase of unknown cost.
-  const warmingUp = training && app.msPerStep == null;
-  if (!warmingUp) tickQuality(app);
-  // An autosave (a 13 MB checkpoint with the default networks, 11–15 ms here) takes this
-  // frame's training time instead of adding to it.
-  const saved = tickAutosave(app, start);
-  if (training && !app.broken && !saved) trainChunk(start);
+  tickJudge(app, want.history);
+  tickExplore(app, start, want.history);
+  tickAutosave(app, start);
   app.frameMs.push(performance.now() - start);
   if (app.frameMs.length > 240) app.frameMs.shift();
 }
@@ -435,17 +449,13 @@ function frame() {
 
 function wireControls() {
   $('train').addEventListener('click', () => setRunning(!app.running));
-  $('step').addEventListener('click', () => handStep('Step', [1, 2, 3], () => app.pg.train_steps(1)));
-  $('step-d').addEventListener('click', () => handStep('Step D', [1, 2], () => app.pg.d_step()));
-  $('step-g').addEventListener('click', () => handStep('Step G', [3], () => app.pg.g_step()));
+  $('step').addEventListener('click', () => handStep('Step', 'step', [1, 2, 3]));
+  $('step-d').addEventListener('click', () => handStep('Step D', 'd', [1, 2]));
+  $('step-g').addEventListener('click', () => handStep('Step G', 'g', [3]));
   $('reset').addEventListener('click', () => {
     const seed = readSeed();
     if (seed == null) return;
-    const next = { ...app.flat, seed };
-    app.guard('Reset', () => {
-      app.pg.reset(toJson(next));
-      modelReplaced('step 0');
-    });
+    replaceModel('Reset', 'step 0', () => app.engine.reset(toJson({ ...app.flat, seed })));
   });
   $('seed').addEventListener('keydown', (e) => {
     if (e.key === 'Enter') $('reset').click();
@@ -457,6 +467,14 @@ function wireControls() {
   };
   speed.addEventListener('input', setSpeed);
   setSpeed();
+  const hidden = $('train-hidden');
+  hidden.disabled = app.path === 'main';
+  hidden.checked = app.trainHidden && app.path !== 'main';
+  hidden.addEventListener('change', () => {
+    app.trainHidden = hidden.checked;
+  });
+  document.addEventListener('visibilitychange', onVisibility);
+  setInterval(tickHidden, 1000);
   for (const f of FIELDS) if (f.key !== 'seed') $(f.el).addEventListener('change', () => applyField(f));
   $('recipe-tuned').addEventListener('click', () => applyRecipe('tuned'));
   $('recipe-plain').addEventListener('click', () => applyRecipe('plain'));
@@ -490,15 +508,16 @@ function wireGridPointer() {
     if (!drag) return;
     if (!drag.ghost && Math.hypot(e.clientX - drag.x, e.clientY - drag.y) < DRAG_START_PX) return;
     if (!drag.ghost) {
-      // G's image of this cell as of the last grid render (floats in wasm memory).
-      const ptr = app.pg.grid_images_ptr() + drag.cell * IMAGE_DIM * 4;
-      drag.image = new Float32Array(app.wasm.memory.buffer, ptr, IMAGE_DIM).slice();
       const ghost = document.createElement('canvas');
       ghost.width = ghost.height = IMAGE_SIDE;
       ghost.className = 'drag-ghost';
-      drawImage28(ghost, drag.image);
       document.body.append(ghost);
       drag.ghost = ghost;
+      // G's image of this cell as of the last grid render.
+      app.engine.gridCell(drag.cell).then(({ image }) => {
+        drag.image = image;
+        drawImage28(ghost, image);
+      }, () => {});
     }
     drag.x = e.clientX;
     drag.y = e.clientY;
@@ -518,7 +537,7 @@ function wireGridPointer() {
     const drag = app.drag;
     if (!drag) return;
     if (drag.ghost) {
-      if (overPad(e.clientX, e.clientY)) loadOntoPad(app, drag.image, 'g');
+      if (drag.image && overPad(e.clientX, e.clientY)) loadOntoPad(app, drag.image, 'g');
     } else {
       selectCell(app, drag.cell, drag.shift || e.shiftKey);
     }
@@ -554,58 +573,56 @@ const markDropTarget = () => $('pad').classList.toggle('drop-target', overPad(ap
 
 async function boot() {
   setupErrors(app);
-  // The digits download while the wasm compiles.
-  const digits = Promise.all([fetchGz(DATA.images), fetchGz(DATA.labels)]);
-  digits.catch(() => {}); // reported when awaited below
   const saved = readSavedRun();
-  const { requested, build, message, loaded } = startBuild();
-  // A known build asked for in the address stays there; an unknown one is dropped.
-  app.buildRequested = requested in BUILDS ? requested : null;
-  const { wasm, Playground, QualityJudge } = await loaded;
-  app.wasm = wasm;
-  app.build = build;
-  $('wasm-build').textContent = BUILDS[build].label;
-  app.defaults = fromConfig(JSON.parse(Playground.default_config_json()));
+  $('status').textContent = 'Loading the wasm module and 10,000 MNIST digits…';
+  const started = await startEngine();
+  Object.assign(app, { engine: started.engine, path: started.path, build: started.build, threads: started.threads });
+  $('engine-path').textContent = started.label;
+  $('wasm-build').textContent = started.label;
+  app.defaults = fromConfig(JSON.parse(started.defaults));
   const { flat, messages } = fromQuery(location.search, app.defaults);
-  if (message) messages.unshift(message);
-  $('status').textContent = 'Loading 10,000 MNIST digits…';
-  const [images, labels] = await digits;
-  app.builtin = { images, labels };
-  try {
-    app.pg = new Playground(images, labels, toJson(flat));
-  } catch (err) {
-    messages.push(`The settings in the address could not be used (${app.describe(err)}) Using the defaults.`);
-    app.pg = new Playground(images, labels, toJson(app.defaults));
-  }
+  messages.unshift(...started.messages);
+  const first = await app.engine.create({ configJson: toJson(flat), judge: new URL('www/data/judge.safetensors', location.href).href });
+  if (first.configMessage) messages.push(first.configMessage);
   if (messages.length) app.notify(messages.join(' '));
   app.charts = createCharts();
   setupPad(app);
   setupExplore(app);
   setupFiles(app);
   setupRecovery(app);
+  setupQuality(app);
   wireControls();
-  modelReplaced();
-  showDataSource(app);
-  setupQuality(app, QualityJudge); // in the background: the page works without the judge
+  modelReplaced(first);
   for (const id of ['train', 'step', 'step-d', 'step-g', 'reset']) $(id).disabled = false;
-  await setupAutosave(app, saved);
+  setupAutosave(app, saved); // the saved run is offered when it has been read; the page does not wait
   app.ready = true;
   window.ganplay.ready = true;
   window.ganplayReady = true;
   requestAnimationFrame(frame);
 }
 
-/** The test hook: the page's state and playground, for tests/e2e. */
+/**
+ * The test hook: the page's state, and the engine's playground as `playground` (each of
+ * its methods by name, returning a promise: `await ganplay.playground.steps()`).
+ */
 window.ganplay = {
   ready: false,
   state: app,
-  get playground() {
-    return app.pg;
-  },
+  playground: new Proxy({}, { get: (_, name) => (...args) => app.engine.playground(name, ...args) }),
   guard: app.guard,
   redrawGrid: () => drawGridView(app),
   /** Writes the autosave now; resolves to whether it was written. */
   autosaveNow: () => saveNow(app),
+  /** Trains `n` steps at once (the tests' shortcut to a trained model); the views catch up. */
+  trainSteps: async (n) => {
+    apply(await app.engine.trainSteps(n));
+    showCounters();
+  },
+  /** After the tests call the playground directly: the page catches up with the engine. */
+  sync: async () => {
+    apply(await app.engine.frame({ want: { grid: true, history: true } }));
+    showCounters();
+  },
 };
 
 boot().catch((err) => {

@@ -8,30 +8,28 @@ export function setupRecovery(app) {
   $('restore-good').addEventListener('click', () => restoreLastGood(app));
 
   /** A training call failed: a panic stops the page (errors.js); otherwise pause, and say why. */
-  app.onTrainError = (err) => {
-    if (err instanceof WebAssembly.RuntimeError) return app.onPanic('Training', err);
-    app.setRunning(false);
-    if (app.pg.diverged()) showDiverged(app);
+  app.onTrainError = async (err) => {
+    if (app.isPanic(err)) return app.onPanic('Training', err);
+    await app.setRunning(false);
+    if (app.view?.diverged) showDiverged(app);
     else app.showError(`Training stopped: ${app.describe(err)} Try a smaller learning rate, then Reset.`, err);
   };
   app.showDiverged = () => showDiverged(app);
 }
 
+/** Says what diverged (from the engine's last report) and offers the last good state. */
 function showDiverged(app) {
-  const step = app.pg.last_good_step();
+  const d = app.view?.divergence;
+  if (!d) return;
   $('diverge-text').textContent =
-    `Training paused: ${app.pg.divergence_message()}. ` +
-    `The last good state, kept automatically every 200 steps, is from step ${fmtInt(step)}: ` +
+    `Training paused: ${d.message}. ` +
+    `The last good state, kept automatically every 200 steps, is from step ${fmtInt(d.lastGoodStep)}: ` +
     'restore it, then lower the learning rate before training on.';
-  $('restore-good').textContent = `Restore step ${fmtInt(step)}`;
+  $('restore-good').textContent = `Restore step ${fmtInt(d.lastGoodStep)}`;
   $('diverge-banner').hidden = false;
 }
 
-function restoreLastGood(app) {
-  app.guard('Restoring the last good state', () => {
-    const step = app.pg.restore_last_good();
-    $('diverge-banner').hidden = true;
-    app.modelReplaced(`restored step ${fmtInt(step)}`);
-    app.notify(`Restored step ${fmtInt(step)}: weights, optimiser state, settings and charts as they were then.`);
-  });
+async function restoreLastGood(app) {
+  const r = await app.replaceModel('Restoring the last good state', 'restored', () => app.engine.restoreLastGood());
+  if (r) app.notify(`Restored step ${fmtInt(r.restored)}: weights, optimiser state, settings and charts as they were then.`);
 }

@@ -200,8 +200,8 @@ export function parse(field, text) {
   }
 }
 
-/** The one address parameter that is not a training setting: the wasm build (see wasm-build.js). */
-const PAGE_PARAM = 'wasm';
+/** Address parameters that are not training settings: where the engine runs (engine/connect.js). */
+const PAGE_PARAMS = new Set(['wasm', 'engine', 'threads']);
 
 /**
  * Reads settings from a URL query string on top of `defaults` (flat). Returns
@@ -213,7 +213,7 @@ export function fromQuery(search, defaults) {
   const byUrl = Object.fromEntries(FIELDS.map((f) => [f.url, f]));
   for (const [name, text] of new URLSearchParams(search)) {
     const field = byUrl[name];
-    if (name === PAGE_PARAM) continue;
+    if (PAGE_PARAMS.has(name)) continue;
     if (!field) {
       messages.push(`Unknown setting “${name}” in the address was ignored.`);
       continue;

@@ -39,12 +39,33 @@ export async function launchBrowser(extra = {}) {
 }
 
 /**
+ * Launches headless Chromium on an on-disk profile in `dir`, as an everyday browser runs
+ * (IndexedDB on disk, kept across a close and a new launch on the same directory); an
+ * in-memory context once hid a page that died for every returning visitor. Returns the
+ * context: close it with `await context.close()`.
+ */
+export async function launchPersistent(dir, extra = {}) {
+  return chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+    viewport: { width: 1280, height: 800 },
+    ...extra,
+  });
+}
+
+/**
  * Opens a fresh page that records console errors, uncaught exceptions and
  * failed requests into `page.problems` (an array of strings).
  */
 export async function newPage(browser) {
   const context = await browser.newContext();
-  const page = await context.newPage();
+  return watchPage(await context.newPage());
+}
+
+/** Records `page`'s console errors, uncaught exceptions and failed requests into `page.problems`. */
+export function watchPage(page) {
   const problems = [];
   // Chromium asks for /favicon.ico on its own; a missing one is not a page bug.
   const favicon = (url) => /\/favicon\.ico(\?|$)/.test(url || '');

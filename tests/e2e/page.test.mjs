@@ -97,21 +97,21 @@ test(
   },
 );
 
-test('both wasm builds: relaxed SIMD by default in Chromium, simd128 on request, both train', { timeout: 120_000 }, async () => {
+test('both single-thread wasm builds: relaxed SIMD by default in one worker, simd128 on request, both train', { timeout: 120_000 }, async () => {
   const stats = {};
-  for (const [query, build] of [['', 'relaxed-simd'], ['?wasm=simd128', 'simd128']]) {
+  for (const [query, build] of [['?engine=worker', 'relaxed-simd'], ['?engine=worker&wasm=simd128', 'simd128']]) {
     const page = await newPage(browser);
     await page.goto(new URL(query, baseUrl()).href);
     await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: readyTimeoutMs });
     assert.equal(await page.evaluate(() => window.ganplay.state.build), build);
     assert.match(await page.textContent('#wasm-build'), build === 'simd128' ? /simd128/ : /relaxed/);
-    stats[build] = await page.evaluate(() => {
+    stats[build] = await page.evaluate(async () => {
       const pg = window.ganplay.playground;
-      pg.train_steps(3);
-      return { steps: pg.steps(), last: Array.from(pg.last_stats()) };
+      await pg.train_steps(3);
+      return { steps: await pg.steps(), last: Array.from(await pg.last_stats()) };
     });
     // The override is kept in the address the page writes back.
-    if (query) assert.match(await page.evaluate(() => location.search), /wasm=simd128/);
+    if (build === 'simd128') assert.match(await page.evaluate(() => location.search), /wasm=simd128/);
     assert.deepEqual(page.problems, []);
     await page.context().close();
   }
@@ -126,7 +126,7 @@ test('both wasm builds: relaxed SIMD by default in Chromium, simd128 on request,
 
 test('an unknown wasm build in the address falls back with a message', async () => {
   const page = await newPage(browser);
-  await page.goto(new URL('?wasm=avx9000', baseUrl()).href);
+  await page.goto(new URL('?engine=worker&wasm=avx9000', baseUrl()).href);
   await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: readyTimeoutMs });
   assert.equal(await page.evaluate(() => window.ganplay.state.build), 'relaxed-simd');
   assert.match(await page.textContent('#notice-text'), /Unknown wasm build “avx9000”/);

@@ -37,22 +37,21 @@ test('the Quality panel fills in while training', { timeout: 240_000 }, async ()
   assert.equal(await page.locator('#quality-hist .hist-bar').count(), 10);
   assert.match(await page.textContent('#quality-numbers'), /Fréchet distance \d/);
   // An untrained G: the judge sees few digit kinds, and says so.
-  const first = await state(page, () => ({ fd: ganplay.state.quality.judge.fd(), rows: ganplay.state.quality.judge.history_len() / 4 }));
+  const first = await state(page, () => ({ fd: ganplay.state.quality.last.fd, rows: ganplay.state.quality.last.history.length / 4 }));
   assert.equal(first.rows, 1);
   assert.ok(first.fd > 0);
 
   await page.click('#train');
-  await page.waitForFunction(() => ganplay.state.quality.judge.history_len() / 4 >= 3, null, { timeout: 180_000 });
+  await page.waitForFunction(() => ganplay.state.quality.last.history.length / 4 >= 3, null, { timeout: 180_000 });
   await page.click('#train');
   const after = await state(page, () => {
     const q = ganplay.state.quality;
-    const len = q.judge.history_len();
-    const rows = new Float32Array(ganplay.state.wasm.memory.buffer, q.judge.history_ptr(), len);
+    const rows = q.last.history;
     return {
-      steps: Array.from({ length: len / 4 }, (_, r) => rows[4 * r]),
-      counts: Array.from(q.judge.counts()),
+      steps: Array.from({ length: rows.length / 4 }, (_, r) => rows[4 * r]),
+      counts: q.last.counts,
       chartPoints: q.chart.data[0].length,
-      timings: q.timings,
+      timings: q.last.timings,
     };
   });
   // Evaluations at step 0 and then every 200 steps (give or take the frame it lands in).
@@ -62,7 +61,7 @@ test('the Quality panel fills in while training', { timeout: 240_000 }, async ()
   assert.equal(after.chartPoints, after.steps.length);
   const ms = after.timings.map((t) => t.ms.toFixed(1));
   const slices = after.timings.map((t) => `${t.slices}×≤${t.maxSliceMs.toFixed(1)}`);
-  console.log(`evaluation main-thread ms: ${ms.join(', ')}; slices: ${slices.join(', ')}`);
+  console.log(`evaluation ms (in the engine's thread): ${ms.join(', ')}; slices: ${slices.join(', ')}`);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
@@ -71,11 +70,11 @@ test('Load pretrained loads a model that draws all ten digits', { timeout: 180_0
   const page = await open();
   const before = await evaluations(page);
   await page.click('#load-pretrained');
-  await page.waitForFunction(() => ganplay.playground.steps() > 0, null, { timeout: 60_000 });
+  await page.waitForFunction(() => ganplay.state.view.steps > 0, null, { timeout: 60_000 });
   await page.waitForFunction((n) => ganplay.state.quality.evaluations > n, before, { timeout: 60_000 });
   const q = await state(page, () => {
-    const j = ganplay.state.quality.judge;
-    return { counts: Array.from(j.counts()), fd: j.fd(), steps: ganplay.playground.steps(), conditional: ganplay.state.flat.conditional };
+    const j = ganplay.state.quality.last;
+    return { counts: j.counts, fd: j.fd, steps: ganplay.state.view.steps, conditional: ganplay.state.flat.conditional };
   });
   assert.equal(q.conditional, false);
   assert.ok(q.steps >= 1000, `steps ${q.steps}`);
@@ -87,16 +86,18 @@ test('Load pretrained loads a model that draws all ten digits', { timeout: 180_0
   await page.locator('#quality').scrollIntoViewIfNeeded();
   await page.screenshot({ path: SCREENSHOT, fullPage: false });
   console.log(`screenshot: ${SCREENSHOT}; pretrained FD ${q.fd.toFixed(2)}, counts ${q.counts}`);
-  await page.evaluate(() => ganplay.playground.train_steps(2));
+  await page.evaluate(() => ganplay.trainSteps(2));
   assert.equal(await state(page, () => ganplay.playground.steps()), q.steps + 2);
 
   // Conditional mode fetches the conditional model; the judge reports agreement.
-  await page.evaluate(() => ganplay.playground.reset(JSON.stringify({ ...JSON.parse(ganplay.playground.config_json()), conditional: true })));
-  await page.evaluate(() => ganplay.state.modelReplaced());
+  await page.evaluate(async () => {
+    const config = JSON.parse(await ganplay.playground.config_json());
+    await ganplay.state.replaceModel('Reset', 'step 0', () => ganplay.state.engine.reset(JSON.stringify({ ...config, conditional: true })));
+  });
   await page.click('#load-pretrained');
   // Loading clears the verdicts; the first row after it is the loaded model's.
-  await page.waitForFunction(() => ganplay.playground.steps() > 0 && ganplay.state.quality.judge.history_len() >= 4, null, { timeout: 60_000 });
-  const agreement = await state(page, () => ganplay.state.quality.judge.agreement());
+  await page.waitForFunction(() => ganplay.state.view.steps > 0 && ganplay.state.quality.last?.history?.length >= 4, null, { timeout: 60_000 });
+  const agreement = await state(page, () => ganplay.state.quality.last.agreement);
   assert.ok(agreement > 0.5, `agreement ${agreement}`);
   assert.match(await page.textContent('#quality-numbers'), /label agreement/);
   assert.deepEqual(page.problems, []);

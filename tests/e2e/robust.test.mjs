@@ -31,12 +31,8 @@ const state = (page, fn, arg) => page.evaluate(fn, arg);
 const steps = (page) => state(page, () => ganplay.playground.steps());
 const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, name) });
 
-/** Trains `n` steps through the playground directly, then lets the views catch up. */
-const trainSteps = (page, n) =>
-  state(page, (n) => {
-    ganplay.playground.train_steps(n);
-    ganplay.state.modelVersion++;
-  }, n);
+/** Trains `n` steps at once in the engine; the views catch up. */
+const trainSteps = (page, n) => state(page, (n) => ganplay.trainSteps(n), n);
 
 async function setField(page, selector, value) {
   await page.fill(selector, String(value));
@@ -91,64 +87,6 @@ test('divergence: training pauses with a plain message; one click restores the l
   await page.context().close();
 });
 
-test('autosave: train, reload, Restore gives the same grid, step and charts', async () => {
-  const context = await browser.newContext();
-  let page = await open(SMALL, context);
-  await trainSteps(page, 57);
-  const before = { steps: await steps(page), hash: await gridHash(page) };
-  const history = await state(page, () => Array.from(ganplay.playground.export_history()));
-  assert.equal(await state(page, () => ganplay.autosaveNow()), true);
-  await page.reload();
-  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
-  await page.waitForSelector('#autosave-banner:not([hidden])');
-  assert.match(await page.textContent('#autosave-text'), /^Restore your run from .+ \(step 57\)\?/);
-  await shot(page, 'robust-autosave-offer.png');
-  assert.equal(await steps(page), 0);
-  await page.click('#autosave-restore');
-  await page.waitForSelector('#autosave-banner', { state: 'hidden' });
-  assert.equal(await steps(page), before.steps);
-  assert.equal(await gridHash(page), before.hash);
-  assert.deepEqual(await state(page, () => Array.from(ganplay.playground.export_history())), history);
-
-  // A change while training is paused is saved within a second, without being asked.
-  await trainSteps(page, 10);
-  await page.waitForFunction(() => ganplay.state.autosave.savedVersion === ganplay.state.modelVersion && !ganplay.state.autosave.saving);
-  await reloadForOffer(page, 67);
-  await page.click('#autosave-restore');
-  assert.equal(await steps(page), 67);
-
-  // Leaving the page saves at once (beforeunload, and pagehide where that does not fire).
-  // The events are sent here so that the test waits for the write instead of racing the
-  // unload; the page's own reload then has nothing new to save.
-  for (const [type, step] of [['beforeunload', 72], ['pagehide', 77]]) {
-    const saved = await state(page, (type) => {
-      ganplay.playground.train_steps(5);
-      ganplay.state.modelVersion++;
-      window.dispatchEvent(new Event(type));
-      return ganplay.state.autosave.saving;
-    }, type);
-    assert.equal(saved, true, type);
-    assert.equal(await steps(page), step);
-  }
-  await reloadForOffer(page, 77);
-
-  // Discard: the offer goes, and the next visit has nothing to offer.
-  await page.click('#autosave-discard');
-  await page.waitForFunction(() => document.getElementById('notice-text').textContent === 'Discarded the saved run.');
-  await page.reload();
-  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
-  await page.waitForTimeout(300);
-  assert.equal(await page.isHidden('#autosave-banner'), true);
-  await context.close();
-});
-
-async function reloadForOffer(page, step) {
-  await page.reload();
-  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
-  await page.waitForSelector('#autosave-banner:not([hidden])');
-  assert.match(await page.textContent('#autosave-text'), new RegExp(`\\(step ${step}\\)\\?`));
-}
-
 /** Safetensors bytes with the header's metadata `config` replaced (offsets are relative to the data, so they stay right). */
 function withConfig(bytes, config) {
   const len = Number(bytes.readBigUInt64LE(0));
@@ -170,14 +108,14 @@ test('bad files: empty, truncated, a PNG, a huge IDX header, shapes that do not 
   const page = await open();
   await trainSteps(page, 5);
   // A checkpoint of another architecture, made in the page and the model put back.
-  const [mine, other] = await state(page, () => {
+  const [mine, other] = await state(page, async () => {
     const pg = ganplay.playground;
-    const mine = pg.save_checkpoint();
-    const config = JSON.parse(pg.config_json());
-    pg.reset(JSON.stringify({ ...config, g_hidden: [32, 32] }));
-    const other = pg.save_checkpoint();
-    pg.load_checkpoint(mine);
-    ganplay.state.modelVersion++;
+    const mine = await pg.save_checkpoint();
+    const config = JSON.parse(await pg.config_json());
+    await pg.reset(JSON.stringify({ ...config, g_hidden: [32, 32] }));
+    const other = await pg.save_checkpoint();
+    await pg.load_checkpoint(mine);
+    await ganplay.sync();
     return [Array.from(mine), Array.from(other)];
   });
   const hash = await gridHash(page);
@@ -241,7 +179,7 @@ test('bad settings: NaN and out-of-range values in the URL and the controls neve
   assert.match(notice, /D's learning rate must be in .*clamped to 10/);
   assert.match(notice, /D steps per G step must be in 1–20/);
   assert.match(notice, /label smoothing must be a number/);
-  const config = await state(page, () => JSON.parse(ganplay.playground.config_json()));
+  const config = await state(page, async () => JSON.parse(await ganplay.playground.config_json()));
   assert.equal(config.d_optimizer.lr, 10);
   assert.equal(config.d_steps, 1);
   for (const v of [config.g_optimizer.lr, config.g_optimizer.eps, config.label_smoothing]) assert.ok(Number.isFinite(v) && v > -1);
@@ -253,13 +191,13 @@ test('bad settings: NaN and out-of-range values in the URL and the controls neve
       el.value = v;
       el.dispatchEvent(new Event('change'));
     }, typed);
-    assert.equal(await state(page, () => JSON.parse(ganplay.playground.config_json()).batch_size), expected);
+    assert.equal(await state(page, async () => JSON.parse(await ganplay.playground.config_json()).batch_size), expected);
   }
   // Defence in depth: the core refuses what the page would never send.
   for (const bad of ['{"g_optimizer":{"kind":"adam","lr":1e30}}', '{"batch_size":-5}', '{"label_smoothing":null}', '{"d_input_noise":1e999}']) {
-    const err = await state(page, (json) => {
+    const err = await state(page, async (json) => {
       try {
-        ganplay.playground.set_hyperparameters(json);
+        await ganplay.playground.set_hyperparameters(json);
         return null;
       } catch (e) {
         return e.message;
@@ -267,7 +205,7 @@ test('bad settings: NaN and out-of-range values in the URL and the controls neve
     }, bad);
     assert.ok(err, `${bad} was accepted`);
   }
-  assert.equal(await state(page, () => JSON.parse(ganplay.playground.config_json()).batch_size), 1024);
+  assert.equal(await state(page, async () => JSON.parse(await ganplay.playground.config_json()).batch_size), 1024);
   await page.context().close();
 });
 
@@ -278,8 +216,8 @@ test('a long run keeps wasm memory flat after warm-up', { timeout: 300_000 }, as
     speed.value = speed.max;
     speed.dispatchEvent(new Event('input'));
   });
-  const memory = () => state(page, () => ganplay.state.wasm.memory.buffer.byteLength);
-  const trainUntil = (n) => page.waitForFunction((n) => ganplay.playground.steps() >= n, n, { timeout: 240_000, polling: 500 });
+  const memory = () => state(page, () => ganplay.state.engine.memoryBytes());
+  const trainUntil = (n) => page.waitForFunction((n) => ganplay.state.view.steps >= n, n, { timeout: 240_000, polling: 500 });
   await page.click('#train');
   await trainUntil(5_000);
   await state(page, () => ganplay.autosaveNow()); // its buffers are allocated once
@@ -295,7 +233,7 @@ test('a long run keeps wasm memory flat after warm-up', { timeout: 300_000 }, as
 test('a Rust panic shows a banner with a reload button, and training stops', async () => {
   const page = await open();
   await page.click('#train');
-  await page.waitForFunction(() => ganplay.playground.steps() > 2);
+  await page.waitForFunction(() => ganplay.state.view.steps > 2);
   // The documented test hook, called outside any handler: the uncaught trap must still show.
   await state(page, () => setTimeout(() => ganplay.playground.debug_panic(), 0));
   await page.waitForSelector('#error-banner:not([hidden])');

@@ -1,0 +1,562 @@
+// The engine: the wasm playground (G, D, the digits), the quality judge and the training
+// loop, behind one object whose methods take and return plain data. It runs in a Web
+// Worker (www/engine/worker.js, through Comlink) or, where workers cannot, on the page's
+// own thread; the page reaches it only through www/engine/connect.js and never touches
+// wasm memory. Each call returns what the page needs to draw: a report of the counters,
+// and on request G's grid and the charts' history, copied out of wasm memory (so they can
+// be transferred to the page without copying again).
+import { isMilestone } from '../grid.js';
+import { fetchBytes, gunzip } from '../util.js';
+import { loadBuild } from '../wasm-build.js';
+
+/** The number of the phase that completes a training step (Playground.advance). */
+export const LAST_PHASE = 5;
+const MAX_PHASES_PER_CHUNK = 3000;
+/** The quality judge: samples per evaluation, and training steps between evaluations. */
+export const EVAL_SAMPLES = 500;
+export const EVAL_EVERY_STEPS = 200;
+/** Time an evaluation may take per chunk; the rows per slice follow from it. */
+const SLICE_MS = 6;
+const MIN_ROWS = 10;
+const QUALITY_COLUMNS = 4; // step, fd, min class share, agreement
+
+/** No phase's cost measured yet: slots 1…LAST_PHASE (slot 0 unused). */
+const unmeasuredPhases = () => Array(LAST_PHASE + 1).fill(null);
+const now = () => performance.now();
+
+/**
+ * A wasm trap (a Rust panic) leaves the instance unusable. Across a worker it arrives as
+ * a plain Error, so it is marked by name, with the panic's own message when Rust logged one.
+ */
+function panicError(err, panic) {
+  const e = new Error(err.message);
+  e.name = 'RuntimeError';
+  e.panic = panic;
+  return e;
+}
+
+export class Engine {
+  constructor() {
+    this.pg = null;
+    this.judge = null;
+    /** The last panic message console_error_panic_hook logged in this thread. */
+    this.panicMessage = null;
+    this.broken = false;
+    this.version = 0;
+    this.phaseMs = unmeasuredPhases();
+    this.msPerStep = null;
+    this.lastPhases = 0;
+    this.lastChunk = 0;
+    /** A step that reached a film-strip milestone, reported with the grid at that step. */
+    this.milestone = null;
+    // `version` counts what the Quality panel would show differently (a verdict, the judge
+    // loaded or failed, a clear); `sent` is the version the page last got.
+    this.quality = { status: 'loading', accuracy: null, error: null, due: true, nextStep: 0, rows: 20, msPerRow: null, evaluations: 0, version: 0, sent: -1, current: null, timings: [] };
+    /** The background loop (a hidden tab): training on without the page's frames. */
+    this.free = null;
+  }
+
+  /**
+   * Loads the wasm build (`threads`: the pool's size, for the threaded build) and unpacks
+   * the digits (`images`, `labels`: gzipped IDX bytes). Returns the core's default config
+   * and the pool's size. Started early in the page's boot; `create` follows.
+   */
+  async load({ build, threads = 0, images, labels }) {
+    const consoleError = console.error.bind(console);
+    console.error = (...args) => {
+      const text = args.map(String).join(' ');
+      if (/panicked at/.test(text)) this.panicMessage = text.split('\n').slice(0, 2).join(' ');
+      consoleError(...args);
+    };
+    const [glue, imageBytes, labelBytes] = await Promise.all([loadBuild(build, threads), gunzip(images), gunzip(labels)]);
+    this.glue = glue;
+    this.builtin = { images: imageBytes, labels: labelBytes };
+    return { defaults: glue.Playground.default_config_json(), threads: glue.threads };
+  }
+
+  /**
+   * Makes the playground with `configJson` (the defaults if that cannot be used, with a
+   * message saying why), and starts loading the quality judge from `judge` (a URL) in the
+   * background. Returns a full report.
+   */
+  create({ configJson, judge }) {
+    const { Playground } = this.glue;
+    let configMessage = null;
+    try {
+      this.pg = new Playground(this.builtin.images, this.builtin.labels, configJson);
+    } catch (err) {
+      configMessage = `The settings in the address could not be used (${describe(err)}) Using the defaults.`;
+      this.pg = new Playground(this.builtin.images, this.builtin.labels, Playground.default_config_json());
+    }
+    this.loadJudge(judge);
+    return { configMessage, config: this.pg.config_json(), ...this.report({ grid: true, history: true }) };
+  }
+
+  /** The last panic message Rust logged in this thread, or null. */
+  lastPanic() {
+    return this.panicMessage;
+  }
+
+  async loadJudge(url) {
+    const q = this.quality;
+    try {
+      this.judge = new this.glue.QualityJudge(await fetchBytes(url));
+      q.status = 'ready';
+      q.accuracy = this.judge.accuracy();
+      q.vanishedShare = this.glue.QualityJudge.vanished_share();
+    } catch (err) {
+      q.status = 'failed';
+      q.error = describe(err);
+    }
+    q.version++; // the page learns the judge's state with the next report
+  }
+
+  // ---- what the page draws --------------------------------------------------------------
+
+  /**
+   * The counters and state every call returns, plus on request (`want`) G's grid as RGBA
+   * pixels and the charts' history rows, both copied out of wasm memory.
+   */
+  report(want = {}) {
+    const { pg } = this;
+    const r = {
+      version: this.version,
+      steps: pg.steps(),
+      epoch: pg.epoch(),
+      imagesSeen: pg.images_seen(),
+      dUpdates: pg.d_updates(),
+      gUpdates: pg.g_updates(),
+      stats: pg.last_stats(),
+      nextPhase: pg.next_phase(),
+      dataLen: pg.data_len(),
+      diverged: pg.diverged(),
+      lastPhases: this.lastPhases,
+      lastChunk: this.lastChunk,
+      msPerStep: this.msPerStep,
+      free: this.free != null,
+      busy: this.busy(),
+    };
+    if (r.diverged) r.divergence = { message: pg.divergence_message(), lastGoodStep: pg.last_good_step() };
+    if (want.grid || this.milestone != null) {
+      const ptr = pg.render_grid();
+      const w = pg.grid_width();
+      const h = pg.grid_height();
+      r.grid = { pixels: new Uint8ClampedArray(this.memory().buffer, ptr, w * h * 4).slice(), width: w, height: h, version: this.version, step: r.steps };
+      r.milestone = this.milestone;
+      this.milestone = null;
+    }
+    if (want.history) {
+      r.history = { rows: new Float32Array(this.memory().buffer, pg.history_ptr(), pg.history_len()).slice(), version: this.version };
+    }
+    const q = this.quality;
+    if (q.sent !== q.version) r.quality = this.qualityReport();
+    return r;
+  }
+
+  memory() {
+    return this.glue.wasm.memory;
+  }
+
+  /** The judge's last verdict and its history, for the Quality panel. */
+  qualityReport() {
+    const q = this.quality;
+    q.sent = q.version;
+    const out = { status: q.status, accuracy: q.accuracy, error: q.error, evaluations: q.evaluations, samples: EVAL_SAMPLES, every: EVAL_EVERY_STEPS, vanishedShare: q.vanishedShare, timings: q.timings.slice(-5) };
+    const j = this.judge;
+    if (!j) return out;
+    const len = j.history_len();
+    return {
+      ...out,
+      counts: Array.from(j.counts()),
+      fd: j.fd(),
+      minShare: j.min_class_share(),
+      agreement: j.agreement(),
+      vanished: Array.from(j.vanished()),
+      history: new Float32Array(this.memory().buffer, j.history_ptr(), len).slice(),
+      columns: QUALITY_COLUMNS,
+    };
+  }
+
+  // ---- training ---------------------------------------------------------------------------
+
+  /**
+   * One chunk of the page's frame loop: a slice of a due quality evaluation, then (when
+   * `train`) as many phases of training as fit `budgetMs` from the start of the call.
+   * Stops early at a film-strip milestone, so that the grid of that step is reported.
+   */
+  frame({ train = false, budgetMs = 14, want = {} } = {}) {
+    this.guardBroken();
+    const start = now();
+    // Until each phase has run once (about five chunks after Train), the judge waits:
+    // its slice would leave too little of the chunk for a phase of unknown cost.
+    const warmingUp = train && this.msPerStep == null;
+    if (!warmingUp) this.tickQuality();
+    if (train) this.trainChunk(start, budgetMs);
+    return this.report(want);
+  }
+
+  /** Whether a call to `frame` has work even when not training (an evaluation due or under way, the judge loading). */
+  busy() {
+    const q = this.quality;
+    if (q.status === 'loading') return true; // the page asks until it hears the judge is in
+    return Boolean(this.judge && (q.due || this.judge.busy() || this.pg.steps() >= q.nextStep));
+  }
+
+  trainChunk(start, budgetMs) {
+    const { pg } = this;
+    let phases = 0;
+    let completed = 0;
+    try {
+      while (phases < MAX_PHASES_PER_CHUNK) {
+        const phase = pg.next_phase();
+        const estimate = this.phaseMs[phase];
+        const t = now();
+        const left = budgetMs - (t - start);
+        // The next phase must fit; one whose cost is not known yet runs alone (the first
+        // runs of the wasm code are its slowest). If none has run yet and the judge took
+        // part of this chunk, train in the next one; else run one, since a phase longer
+        // than the whole budget can only run alone.
+        if ((estimate == null || estimate > left) && (phases > 0 || t - start > 2)) break;
+        pg.advance();
+        const took = now() - t;
+        this.phaseMs[phase] = this.phaseMs[phase] == null ? took : 0.8 * this.phaseMs[phase] + 0.2 * took;
+        phases++;
+        if (phase === LAST_PHASE) {
+          completed++;
+          this.version++;
+          if (isMilestone(pg.steps())) {
+            this.milestone = pg.steps();
+            break;
+          }
+        }
+      }
+    } catch (err) {
+      this.fail(err); // a panic; or divergence and other refusals, reported with the state
+      if (!pg.diverged()) throw err;
+    } finally {
+      if (phases && !completed) this.version++; // D moved
+      this.lastPhases = phases;
+      this.lastChunk = completed;
+      const known = this.phaseMs.slice(1);
+      this.msPerStep = known.every((v) => v != null) ? known.reduce((a, b) => a + b, 0) : null;
+    }
+  }
+
+  /** Runs a slice of a due or running quality evaluation (SLICE_MS long, about). */
+  tickQuality() {
+    const q = this.quality;
+    const j = this.judge;
+    if (!j) return;
+    const steps = this.pg.steps();
+    if (!j.busy()) {
+      if (!q.due && steps < q.nextStep) return;
+      q.due = false;
+      q.nextStep = steps + EVAL_EVERY_STEPS;
+      j.begin(this.pg, EVAL_SAMPLES);
+      q.current = { step: steps, ms: 0, slices: 0, maxSliceMs: 0 };
+    }
+    const t0 = now();
+    const rows = q.rows;
+    const done = j.advance(this.pg, rows);
+    const ms = now() - t0;
+    // Rows per slice from the measured cost per row, so a slice takes about SLICE_MS.
+    const perRow = ms / rows;
+    q.msPerRow = q.msPerRow == null ? perRow : 0.7 * q.msPerRow + 0.3 * perRow;
+    q.rows = Math.max(MIN_ROWS, Math.min(EVAL_SAMPLES, Math.floor(SLICE_MS / Math.max(q.msPerRow, 1e-3))));
+    if (!q.current) return;
+    q.current.ms += ms;
+    q.current.slices++;
+    q.current.maxSliceMs = Math.max(q.current.maxSliceMs, ms);
+    if (done) {
+      q.timings.push(q.current);
+      if (q.timings.length > 50) q.timings.shift();
+      q.current = null;
+      q.evaluations++;
+      q.version++;
+    }
+  }
+
+  /** Finishes a step the chunks left part-way done, so the counters show whole steps. */
+  finishPendingStep() {
+    this.guardBroken();
+    this.stopFree();
+    try {
+      if (this.pg.finish_pending_step()) this.version++;
+    } catch (err) {
+      this.fail(err);
+      if (!this.pg.diverged()) throw err;
+    }
+    return this.report({ grid: true, history: true });
+  }
+
+  /**
+   * A hidden tab gets no animation frames: the engine trains on by itself, in chunks of
+   * `budgetMs` with a pause between them so that calls from the page get through, until
+   * `stopFree` (or an error, which the next report shows).
+   */
+  startFree(budgetMs = 50) {
+    this.guardBroken();
+    if (this.free) return this.report();
+    const free = { stopped: false, error: null };
+    this.free = free;
+    const loop = () => {
+      if (free.stopped || this.broken) return;
+      try {
+        this.frame({ train: true, budgetMs });
+      } catch (err) {
+        free.error = describe(err);
+        this.free = null;
+        return;
+      }
+      if (this.pg.diverged()) {
+        this.free = null;
+        return;
+      }
+      setTimeout(loop, 0);
+    };
+    setTimeout(loop, 0);
+    return this.report();
+  }
+
+  /** Stops the background loop; returns what happened in it (an error, if one stopped it). */
+  stopFree() {
+    const free = this.free;
+    if (free) free.stopped = true;
+    this.free = null;
+    return { error: free?.error ?? null, ...this.report({ grid: true, history: true }) };
+  }
+
+  // ---- hand steps and settings ----------------------------------------------------------
+
+  /** One hand step: `kind` 'step' (a whole step), 'd' (D only) or 'g' (G only). */
+  handStep(kind) {
+    this.guardBroken();
+    this.stopFree();
+    const { pg } = this;
+    try {
+      if (kind === 'step') pg.train_steps(1);
+      else if (kind === 'd') pg.d_step();
+      else if (kind === 'g') pg.g_step();
+      else throw new Error(`unknown step “${kind}”`);
+    } catch (err) {
+      this.fail(err);
+      throw err;
+    } finally {
+      this.version++;
+    }
+    if (isMilestone(pg.steps())) this.milestone = pg.steps();
+    return this.report({ grid: true, history: true });
+  }
+
+  /** Trains `n` whole steps at once (the tests' and the CLI-like shortcut). */
+  trainSteps(n) {
+    this.guardBroken();
+    try {
+      this.pg.train_steps(n);
+    } catch (err) {
+      this.fail(err);
+      if (!this.pg.diverged()) throw err;
+    } finally {
+      this.version++;
+    }
+    return this.report({ grid: true, history: true });
+  }
+
+  configJson() {
+    return this.pg.config_json();
+  }
+
+  /** New training settings, the weights kept. Returns the config in force. */
+  setHyperparameters(json) {
+    this.guardBroken();
+    this.call(() => this.pg.set_hyperparameters(json));
+    this.version++;
+    return this.pg.config_json();
+  }
+
+  /** New networks from `json` (a new seed or architecture): everything starts over. */
+  reset(json) {
+    this.guardBroken();
+    this.stopFree();
+    this.call(() => this.pg.reset(json));
+    return this.replaced();
+  }
+
+  /** The model was replaced: the phase costs, the judge's verdicts and the views start over. */
+  replaced() {
+    this.version++;
+    this.phaseMs = unmeasuredPhases();
+    this.msPerStep = null;
+    const q = this.quality;
+    if (this.judge) {
+      this.judge.clear();
+      q.current = null;
+      q.due = true;
+      q.version++; // the cleared verdict is news for the panel
+    }
+    return { config: this.pg.config_json(), ...this.report({ grid: true, history: true }) };
+  }
+
+  // ---- files and saved runs -----------------------------------------------------------------
+
+  saveCheckpoint() {
+    this.guardBroken();
+    return this.call(() => this.pg.save_checkpoint());
+  }
+
+  loadCheckpoint(bytes) {
+    this.guardBroken();
+    this.stopFree();
+    this.call(() => this.pg.load_checkpoint(bytes));
+    return this.replaced();
+  }
+
+  /** The autosave's record of the run (null while diverged: the last save stays). */
+  savedRun() {
+    this.guardBroken();
+    if (this.pg.diverged()) return null;
+    return this.call(() => ({
+      checkpoint: this.pg.save_checkpoint(),
+      history: this.pg.export_history(),
+      step: this.pg.steps(),
+    }));
+  }
+
+  /** Puts back a saved run: its checkpoint, then its charts' history. */
+  restoreRun(checkpoint, history) {
+    this.guardBroken();
+    this.stopFree();
+    this.call(() => {
+      this.pg.load_checkpoint(checkpoint);
+      this.pg.import_history(history);
+    });
+    return this.replaced();
+  }
+
+  exportHistory() {
+    return this.pg.export_history();
+  }
+
+  /** Trains on new IDX bytes (or the built-in digits when none); returns the data's size. */
+  loadData(images, labels) {
+    this.guardBroken();
+    const data = images ? { images, labels } : this.builtin;
+    this.call(() => this.pg.load_data(data.images, data.labels));
+    return this.pg.data_len();
+  }
+
+  /** Puts back the state the core kept before divergence. */
+  restoreLastGood() {
+    this.guardBroken();
+    const step = this.call(() => this.pg.restore_last_good());
+    return { restored: step, ...this.replaced() };
+  }
+
+  // ---- D's verdicts, G's images, the training set ---------------------------------------
+
+  score(image, label) {
+    return this.call(() => this.pg.score(image, label));
+  }
+
+  scoreLabels(image) {
+    return this.call(() => this.pg.score_labels(image));
+  }
+
+  /** `n` steps of gradient ascent on D's score of `image`: the new image and each score. */
+  ascend(image, label, stepSize, n) {
+    return this.call(() => {
+      const scores = [];
+      for (let i = 0; i < n; i++) scores.push(this.pg.ascend(image, label, stepSize)); // mutates image
+      return { image, scores };
+    });
+  }
+
+  /** The noise vector and label of grid cell `index`, and G's image of it as last drawn. */
+  gridCell(index) {
+    return this.call(() => ({
+      z: this.pg.grid_z(index),
+      label: this.pg.grid_label(index),
+      image: new Float32Array(this.memory().buffer, this.pg.grid_images_ptr() + index * 784 * 4, 784).slice(),
+    }));
+  }
+
+  generate(z, labels) {
+    return this.call(() => this.pg.generate(z, labels));
+  }
+
+  /** The training image nearest to `image` (pixel distance): its index, label and pixels. */
+  nearest(image) {
+    return this.call(() => {
+      const index = this.pg.nearest_training_image(image);
+      return { index, label: this.pg.training_label(index), image: this.pg.training_image(index) };
+    });
+  }
+
+  /** The wasm memory's size in bytes (the bench checks that a long run keeps it flat). */
+  memoryBytes() {
+    return this.memory().buffer.byteLength;
+  }
+
+  /**
+   * Raw training speed in this thread: `steps` whole steps at batch size `batch` after 10
+   * to warm up, timed here (no page, no messages in between). The batch size in force
+   * before is put back. Returns steps per second.
+   */
+  benchmark({ batch, steps }) {
+    this.guardBroken();
+    const before = this.pg.config_json();
+    try {
+      this.call(() => this.pg.set_hyperparameters(JSON.stringify({ ...JSON.parse(before), batch_size: batch })));
+      this.call(() => this.pg.train_steps(10));
+      const t0 = now();
+      this.call(() => this.pg.train_steps(steps));
+      return (steps * 1000) / (now() - t0);
+    } finally {
+      this.version++;
+      if (!this.broken) this.pg.set_hyperparameters(before);
+    }
+  }
+
+  /** For tests and debugging: calls the playground's own method `name`. */
+  playground(name, ...args) {
+    this.guardBroken();
+    if (typeof this.pg[name] !== 'function') throw new Error(`the playground has no method “${name}”`);
+    try {
+      return this.call(() => this.pg[name](...args));
+    } finally {
+      if (!READ_ONLY.test(name)) this.version++;
+    }
+  }
+
+  // ---- errors ------------------------------------------------------------------------------
+
+  /** Runs `fn`; a wasm trap marks the engine broken and comes out as a panic error. */
+  call(fn) {
+    try {
+      return fn();
+    } catch (err) {
+      this.fail(err);
+      throw err instanceof WebAssembly.RuntimeError ? panicError(err, this.panicMessage) : err;
+    }
+  }
+
+  fail(err) {
+    if (err instanceof WebAssembly.RuntimeError) {
+      this.broken = true;
+      this.trap = err.message;
+      if (this.free) this.free.stopped = true;
+      this.free = null;
+      throw panicError(err, this.panicMessage);
+    }
+  }
+
+  guardBroken() {
+    // Every call after a trap fails as the trap did: whichever reaches the page first says it.
+    if (this.broken) throw panicError(new Error(this.trap), this.panicMessage);
+  }
+}
+
+/** Playground methods that change nothing (the rest bump the model's version). */
+const READ_ONLY = /^(steps|epoch|images_seen|[dg]_updates|config_json|data_len|diverged|divergence_message|last_good_step|last_stats|history_len|next_phase|grid_label|grid_z|export_history|training_label|training_image|score|score_labels|nearest_training_image)$/;
+
+const describe = (err) => (err?.message ?? String(err)).replace(/[.!?]$/, '') + '.';
