@@ -1,6 +1,7 @@
 // Draw and judge: a drawing pad (pointer events: mouse, touch, pen), the drawing turned
 // into a 28×28 image the way MNIST's digits were made, D's live score of it (one bar, or
-// one per claimed digit in conditional mode), and "Can D generate?": gradient ascent on
+// one per claimed digit in conditional mode) against D's scores on real digits and on G's
+// fakes (a histogram), a real digit to compare, and "Can D generate?": gradient ascent on
 // the pixels that raises D's score but makes noise, not a digit.
 import { $, IMAGE_DIM, IMAGE_SIDE, clamp, drawImage28, fmtNum } from './util.js';
 
@@ -11,6 +12,10 @@ const INK_THRESHOLD = 0.15;
 const ASCENT_STEPS = 100;
 const ASCENT_STEPS_PER_FRAME = 4;
 const ASCENT_STEP_SIZE = 0.05;
+/** D's verdicts on this many real digits and fakes make the histogram, re-sampled at most this often. */
+const SAMPLE_SIZE = 200;
+const SAMPLE_EVERY_MS = 2000;
+const HIST_BINS = 25;
 
 /**
  * Turns ink (`width × height` values in 0..1, row-major) into what D reads: 784 floats
@@ -153,6 +158,14 @@ export function setupPad(app) {
   brush.addEventListener('input', setBrush);
   setBrush();
   $('ascend').addEventListener('click', () => startAscent(app));
+  $('pad-real').addEventListener('click', () =>
+    app.guard('Picking a real digit', async () => {
+      stopAscent(app);
+      const { index, label, image } = await app.engine.randomTrainingImage();
+      loadOntoPad(app, image, 'real');
+      app.judge.real = { index, label };
+    }),
+  );
 }
 
 export function clearPad(app) {
@@ -215,7 +228,84 @@ export function tickJudge(app, rescore) {
     judge.dirty = false;
     judge.scoring = true;
     showJudgement(app).finally(() => (judge.scoring = false));
+  } else if (sampleDue(app)) {
+    judge.scoring = true;
+    refreshSample(app).finally(() => (judge.scoring = false));
   }
+}
+
+/** D's verdicts on real digits and fakes are re-sampled when D or G moved, at most every SAMPLE_EVERY_MS. */
+function sampleDue(app) {
+  const { judge } = app;
+  if (app.flat.conditional) return false;
+  const sample = judge.sample;
+  return !sample || (sample.version !== app.modelVersion && performance.now() - judge.sampleAt >= SAMPLE_EVERY_MS);
+}
+
+async function refreshSample(app) {
+  const { judge } = app;
+  judge.sampleAt = performance.now();
+  await app.guard('Sampling D’s verdicts', async () => {
+    judge.sample = await app.engine.scoreSample(SAMPLE_SIZE);
+  });
+  drawScoreHistogram(app);
+}
+
+/**
+ * The drawing's score against the distributions it belongs to, as the tutorials draw the
+ * game in one dimension: D's scores on a sample of real digits and of G's fakes as two
+ * histograms over [0, 1], the drawing's score a line across them.
+ */
+export function drawScoreHistogram(app) {
+  const { judge } = app;
+  const box = $('score-hist-box');
+  box.hidden = Boolean(app.flat.conditional) || !judge.sample;
+  if (box.hidden) return;
+  const { real, fake } = judge.sample;
+  const canvas = $('score-hist');
+  const ctx = canvas.getContext('2d');
+  const { width: w, height: h } = canvas;
+  const axis = 16;
+  const bins = (xs) => {
+    const out = new Array(HIST_BINS).fill(0);
+    for (const x of xs) out[Math.min(HIST_BINS - 1, Math.floor(x * HIST_BINS))]++;
+    return out;
+  };
+  const [r, f] = [bins(real), bins(fake)];
+  const top = Math.max(1, ...r, ...f);
+  ctx.clearRect(0, 0, w, h);
+  const bw = w / HIST_BINS;
+  for (const [counts, colour] of [[r, 'rgba(13, 148, 136, 0.55)'], [f, 'rgba(219, 39, 119, 0.55)']]) {
+    ctx.fillStyle = colour;
+    counts.forEach((c, i) => {
+      const bh = ((h - axis - 4) * c) / top;
+      ctx.fillRect(i * bw + 1, h - axis - bh, bw - 2, bh);
+    });
+  }
+  ctx.fillStyle = '#6b7280';
+  ctx.fillRect(0, h - axis, w, 1);
+  ctx.font = '10px system-ui, sans-serif';
+  ctx.textBaseline = 'top';
+  for (const [v, align] of [[0, 'left'], [0.5, 'center'], [1, 'right']]) {
+    ctx.textAlign = align;
+    ctx.fillText(v === 0.5 ? '½' : String(v), v * w, h - axis + 3);
+  }
+  if (judge.score != null) {
+    const x = Math.min(w - 1, Math.max(1, judge.score * w));
+    ctx.fillStyle = '#111827';
+    ctx.fillRect(x - 1, 2, 2, h - axis - 2);
+  }
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const [mr, mf] = [mean(real), mean(fake)];
+  const share = judge.score == null ? null : real.filter((v) => v < judge.score).length / real.length;
+  const where = share == null ? '' : ` The ${judge.source === 'real' ? 'real digit' : judge.source === 'g' ? 'digit from G' : 'drawing'} scores higher than ${Math.round(100 * share)}% of the real digits.`;
+  const balanced = Math.abs(mr - mf) < 0.15 && Math.abs(mr - 0.5) < 0.2;
+  $('score-hist-words').textContent = (balanced
+    ? `Both heaps sit near ½ (real ${fmtNum(mr, 2)}, fakes ${fmtNum(mf, 2)}): G fools D about as often as not, so D cannot tell them apart, and a score near ½ means “could be either”, not “fake”.`
+    : mr > mf
+      ? `D still tells them apart: real digits average ${fmtNum(mr, 2)}, G’s fakes ${fmtNum(mf, 2)}. As G improves, the two heaps move together towards ½.`
+      : `Real digits average ${fmtNum(mr, 2)}, G’s fakes ${fmtNum(mf, 2)}.`) + where;
+  $('score-hist-mine').textContent = judge.source === 'real' && judge.real ? `the real ${judge.real.label} (#${judge.real.index})` : judge.source === 'g' ? 'the digit from G' : 'your drawing';
 }
 
 /** Draws what D sees, asks D, and shows its verdict(s). */
@@ -231,6 +321,7 @@ async function showJudgement(app) {
     judge.labelScores = null;
     setScore(null, 'Draw a digit, or drag one of G’s onto the pad.');
     if (conditional) renderLabelBars(null);
+    drawScoreHistogram(app);
     return;
   }
   const started = performance.now();
@@ -248,6 +339,7 @@ async function showJudgement(app) {
       setScore(judge.score, verdict(judge.score));
     }
   });
+  drawScoreHistogram(app);
   // When each verdict was asked for and shown (the bench times pad-to-score from it).
   judge.scoreLog.push([started, performance.now()]);
   if (judge.scoreLog.length > 500) judge.scoreLog.shift();

@@ -466,6 +466,33 @@ impl Playground {
         Ok(p)
     }
 
+    /// D's probabilities for `images` (n × 784 floats in [-1, 1], concatenated), each
+    /// claiming the digit in `labels` (one per image, used when conditional): n floats.
+    /// The page's histogram of D's verdicts on real digits and on fakes reads these.
+    pub fn score_batch(&mut self, images: &[f32], labels: &[u8]) -> Result<Vec<f32>, JsError> {
+        if images.is_empty() || !images.len().is_multiple_of(IMAGE_DIM) {
+            return Err(JsError::new(&format!(
+                "images must be a whole number of {IMAGE_DIM}-pixel images"
+            )));
+        }
+        let n = images.len() / IMAGE_DIM;
+        if n > 1000 {
+            return Err(JsError::new("at most 1000 images at a time"));
+        }
+        if labels.len() != n || labels.iter().any(|&l| usize::from(l) >= NUM_CLASSES) {
+            return Err(JsError::new("one digit 0–9 per image is needed"));
+        }
+        if let Some(v) = images.iter().find(|v| !v.is_finite()) {
+            return Err(JsError::new(&format!(
+                "image pixels must be finite numbers, got {v}"
+            )));
+        }
+        let x = ArrayView2::from_shape((n, IMAGE_DIM), images).expect("length checked");
+        let mut p = vec![0.0; n];
+        self.gan.discriminate(x, labels, &mut p);
+        Ok(p)
+    }
+
     /// One step of gradient ascent on `image`'s pixels to raise D's score, in place;
     /// returns D(x) before the step. Shows what "generating with D alone" produces.
     pub fn ascend(

@@ -471,6 +471,38 @@ export class Engine {
     });
   }
 
+  /**
+   * D's verdicts on `n` real digits drawn at random from the training set and on `n` of
+   * G's fakes from fresh noise N(0, 1) (random digits, when conditional): `{ real, fake }`,
+   * n probabilities each. The pad's histogram shows a drawing's score against them.
+   */
+  scoreSample(n = 200) {
+    return this.call(() => {
+      const { pg } = this;
+      const { noise_dim: dim } = JSON.parse(pg.config_json());
+      const len = pg.data_len();
+      const images = new Float32Array(n * 784);
+      const labels = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        const index = Math.floor(Math.random() * len);
+        images.set(pg.training_image(index), i * 784);
+        labels[i] = pg.training_label(index);
+      }
+      const z = Float32Array.from({ length: n * dim }, gaussian);
+      const fakeLabels = Uint8Array.from({ length: n }, () => Math.floor(Math.random() * 10));
+      const fakes = pg.generate(z, fakeLabels);
+      return { real: pg.score_batch(images, labels), fake: pg.score_batch(fakes, fakeLabels), version: this.version };
+    });
+  }
+
+  /** A training image picked at random: `{ index, label, image }`. */
+  randomTrainingImage() {
+    return this.call(() => {
+      const index = Math.floor(Math.random() * this.pg.data_len());
+      return { index, label: this.pg.training_label(index), image: this.pg.training_image(index) };
+    });
+  }
+
   /** The noise vector and label of grid cell `index`, and G's image of it as last drawn. */
   gridCell(index) {
     return this.call(() => ({
@@ -556,7 +588,10 @@ export class Engine {
   }
 }
 
+/** A standard normal sample (Box–Muller). */
+const gaussian = () => Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
+
 /** Playground methods that change nothing (the rest bump the model's version). */
-const READ_ONLY = /^(steps|epoch|images_seen|[dg]_updates|config_json|data_len|diverged|divergence_message|last_good_step|last_stats|history_len|next_phase|grid_label|grid_z|export_history|training_label|training_image|score|score_labels|nearest_training_image)$/;
+const READ_ONLY = /^(steps|epoch|images_seen|[dg]_updates|config_json|data_len|diverged|divergence_message|last_good_step|last_stats|history_len|next_phase|grid_label|grid_z|export_history|training_label|training_image|score|score_labels|score_batch|nearest_training_image)$/;
 
 const describe = (err) => (err?.message ?? String(err)).replace(/[.!?]$/, '') + '.';
