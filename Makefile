@@ -82,8 +82,11 @@ test: setup-test
 	$(MAKE) --no-print-directory test-wasm
 	$(MAKE) --no-print-directory e2e
 
+# The second run: tests/threads.rs with the threads feature, its bit-identity tests
+# (the first run checks only that a build without it refuses --threads 2).
 test-native:
 	cargo test --release
+	cargo test --release --features threads --test threads
 
 test-wasm: setup-test
 	wasm-pack test $(WASM_PACK_TEST_FLAGS)
@@ -95,6 +98,7 @@ e2e: setup-test build
 lint: setup-lint
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --features threads -- -D warnings
 
 fmt:
 	cargo fmt
