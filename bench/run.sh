@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# `make bench`: native and wasm training speed measured in one run on this machine,
-# plus the page's smoothness, payload and start-up figures, and memory over a long run.
+# `make bench`: native and wasm training speed measured in one run on this machine (on
+# 1 and 2 threads for the native and the threaded wasm build), plus the page's
+# smoothness, payload and start-up figures, and memory over a long run.
 # Prints one JSON line per figure (also kept in bench/last.jsonl) and then a short table.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 out=bench/last.jsonl
-cargo build --release --quiet --bin ganplay
-target/release/ganplay bench --batches 32,64,128 --steps 200 | tee "$out"
+# Built with the threads feature: --threads 1 is the single-thread path (the products
+# are not split), --threads 2 splits them (docs/threads.md).
+cargo build --release --quiet --features threads --bin ganplay
+target/release/ganplay bench --batches 32,64,128 --steps 200 --threads 1 | tee "$out"
+target/release/ganplay bench --batches 32,64,128 --steps 200 --threads 2 | tee -a "$out"
 
 port_file=$(mktemp)
 node scripts/serve.mjs --port 0 >"$port_file" 2>&1 &
@@ -16,6 +20,8 @@ trap 'kill $server 2>/dev/null; rm -f "$port_file"' EXIT
 for _ in $(seq 50); do grep -qo 'http://[^ ]*' "$port_file" && break; sleep 0.1; done
 url=$(grep -o 'http://[^ ]*' "$port_file" | head -1)
 GANPLAY_URL="$url" node bench/page.mjs | tee -a "$out"
+# The threaded wasm build on 1 and 2 threads, in a module worker.
+GANPLAY_URL="$url" node bench/threads.mjs | tee -a "$out"
 # 100,000 steps of a small model: wasm memory must stay flat (exits non-zero if it grew).
 GANPLAY_URL="$url" node bench/memory.mjs | tee -a "$out"
 

@@ -4,7 +4,16 @@ import { readFileSync } from 'node:fs';
 
 const rows = readFileSync(process.argv[2], 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const find = (pred) => rows.find(pred)?.value;
-const speed = (build, batch) => find((r) => r.figure === 'steps_per_s' && r.build === build && r.batch === batch);
+// Single-thread figures: lines without `threads` are from before there were threads.
+const speed = (build, batch) =>
+  find((r) => r.figure === 'steps_per_s' && r.build === build && r.batch === batch && (r.threads ?? 1) === 1);
+// [build, figure] of the runs on 1 and 2 threads.
+const THREADED = [
+  ['native', 'steps_per_s'],
+  ['wasm-threads', 'steps_per_s_in_worker'],
+];
+const onThreads = ([build, figure], batch, threads) =>
+  find((r) => r.figure === figure && r.build === build && r.batch === batch && r.threads === threads);
 const BUILDS = ['wasm-simd128', 'wasm-relaxed-simd'];
 const BATCHES = [32, 64, 128];
 
@@ -13,6 +22,13 @@ for (const build of BUILDS) {
     const n = speed('native', batch);
     const w = speed(build, batch);
     if (n && w) console.log(JSON.stringify({ figure: 'wasm_over_native', build, batch, value: +(w / n).toFixed(3) }));
+  }
+}
+
+for (const run of THREADED) {
+  for (const batch of BATCHES) {
+    const [one, two] = [onThreads(run, batch, 1), onThreads(run, batch, 2)];
+    if (one && two) console.log(JSON.stringify({ figure: 'threads_speedup', build: run[0], threads: 2, batch, value: +(two / one).toFixed(3) }));
   }
 }
 
@@ -26,6 +42,17 @@ for (const batch of BATCHES) {
     return w === undefined ? '–' : `${fmt(w)} (${n ? (w / n).toFixed(2) : '–'})`;
   });
   console.log(`| ${batch} | ${fmt(n)} | ${cells.join(' | ')} |`);
+}
+
+console.log('\n| batch | native 1 thread | native 2 threads (speed-up) | wasm-threads 1 thread, in a worker | wasm-threads 2 threads (speed-up) | wasm relaxed-simd, in a worker |');
+console.log('|---:|---:|---:|---:|---:|---:|');
+for (const batch of BATCHES) {
+  const cells = THREADED.flatMap((run) => {
+    const [one, two] = [onThreads(run, batch, 1), onThreads(run, batch, 2)];
+    return [fmt(one), two === undefined ? '–' : `${fmt(two)} (${one ? (two / one).toFixed(2) : '–'})`];
+  });
+  const relaxed = find((r) => r.figure === 'steps_per_s_in_worker' && r.build === 'wasm-relaxed-simd' && r.batch === batch);
+  console.log(`| ${batch} | ${cells.join(' | ')} | ${fmt(relaxed)} |`);
 }
 
 console.log('\n| page figure | build | value |');
