@@ -2,10 +2,12 @@
 // dedicated module worker (tests/e2e/threads-worker.js, as the page runs the engine),
 // steps/s at batch 32/64/128 through the Playground handle, paused, for pkg-threads/ with
 // `initThreadPool(1)` and `initThreadPool(2)`, and for pkg-relaxed/ (the single-thread
-// build with the same arithmetic) in the same kind of worker. One JSON line per figure;
-// bench/table.mjs turns them into the speed-ups.
+// build with the same arithmetic) in the same kind of worker; and pkg-threads/'s payload.
+// One JSON line per figure; bench/table.mjs turns them into the speed-ups.
 //
 // Usage: GANPLAY_URL=http://127.0.0.1:PORT/ node bench/threads.mjs
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { baseUrl, launchBrowser, newPage } from '../tests/e2e/browser.mjs';
 
 const BATCHES = [32, 64, 128];
@@ -17,6 +19,10 @@ const RUNS = [
   { build: 'wasm-threads', pkg: 'pkg-threads', threads: 2 },
   { build: 'wasm-relaxed-simd', pkg: 'pkg-relaxed', threads: null },
 ];
+
+const wasm = readFileSync(new URL('../pkg-threads/ganplay_bg.wasm', import.meta.url));
+console.log(JSON.stringify({ build: 'wasm-threads', figure: 'wasm_bytes', value: wasm.length }));
+console.log(JSON.stringify({ build: 'wasm-threads', figure: 'wasm_gzip_bytes', value: gzipSync(wasm, { level: 9 }).length }));
 
 const browser = await launchBrowser();
 try {
