@@ -1,7 +1,8 @@
 # ganplay: two-command set-up.
 #
 #   make serve   install what is missing, build the release wasm (simd128) into
-#                pkg/, serve the repository root on http://localhost:8080
+#                pkg/ (and pkg-relaxed/, pkg-threads/), serve the repository root
+#                on http://localhost:8080
 #   make test    install what is missing (incl. Debian chromium when root), then
 #                native tests, wasm tests in headless Chromium, page e2e tests
 #
@@ -27,6 +28,23 @@ WASM_PACK_BUILD_FLAGS ?= --release --target web
 # RUSTFLAGS (which replaces .cargo/config.toml's flags) would otherwise rebuild the other.
 RELAXED_ENV := CARGO_TARGET_DIR=target/wasm-relaxed \
 	RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd"
+# The third, pkg-threads/, is pkg-relaxed/ with the `threads` feature: the matrix products
+# split across Web Workers (wasm-bindgen-rayon), bit-identical to pkg-relaxed/. Wasm
+# threads need a nightly Rust that rebuilds std with atomics (-Z build-std), pinned here
+# and installed by scripts/setup.sh (which has the same default). The link arguments make
+# the memory shared (imported, with a maximum: 1 GiB) and export what each new thread
+# needs to set up its thread-local storage; docs/threads.md says why each is there.
+NIGHTLY ?= nightly-2026-05-20
+export NIGHTLY
+THREADS_MAX_MEMORY := 1073741824
+THREADS_RUSTFLAGS := -C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128,+relaxed-simd \
+	-C link-arg=--shared-memory -C link-arg=--max-memory=$(THREADS_MAX_MEMORY) \
+	-C link-arg=--import-memory -C link-arg=--export=__wasm_init_tls \
+	-C link-arg=--export=__tls_size -C link-arg=--export=__tls_align \
+	-C link-arg=--export=__tls_base
+THREADS_ENV := RUSTUP_TOOLCHAIN=$(NIGHTLY) CARGO_TARGET_DIR=target/wasm-threads \
+	RUSTFLAGS="$(THREADS_RUSTFLAGS)"
+THREADS_CARGO_FLAGS := --features threads -Z build-std=panic_abort,std
 # --release shares the dependency builds with `make build` (same profile/target).
 # --lib --test '*': only the lib's and the integration tests' wasm test binaries;
 # without it `cargo test --target wasm32` also compiles examples/ (native-only).
@@ -42,6 +60,7 @@ WASM_INPUTS := $(shell find src -type f 2>/dev/null) Cargo.toml \
 	$(wildcard Cargo.lock build.rs .cargo/config.toml)
 WASM_STAMP := pkg/ganplay_bg.wasm
 RELAXED_STAMP := pkg-relaxed/ganplay_bg.wasm
+THREADS_STAMP := pkg-threads/ganplay_bg.wasm
 
 .PHONY: help setup setup-test setup-lint build serve test test-native test-wasm \
 	e2e lint fmt bench clean
@@ -49,7 +68,7 @@ RELAXED_STAMP := pkg-relaxed/ganplay_bg.wasm
 help:
 	@echo "make serve   - set up, build the wasm, serve http://localhost:$(PORT)/"
 	@echo "make test    - set up, run native + wasm (headless Chromium) + page e2e tests"
-	@echo "make build   - build the release wasm into pkg/ (simd128) and pkg-relaxed/"
+	@echo "make build   - build the release wasm into pkg/ (simd128), pkg-relaxed/ and pkg-threads/"
 	@echo "make lint    - cargo fmt --check + cargo clippy -D warnings"
 	@echo "make fmt     - cargo fmt"
 	@echo "make bench   - speed figures, native and wasm (bench/run.sh)"
@@ -71,7 +90,12 @@ $(RELAXED_STAMP): $(WASM_INPUTS) | setup
 	$(RELAXED_ENV) wasm-pack build $(WASM_PACK_BUILD_FLAGS) --out-dir pkg-relaxed
 	@touch $@
 
-build: setup $(WASM_STAMP) $(RELAXED_STAMP)
+$(THREADS_STAMP): $(WASM_INPUTS) | setup
+	$(THREADS_ENV) wasm-pack build $(WASM_PACK_BUILD_FLAGS) --out-dir pkg-threads \
+		-- $(THREADS_CARGO_FLAGS)
+	@touch $@
+
+build: setup $(WASM_STAMP) $(RELAXED_STAMP) $(THREADS_STAMP)
 
 serve: build
 	node scripts/serve.mjs --port $(PORT)
@@ -82,8 +106,11 @@ test: setup-test
 	$(MAKE) --no-print-directory test-wasm
 	$(MAKE) --no-print-directory e2e
 
+# The second run: tests/threads.rs with the threads feature, its bit-identity tests
+# (the first run checks only that a build without it refuses --threads 2).
 test-native:
 	cargo test --release
+	cargo test --release --features threads --test threads
 
 test-wasm: setup-test
 	wasm-pack test $(WASM_PACK_TEST_FLAGS)
@@ -95,6 +122,7 @@ e2e: setup-test build
 lint: setup-lint
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --features threads -- -D warnings
 
 fmt:
 	cargo fmt
@@ -103,4 +131,5 @@ bench: build
 	@bash bench/run.sh
 
 clean:
-	rm -rf pkg pkg-relaxed target/wasm32-unknown-unknown target/wasm-relaxed
+	rm -rf pkg pkg-relaxed pkg-threads target/wasm32-unknown-unknown target/wasm-relaxed \
+		target/wasm-threads

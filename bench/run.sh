@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# `make bench`: native and wasm training speed measured in one run on this machine,
-# plus the page's smoothness, payload and start-up figures, and memory over a long run.
+# `make bench`: native and wasm training speed measured in one run on this machine (on
+# 1 and 2 threads for the native and the threaded wasm build), plus the page's
+# smoothness, payload and start-up figures, and memory over a long run.
 # Prints one JSON line per figure (also kept in bench/last.jsonl) and then a short table.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 out=bench/last.jsonl
-cargo build --release --quiet --bin ganplay
-target/release/ganplay bench --batches 32,64,128 --steps 200 | tee "$out"
+# Built with the threads feature: --threads 1 is the single-thread path (the products
+# are not split), --threads 2 splits them (docs/threads.md).
+cargo build --release --quiet --features threads --bin ganplay
+target/release/ganplay bench --batches 32,64,128 --steps 200 --threads 1 | tee "$out"
+target/release/ganplay bench --batches 32,64,128 --steps 200 --threads 2 | tee -a "$out"
 
 port_file=$(mktemp)
 node scripts/serve.mjs --port 0 >"$port_file" 2>&1 &

@@ -4,7 +4,16 @@ import { readFileSync } from 'node:fs';
 
 const rows = readFileSync(process.argv[2], 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const find = (pred) => rows.find(pred)?.value;
-const speed = (build, batch) => find((r) => r.figure === 'steps_per_s' && r.build === build && r.batch === batch);
+// Single-thread figures: lines without `threads` are from before there were threads.
+const speed = (build, batch) =>
+  find((r) => r.figure === 'steps_per_s' && r.build === build && r.batch === batch && (r.threads ?? 1) === 1);
+// [build, figure] of the runs on 1 and 2 threads.
+const THREADED = [
+  ['native', 'steps_per_s'],
+  ['wasm-threads', 'steps_per_s'],
+];
+const onThreads = ([build, figure], batch, threads) =>
+  find((r) => r.figure === figure && r.build === build && r.batch === batch && r.threads === threads);
 const BUILDS = ['wasm-simd128', 'wasm-relaxed-simd'];
 const BATCHES = [32, 64, 128];
 
@@ -13,6 +22,13 @@ for (const build of BUILDS) {
     const n = speed('native', batch);
     const w = speed(build, batch);
     if (n && w) console.log(JSON.stringify({ figure: 'wasm_over_native', build, batch, value: +(w / n).toFixed(3) }));
+  }
+}
+
+for (const run of THREADED) {
+  for (const batch of BATCHES) {
+    const [one, two] = [onThreads(run, batch, 1), onThreads(run, batch, 2)];
+    if (one && two) console.log(JSON.stringify({ figure: 'threads_speedup', build: run[0], threads: 2, batch, value: +(two / one).toFixed(3) }));
   }
 }
 
@@ -28,19 +44,18 @@ for (const batch of BATCHES) {
   console.log(`| ${batch} | ${fmt(n)} | ${cells.join(' | ')} |`);
 }
 
-// The threaded build: raw speed with 1 and 2 threads, and the speed-up.
-const threaded = (n, batch) => find((r) => r.figure === 'steps_per_s' && r.build === 'wasm-threads' && r.threads === n && r.batch === batch);
-if (threaded(1, 64) !== undefined) {
-  console.log('\n| batch | threaded wasm, 1 thread | 2 threads | speed-up | 2 threads ÷ native |');
-  console.log('|---:|---:|---:|---:|---:|');
-  for (const batch of BATCHES) {
-    const [one, two, n] = [threaded(1, batch), threaded(2, batch), speed('native', batch)];
-    if (one && two) console.log(JSON.stringify({ figure: 'threads_speedup', batch, value: +(two / one).toFixed(3) }));
-    console.log(`| ${batch} | ${fmt(one)} | ${fmt(two)} | ${one && two ? (two / one).toFixed(2) : '–'} | ${two && n ? (two / n).toFixed(2) : '–'} |`);
-  }
+console.log('\n| batch | native 1 thread | native 2 threads (speed-up) | wasm-threads 1 thread, in a worker | wasm-threads 2 threads (speed-up) | wasm relaxed-simd, in a worker |');
+console.log('|---:|---:|---:|---:|---:|---:|');
+for (const batch of BATCHES) {
+  const cells = THREADED.flatMap((run) => {
+    const [one, two] = [onThreads(run, batch, 1), onThreads(run, batch, 2)];
+    return [fmt(one), two === undefined ? '–' : `${fmt(two)} (${one ? (two / one).toFixed(2) : '–'})`];
+  });
+  console.log(`| ${batch} | ${cells.join(' | ')} | ${fmt(speed('wasm-relaxed-simd', batch))} |`);
 }
 
-// The page on each path, against native and the single-thread wasm of the same run.
+// The page on each path, against native on one thread and against the same wasm build
+// trained alone in the engine's thread, in the same run.
 const inPage = (path) => rows.find((r) => r.figure === 'training_steps_per_s_in_page' && r.build === `page-${path}`);
 const native64 = speed('native', 64);
 console.log('\n| page path | steps/s in the page (batch 64, 20 s) | ÷ native 1 thread | ÷ its wasm build alone |');
@@ -48,8 +63,7 @@ console.log('|---|---:|---:|---:|');
 for (const path of ['threads', 'worker', 'main']) {
   const r = inPage(path);
   if (!r) continue;
-  // The same build alone: the threaded build with as many threads, else the single-thread build.
-  const alone = path === 'threads' ? threaded(r.threads, 64) : speed(`wasm-${r.wasm}`, 64);
+  const alone = path === 'threads' ? onThreads(THREADED[1], 64, r.threads) : speed(`wasm-${r.wasm}`, 64);
   const overNative = native64 ? r.value / native64 : undefined;
   const overWasm = alone ? r.value / alone : undefined;
   if (overNative) console.log(JSON.stringify({ figure: 'page_over_native', path, value: +overNative.toFixed(3) }));

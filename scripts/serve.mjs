@@ -16,8 +16,9 @@
 // - never serves anything outside the root (.. segments, encoded slashes,
 //   NUL bytes and symlinks pointing outside are rejected)
 // - Cache-Control: no-store, so a rebuilt pkg/ is always picked up
-// - COOP/COEP headers make the page cross-origin isolated (SharedArrayBuffer
-//   and precise timers available to the page if it ever wants them)
+// - every response, errors and redirects included, carries COOP/COEP headers that make
+//   the page cross-origin isolated: SharedArrayBuffer, and so the threaded wasm build's
+//   shared memory (pkg-threads/, docs/threads.md), needs it
 import http from 'node:http';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -91,10 +92,18 @@ function within(p) {
   return p === root || p.startsWith(root + path.sep);
 }
 
+/** Sent with every response: together they make the page cross-origin isolated. */
+const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
 function send(res, status, body, headers = {}) {
   res.writeHead(status, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
+    ...ISOLATION,
     ...headers,
   });
   res.end(res.req.method === 'HEAD' ? undefined : body);
@@ -144,9 +153,7 @@ async function handle(req, res) {
     'Content-Length': st.size,
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Embedder-Policy': 'require-corp',
-    'Cross-Origin-Resource-Policy': 'same-origin',
+    ...ISOLATION,
   });
   if (req.method === 'HEAD') return res.end();
   const stream = fs.createReadStream(real);

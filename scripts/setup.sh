@@ -5,7 +5,9 @@
 # Usage: scripts/setup.sh [build|test|lint]...   (default: build)
 #   build : wasm32 target (rustup), wasm-pack, wasm-bindgen-cli (exact version
 #           from Cargo.lock), npm packages via `npm ci` (binaryen's wasm-opt,
-#           playwright-core; no browser downloads)
+#           playwright-core; no browser downloads), and for the threaded build
+#           (pkg-threads/) the pinned nightly Rust with rust-src and the wasm32
+#           target (rustup)
 #   test  : build + Debian chromium and chromium-driver (apt, needs root or
 #           passwordless sudo)
 #   lint  : rustfmt and clippy rustup components
@@ -15,12 +17,16 @@
 #
 # Environment knobs:
 #   WASM_PACK_VERSION  wasm-pack version to install (default below)
+#   NIGHTLY            the threaded build's nightly toolchain (default below; the
+#                      Makefile passes its own, the same)
 #   CHROMIUM, CHROMEDRIVER  browser / driver paths (default /usr/bin/...)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 WASM_PACK_VERSION="${WASM_PACK_VERSION:-0.15.1}"
+# Keep in step with NIGHTLY in the Makefile.
+NIGHTLY="${NIGHTLY:-nightly-2026-05-20}"
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
@@ -64,6 +70,26 @@ ensure_wasm_target() {
     have rustup || die "wasm32-unknown-unknown target missing and rustup not found"
     log "installing rustup target wasm32-unknown-unknown"
     timed rustup target add wasm32-unknown-unknown
+}
+
+# The threaded wasm build rebuilds std with atomics (-Z build-std), which needs a nightly
+# toolchain with the standard library's source; pinned by date so that it does not move.
+ensure_threads_toolchain() {
+    local host dir
+    host="$(rustc -vV | sed -n 's/^host: //p')"
+    if have rustup; then
+        dir="$(rustup show home)/toolchains/$NIGHTLY-$host"
+    else
+        dir="${RUSTUP_HOME:-$HOME/.rustup}/toolchains/$NIGHTLY-$host"
+    fi
+    if [ -d "$dir/lib/rustlib/src/rust/library" ] &&
+        [ -d "$dir/lib/rustlib/wasm32-unknown-unknown/lib" ]; then
+        return 0
+    fi
+    have rustup || die "the threaded build needs rustup to install $NIGHTLY"
+    log "installing Rust $NIGHTLY with rust-src and the wasm32 target (for pkg-threads/)"
+    timed rustup toolchain install "$NIGHTLY" --profile minimal \
+        --component rust-src --target wasm32-unknown-unknown
 }
 
 ensure_lint_components() {
@@ -180,6 +206,7 @@ if [ "$want_build" = 1 ]; then
         log "chromium install running in the background (log: target/setup-chromium.log)"
     fi
     ensure_wasm_target
+    ensure_threads_toolchain
     ensure_npm
     ensure_wasm_pack
     ensure_wasm_bindgen

@@ -1,6 +1,6 @@
-//! `ganplay bench`: training speed of the native build, single thread, on the built-in
-//! digits. Prints one JSON line per batch size, the format `scripts/bench.sh` collects
-//! next to the browser's figures.
+//! `ganplay bench`: training speed of the native build on the built-in digits, on the
+//! threads `--threads` gives (the pool is `cli::on_threads`'). Prints one JSON line per
+//! batch size, the format `bench/run.sh` collects next to the browser's figures.
 
 use super::{fail, report, BenchArgs, CliError};
 use crate::data::gz::builtin_mnist;
@@ -8,7 +8,7 @@ use crate::gan::{Gan, GanConfig};
 use std::time::Instant;
 
 /// Runs the benchmark: for each batch size, warm-up steps, then timed steps.
-pub fn run(args: &BenchArgs) -> Result<(), CliError> {
+pub fn run(args: &BenchArgs, threads: usize) -> Result<(), CliError> {
     let data = builtin_mnist().map_err(|e| CliError(e.to_string()))?;
     if args.batches.is_empty() {
         return fail("give at least one batch size");
@@ -28,7 +28,7 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
         }
         let seconds = start.elapsed().as_secs_f64();
         report(format_args!(
-            "{{\"figure\":\"steps_per_s\",\"build\":\"native\",\"batch\":{batch},\"steps\":{},\"seconds\":{seconds:.3},\"value\":{:.1}}}",
+            "{{\"figure\":\"steps_per_s\",\"build\":\"native\",\"threads\":{threads},\"batch\":{batch},\"steps\":{},\"seconds\":{seconds:.3},\"value\":{:.1}}}",
             args.steps,
             args.steps as f64 / seconds
         ));

@@ -26,10 +26,20 @@ pub use sample::{MAX_SAMPLES, SAMPLES_SEED_OFFSET};
 #[derive(Debug, Parser)]
 #[command(name = "ganplay", version, max_term_width = 100)]
 pub struct Cli {
+    /// Threads for the matrix products, 1–256. The results are bit-identical for any
+    /// number; more than 1 needs a build with the `threads` feature
+    /// (`cargo build --release --features threads`).
+    #[arg(long, global = true, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+    pub threads: u16,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The most threads `--threads` takes.
+pub const MAX_THREADS: i64 = 256;
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -46,8 +56,8 @@ pub enum Command {
     /// digits in the judge's features and, for a conditional model, label agreement.
     /// Prints text, then the same as one JSON line.
     Eval(EvalArgs),
-    /// Measure training speed (steps per second) of the default model, single thread,
-    /// printing one JSON line per batch size.
+    /// Measure training speed (steps per second) of the default model on --threads
+    /// threads, printing one JSON line per batch size.
     Bench(BenchArgs),
 }
 
@@ -328,13 +338,47 @@ pub fn main() -> ExitCode {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    match cli.command {
+    let (command, threads) = (cli.command, usize::from(cli.threads));
+    on_threads(threads, move || match command {
         Command::Train(args) => train::run(&args),
         Command::Sample(args) => sample::run(&args),
         Command::Judge(args) => judge::run_judge(&args),
         Command::Eval(args) => judge::run_eval(&args),
-        Command::Bench(args) => bench::run(&args),
+        Command::Bench(args) => bench::run(&args, threads),
+    })
+}
+
+/// Runs `work` inside a rayon pool of `threads` threads, whose products then split
+/// across them. One thread is a pool too: outside any pool the products would use
+/// rayon's global pool, one thread per core.
+#[cfg(feature = "threads")]
+fn on_threads(
+    threads: usize,
+    work: impl FnOnce() -> Result<(), CliError> + Send,
+) -> Result<(), CliError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("ganplay-{i}"))
+        // The command itself runs on the pool's first thread: give it a main thread's stack.
+        .stack_size(8 << 20)
+        .build()
+        .map_err(|e| CliError(format!("cannot start {threads} threads: {e}")))?;
+    pool.install(work)
+}
+
+/// Without the `threads` feature there is one thread, so only `--threads 1`.
+#[cfg(not(feature = "threads"))]
+fn on_threads(
+    threads: usize,
+    work: impl FnOnce() -> Result<(), CliError> + Send,
+) -> Result<(), CliError> {
+    if threads > 1 {
+        return fail(format!(
+            "--threads {threads}: this ganplay was built without the `threads` feature; \
+             build it with `cargo build --release --features threads`"
+        ));
     }
+    work()
 }
 
 /// Reads and rebuilds a checkpoint, naming the file in any error.

@@ -10,7 +10,15 @@
 //! target feature the multiply-adds are `f32x4.relaxed_madd`, a fused multiply-add where
 //! the machine has one. `packed_gemm` is compiled on every target (with a portable
 //! micro-kernel off wasm) so that its packing and edge handling are tested natively too.
+//!
+//! With the `threads` feature, a product big enough to pay is cut into blocks of `c`'s
+//! rows or columns, one per thread of the current rayon pool (see `gemm_in_blocks`).
+//! Each element of `c` is still summed by one thread, over the whole depth, in the same
+//! order and the same depth blocks as on one thread, so the result is bit-identical to
+//! the single-thread build's whatever the number of threads.
 
+#[cfg(feature = "threads")]
+use ndarray::Axis;
 use ndarray::{s, ArrayView2, ArrayViewMut2};
 use std::cell::RefCell;
 
@@ -25,19 +33,141 @@ const MC: usize = 64;
 /// Columns of `b` packed at once (a multiple of `NR`): a `KC × NC` block is 1 MiB at most.
 const NC: usize = 1024;
 
+/// Products with fewer multiply-adds than this stay on one thread: handing a block to
+/// another thread costs a few microseconds natively and more in a browser, about what a
+/// product of this size takes. (Every layer of the default networks is above it but
+/// D's one-wide output layer.)
+#[cfg(feature = "threads")]
+const MIN_SPLIT_WORK: usize = 1 << 18;
+/// Blocks of `c` start at multiples of this many rows or columns: a multiple of every
+/// micro-kernel's tile side (4 and 8 here, 8 and 16 in matrixmultiply), so the tiles
+/// fall where they fall on one thread.
+#[cfg(feature = "threads")]
+const SPLIT_ALIGN: usize = 16;
+
 /// `c = a @ b + beta * c`. With `beta == 0`, `c`'s old contents are ignored (NaN
 /// included). Shapes: a (m, k), b (k, n), c (m, n); panics if they disagree.
 pub fn gemm(a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: ArrayViewMut2<f32>) {
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    // Chosen from the whole product's shape, so that every block of a split product
+    // runs the kernel the whole would have run on one thread.
+    gemm_with(kernel_for(a.nrows(), b.ncols()), a, b, beta, c);
+}
+
+/// A single-thread product with [`gemm`]'s contract: [`packed_gemm`] or [`mat_mul`].
+pub type Kernel = fn(ArrayView2<f32>, ArrayView2<f32>, f32, ArrayViewMut2<f32>);
+
+/// [`gemm`] with `kernel` as the single-thread product, of the whole or of each block
+/// (the tests check both kernels' splits natively).
+pub fn gemm_with(
+    kernel: Kernel,
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    beta: f32,
+    c: ArrayViewMut2<f32>,
+) {
+    #[cfg(feature = "threads")]
     {
-        // Below one tile the packing does not pay (D's 1-wide logit layer).
-        if a.nrows() >= MR && b.ncols() >= NR {
-            packed_gemm(a, b, beta, c);
+        let blocks = split_blocks(c.dim(), a.ncols(), rayon::current_num_threads());
+        if blocks > 1 {
+            gemm_in_blocks(kernel, a, b, beta, c, blocks);
             return;
         }
     }
-    let mut c = c;
+    kernel(a, b, beta, c);
+}
+
+/// The single-thread product for `c` (m, n): [`packed_gemm`] in the browser, except
+/// below one tile, where the packing does not pay (D's 1-wide logit layer); natively
+/// ndarray's `general_mat_mul` (matrixmultiply).
+fn kernel_for(m: usize, n: usize) -> Kernel {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if m >= MR && n >= NR {
+        return packed_gemm;
+    }
+    let _ = (m, n);
+    mat_mul
+}
+
+/// ndarray's `general_mat_mul` (matrixmultiply), with [`gemm`]'s contract.
+pub fn mat_mul(a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, mut c: ArrayViewMut2<f32>) {
     ndarray::linalg::general_mat_mul(1.0, &a, &b, beta, &mut c);
+}
+
+/// How many blocks to cut `c` (m, n) into for a product of depth `k` on `threads`
+/// threads: 1 (no split) below [`MIN_SPLIT_WORK`], else one per thread, as long as
+/// each block gets at least [`SPLIT_ALIGN`] rows or columns.
+#[cfg(feature = "threads")]
+fn split_blocks((m, n): (usize, usize), k: usize, threads: usize) -> usize {
+    if threads < 2 || m.saturating_mul(n).saturating_mul(k) < MIN_SPLIT_WORK {
+        return 1;
+    }
+    threads.min(m.max(n).div_ceil(SPLIT_ALIGN))
+}
+
+/// [`gemm`] with `c` cut into `blocks` blocks along its longer side (columns, with the
+/// matching columns of `b`, or rows, with the matching rows of `a`), computed on the
+/// current rayon pool. Every block is a whole product of its own: the same kernel runs
+/// over the same depth, in the same order, for every element, so the split decides
+/// which thread computes an element, never how. That holds for both kernels: in
+/// [`packed_gemm`] and in matrixmultiply each element's sum is its own lane of a tile,
+/// accumulated over the depth in depth blocks that do not depend on m or n, and an
+/// edge tile does the same arithmetic as a whole one.
+#[cfg(feature = "threads")]
+fn gemm_in_blocks(
+    kernel: Kernel,
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    beta: f32,
+    c: ArrayViewMut2<f32>,
+    blocks: usize,
+) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    assert_eq!(
+        b.nrows(),
+        k,
+        "gemm: a is {m}×{k} but b has {} rows",
+        b.nrows()
+    );
+    assert_eq!(c.dim(), (m, n), "gemm: c must be {m}×{n}");
+    let axis = if n >= m { Axis(1) } else { Axis(0) };
+    split_in_two(kernel, a, b, beta, c, axis, blocks);
+}
+
+/// Cuts `c` along `axis` into `blocks` nearly equal blocks by halving it recursively
+/// with `rayon::join` (which allocates nothing), and computes each block on one thread.
+#[cfg(feature = "threads")]
+fn split_in_two(
+    kernel: Kernel,
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    beta: f32,
+    c: ArrayViewMut2<f32>,
+    axis: Axis,
+    blocks: usize,
+) {
+    let len = c.len_of(axis);
+    let left = blocks / 2;
+    // Where the first `left` blocks end, rounded up to the alignment.
+    let at = (len * left / blocks.max(1))
+        .next_multiple_of(SPLIT_ALIGN)
+        .min(len);
+    if blocks < 2 || at == 0 || at == len {
+        kernel(a, b, beta, c);
+        return;
+    }
+    let (c0, c1) = c.split_at(axis, at);
+    let ((a0, b0), (a1, b1)) = if axis == Axis(1) {
+        let (b0, b1) = b.split_at(Axis(1), at);
+        ((a, b0), (a, b1))
+    } else {
+        let (a0, a1) = a.split_at(Axis(0), at);
+        ((a0, b), (a1, b))
+    };
+    rayon::join(
+        || split_in_two(kernel, a0, b0, beta, c0, axis, left),
+        || split_in_two(kernel, a1, b1, beta, c1, axis, blocks - left),
+    );
 }
 
 thread_local! {

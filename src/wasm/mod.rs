@@ -27,6 +27,22 @@ fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// The threaded build only (pkg-threads/, docs/threads.md): `await initThreadPool(n)`
+/// starts n Web Workers that share this module's memory, and the matrix products split
+/// across them from then on. Await it once, right after `init()` and before any other
+/// call: the first product without it settles rayon on one thread for good (and a later
+/// `initThreadPool` rejects).
+#[cfg(all(target_arch = "wasm32", feature = "threads"))]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
+/// The threaded build only: the number of threads the products split across
+/// (`initThreadPool`'s n; 1 if the module ran a product before `initThreadPool`).
+#[cfg(all(target_arch = "wasm32", feature = "threads"))]
+#[wasm_bindgen(js_name = threadCount)]
+pub fn thread_count() -> usize {
+    rayon::current_num_threads()
+}
+
 /// The whole playground state, behind one handle.
 #[wasm_bindgen]
 pub struct Playground {
