@@ -15,7 +15,7 @@ const SMOOTH_SHARE = 0.02;
 /** `series`: [label, colour, dash] of the two values; smoothed lines first, raw after. */
 function options(title, series, yRange) {
   const line = ([label, stroke, dash], raw) => ({
-    label: raw ? `${label} (each step)` : label,
+    label: raw ? `${label} (each step)` : `${label} (moving average)`,
     stroke: raw ? `${stroke}40` : stroke, // raw: the same colour, 25% opaque
     dash: raw ? undefined : dash,
     width: raw ? 1 : 2,
@@ -39,7 +39,7 @@ function options(title, series, yRange) {
 }
 
 /** The legend shows the value under the cursor, or the newest one when the cursor is away. */
-function latest(u, s, idx, v) {
+export function latest(u, s, idx, v) {
   if (idx != null) return v;
   const col = u.data[s] ?? [];
   for (let i = col.length - 1; i >= 0; i--) if (col[i] != null) return col[i];

@@ -34,7 +34,7 @@ export function setTraining(running) {
 /** Shows the last step's measurements: [d_loss, g_loss, d_real, d_fake], NaN if not measured. */
 export function showStats(stats) {
   const [dLoss, gLoss, dReal, dFake] = stats.length === 4 ? stats : [NaN, NaN, NaN, NaN];
-  $('live-1').textContent = Number.isFinite(dReal) ? `Last: mean D(x) = ${fmtNum(dReal)}` : '';
-  $('live-2').textContent = Number.isFinite(dLoss) ? `Last: D loss = ${fmtNum(dLoss)}` : '';
-  $('live-3').textContent = Number.isFinite(gLoss) ? `Last: mean D(G(z)) = ${fmtNum(dFake)}, G loss = ${fmtNum(gLoss)}` : '';
+  $('live-1').textContent = Number.isFinite(dReal) ? `Last batch: mean D(x) = ${fmtNum(dReal)}` : '';
+  $('live-2').textContent = Number.isFinite(dLoss) ? `Last batch: D loss = ${fmtNum(dLoss)}` : '';
+  $('live-3').textContent = Number.isFinite(gLoss) ? `Last batch: mean D(G(z)) = ${fmtNum(dFake)}, G loss = ${fmtNum(gLoss)}` : '';
 }

@@ -6,6 +6,7 @@
 // was asked for. The engine (www/engine/engine.js) runs the judge, a slice of rows at a
 // time between chunks of training, and reports each verdict; this module draws it. Also
 // here: "Load pretrained", a trained model in one click.
+import { latest } from './charts.js';
 import uPlot from './vendor/uplot/uPlot.esm.js';
 import { $, fetchBytes, fmtInt } from './util.js';
 
@@ -40,7 +41,11 @@ export function setupQuality(app) {
 }
 
 function chartOptions() {
-  const fmt = (digits) => (u, v) => (v == null ? '–' : v.toFixed(digits));
+  // The legend shows the point under the cursor, or the newest one when it is away.
+  const fmt = (digits) => (u, v, s, idx) => {
+    const value = latest(u, s, idx, v);
+    return value == null ? '–' : value.toFixed(digits);
+  };
   return {
     title: 'Fréchet distance to real digits (lower is better)',
     width: 400,
@@ -52,7 +57,7 @@ function chartOptions() {
       { scale: 'share', side: 1, size: 40, grid: { show: false } },
     ],
     series: [
-      { label: 'step', value: (u, v) => (v == null ? '–' : fmtInt(v)) },
+      { label: 'step', value: (u, v, s, idx) => (latest(u, s, idx, v) == null ? '–' : fmtInt(latest(u, s, idx, v))) },
       { label: 'FD', stroke: '#7c3aed', width: 2, points: { show: true, size: 4 }, value: fmt(2) },
       { label: 'smallest digit share', stroke: '#0d9488', dash: [6, 3], scale: 'share', spanGaps: true, value: fmt(3) },
       { label: 'label agreement', stroke: '#ea580c', scale: 'share', spanGaps: true, value: fmt(3) },

@@ -14,7 +14,7 @@ import { setupFiles, showDataSource } from './files.js';
 import { setupQuality, showQuality } from './judge.js';
 import { cellAt, clearStrip, drawGridView, setRowLabels, showGrid, snapshot } from './grid.js';
 import {
-  FIELDS, FIELD_BY_KEY, archDiffers, defaultLr, format, fromConfig, fromQuery, parse, recipe, toJson, toQuery,
+  FIELDS, FIELD_BY_KEY, archDiffers, defaultLr, format, fromConfig, fromQuery, parse, recipe, settingsChanges, toJson, toQuery,
 } from './settings.js';
 import { setupRecovery } from './recovery.js';
 import { $, IMAGE_SIDE, drawImage28, fmtInt } from './util.js';
@@ -251,13 +251,15 @@ async function setHyperparameters(what, next) {
   return ok;
 }
 
-/** Applies a recipe's training settings (the weights stay). */
+/** Applies a recipe: every training setting it names (the weights stay); says what changed. */
 async function applyRecipe(name) {
+  const before = app.flat;
   const ok = await setHyperparameters('Changing the recipe', { ...app.flat, ...recipe(name, app.defaults) });
   if (!ok) return;
-  app.notify(name === 'tuned'
-    ? 'Tuned recipe: Adam at the default learning rates, label smoothing and instance noise on.'
-    : 'Textbook recipe: Adam lr 0.0002, β₁ 0.5, no label smoothing, no instance noise.');
+  const changes = settingsChanges(before, app.flat);
+  app.notify(`${name === 'tuned'
+    ? 'Tuned recipe: the default training settings (Adam at the default learning rates, label smoothing and instance noise on).'
+    : 'Textbook recipe: batch 64, one D step, the non-saturating loss, Adam lr 0.0002 and β₁ 0.5 for both, no label smoothing, no instance noise, no wrong labels.'} ${changes.length ? `Changed: ${changes.join(', ')}.` : 'Nothing changed: these were the settings already.'}`);
 }
 
 /** A settings control changed: check it, then apply it (asking first if it re-initialises). */
@@ -364,18 +366,17 @@ function onFrameError(err) {
 /** Pauses, runs one hand step, lights the steps of the game it ran. */
 async function handStep(what, kind, steps) {
   await setRunning(false);
-  const ok = await app.guard(what, async () => apply(await app.engine.handStep(kind)));
-  if (ok) {
-    highlight(app, steps);
-    showCounters();
-    return;
+  try {
+    apply(await app.engine.handStep(kind));
+  } catch (err) {
+    if (app.isPanic(err)) return app.onPanic(what, err);
+    // A diverged model refuses to train: the divergence banner says so, with the way out.
+    const r = await app.engine.frame({ want: { history: true } }).then(apply, () => null);
+    if (r?.diverged) return app.showDiverged();
+    return app.showError(`${what}: ${app.describe(err)}`, err);
   }
-  if (app.broken) return;
-  const r = apply(await app.engine.frame({ want: { history: true } }));
-  if (r.diverged) {
-    $('error-banner').hidden = true; // the divergence banner says it, with the way out
-    app.showDiverged();
-  }
+  highlight(app, steps);
+  showCounters();
 }
 
 /** A hidden tab gets no frames: in a worker the engine trains on by itself until it is back. */

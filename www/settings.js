@@ -56,14 +56,15 @@ export const defaultLr = (kind, defaults, n) =>
   defaults[`${n}_kind`] === kind ? defaults[`${n}_lr`] : kind === 'sgd' ? SGD.lr : ADAM.lr;
 
 /**
- * The two recipes (training settings only; the weights stay). "tuned" is the default
- * settings; "textbook" is GanConfig::plain() in src/gan/config.rs: Adam 2e-4, β1 0.5 for
- * both networks, no label smoothing, no instance noise, no wrong labels.
+ * The two recipes: every training setting (the architecture and the weights stay).
+ * "tuned" is the default settings; "textbook" is GanConfig::plain() in src/gan/config.rs:
+ * batch 64, one D step, the non-saturating loss, Adam 2e-4, β1 0.5 for both networks, no
+ * label smoothing, no instance noise, no wrong labels.
  */
 export function recipe(name, defaults) {
-  const keys = ['label_smoothing', 'd_input_noise', 'd_mismatch', ...['g', 'd'].flatMap((n) => ['kind', 'lr', 'beta1', 'beta2', 'eps'].map((k) => `${n}_${k}`))];
+  const keys = ['batch_size', 'd_steps', 'generator_loss', 'label_smoothing', 'd_input_noise', 'd_mismatch', ...['g', 'd'].flatMap((n) => ['kind', 'lr', 'beta1', 'beta2', 'eps'].map((k) => `${n}_${k}`))];
   if (name === 'tuned') return Object.fromEntries(keys.map((k) => [k, defaults[k]]));
-  const plain = { label_smoothing: 0, d_input_noise: 0, d_mismatch: 0 };
+  const plain = { batch_size: 64, d_steps: 1, generator_loss: 'non_saturating', label_smoothing: 0, d_input_noise: 0, d_mismatch: 0 };
   for (const n of ['g', 'd']) Object.assign(plain, { [`${n}_kind`]: 'adam', [`${n}_lr`]: ADAM.lr, [`${n}_beta1`]: ADAM.beta1, [`${n}_beta2`]: ADAM.beta2, [`${n}_eps`]: ADAM.eps });
   return plain;
 }
@@ -124,6 +125,12 @@ export const toJson = (flat) => JSON.stringify(toConfig(flat));
 
 /** Whether two flat settings build networks of different shapes. */
 export const archDiffers = (a, b) => FIELDS.some((f) => f.arch && format(f, a[f.key]) !== format(f, b[f.key]));
+
+/** The settings that differ from `before` in `after` (flat), as "label old → new" phrases. */
+export const settingsChanges = (before, after) =>
+  FIELDS.filter((f) => format(f, before[f.key]) !== format(f, after[f.key])).map(
+    (f) => `${f.label} ${format(f, before[f.key])} → ${format(f, after[f.key])}`,
+  );
 
 /** A value as text, for the form and the URL. */
 export function format(field, value) {

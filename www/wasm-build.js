@@ -1,21 +1,25 @@
 // The three wasm builds of the core, and which one this browser can run. All come from
 // the same Rust source: `pkg/` with simd128; `pkg-relaxed/` adding relaxed SIMD, whose
 // matmul micro-kernel uses f32x4.relaxed_madd (a fused multiply-add where the machine has
-// one); `pkg-threads/` with a rayon thread pool over shared wasm memory, which needs
-// wasm threads and a cross-origin-isolated page (SharedArrayBuffer). Features are probed
+// one); `pkg-threads/`, pkg-relaxed/ with its matrix products spread over a rayon thread
+// pool in shared wasm memory (docs/threads.md), which needs relaxed SIMD, wasm threads and
+// a cross-origin-isolated page (SharedArrayBuffer). Features are probed
 // with wasm-feature-detect. Plain module code: a worker imports it as well as the page.
 import { relaxedSimd, simd, threads } from './vendor/wasm-feature-detect/index.js';
 
 export const BUILDS = {
-  threads: { dir: 'pkg-threads', label: 'simd128' },
+  threads: { dir: 'pkg-threads', label: 'relaxed SIMD' },
   'relaxed-simd': { dir: 'pkg-relaxed', label: 'relaxed SIMD' },
   simd128: { dir: 'pkg', label: 'simd128' },
 };
 
-/** What this browser and page can run: `{ simd, relaxedSimd, threads }` (threads: wasm threads and cross-origin isolation). */
+/**
+ * What this browser and page can run: `{ simd, relaxedSimd, threads }`; `threads`: the
+ * threaded build can run (wasm threads, relaxed SIMD and a cross-origin-isolated page).
+ */
 export async function detectFeatures() {
   const [s, r, t] = await Promise.all([simd(), relaxedSimd(), threads()]);
-  return { simd: s, relaxedSimd: r, threads: t && globalThis.crossOriginIsolated === true };
+  return { simd: s, relaxedSimd: r, threads: t && r && globalThis.crossOriginIsolated === true };
 }
 
 /** The best single-thread build for `features`. */

@@ -209,6 +209,7 @@ test('a saved run of another shape or version is not offered; one that cannot lo
   const context = await launchPersistent(dir);
   const page = await open(context);
   await page.click('#step');
+  await page.waitForFunction(() => ganplay.state.view.steps === 1);
   await saved(page); // else the page's own save of that step could land over the planted record
   for (const [value, message] of [
     ['a string', /^The saved run is not a ganplay run and was not restored\./],

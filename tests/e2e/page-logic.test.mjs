@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mnistify } from '../../www/draw.js';
 import { isMilestone, nextMilestone } from '../../www/grid.js';
-import { FIELD_BY_KEY, defaultLr, format, fromConfig, fromQuery, parse, recipe, toConfig, toQuery } from '../../www/settings.js';
+import { FIELD_BY_KEY, defaultLr, format, fromConfig, fromQuery, parse, recipe, settingsChanges, toConfig, toQuery } from '../../www/settings.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -129,13 +129,19 @@ test('settings: bad URL values keep the default and say why', () => {
   assert.match(messages.join(' '), /Unknown setting “wat”/);
 });
 
-test('recipes: tuned is the defaults; textbook is plain Adam with no smoothing, noise or wrong labels', () => {
+test('recipes set every training setting: tuned is the defaults; textbook is plain Adam, batch 64, one D step, no smoothing, noise or wrong labels', () => {
   const defaults = fromConfig(DEFAULT_CONFIG);
-  const custom = { ...defaults, g_kind: 'sgd', g_lr: 0.1, label_smoothing: 0.3, batch_size: 8 };
-  assert.deepEqual(toConfig({ ...custom, ...recipe('tuned', defaults) }), { ...DEFAULT_CONFIG, batch_size: 8 });
+  const custom = { ...defaults, g_kind: 'sgd', g_lr: 0.1, label_smoothing: 0.3, batch_size: 8, d_steps: 3, generator_loss: 'minimax', g_hidden: [32] };
+  assert.deepEqual(toConfig({ ...custom, ...recipe('tuned', defaults) }), { ...DEFAULT_CONFIG, g_hidden: [32] });
   const plain = toConfig({ ...custom, ...recipe('plain', defaults) });
   const adam = { kind: 'adam', lr: 0.0002, beta1: 0.5, beta2: 0.999, eps: 1e-8 };
-  assert.deepEqual(plain, { ...DEFAULT_CONFIG, batch_size: 8, label_smoothing: 0, d_input_noise: 0, d_mismatch: 0, g_optimizer: adam, d_optimizer: adam });
+  assert.deepEqual(plain, { ...DEFAULT_CONFIG, g_hidden: [32], batch_size: 64, d_steps: 1, generator_loss: 'non_saturating', label_smoothing: 0, d_input_noise: 0, d_mismatch: 0, g_optimizer: adam, d_optimizer: adam });
+});
+
+test('settingsChanges names each changed setting with its old and new value', () => {
+  const defaults = fromConfig(DEFAULT_CONFIG);
+  assert.deepEqual(settingsChanges(defaults, defaults), []);
+  assert.deepEqual(settingsChanges(defaults, { ...defaults, batch_size: 32, g_lr: 10 }), ['batch size 64 → 32', "G's learning rate 0.0005 → 10"]);
 });
 
 test('switching optimiser picks a sensible learning rate', () => {

@@ -269,15 +269,20 @@ test('every training setting reaches the model and the URL; bad values are clamp
   assert.equal(await page.inputValue('#g-lr'), '0.01');
   assert.match(await page.textContent('#notice-text'), /G's learning rate must be a number/);
   // Recipes: textbook, then back to the tuned default.
+  // A recipe sets every training setting it names (batch size and D steps too), and says what changed.
   await page.click('#recipe-plain');
+  await page.waitForFunction(() => /^Textbook recipe: .* Changed: /.test(document.getElementById('notice-text').textContent));
   c = await config(page);
-  assert.deepEqual([c.label_smoothing, c.d_input_noise, c.d_mismatch, c.g_optimizer.kind, c.g_optimizer.lr, c.d_optimizer.lr], [0, 0, 0, 'adam', 0.0002, 0.0002]);
+  assert.deepEqual([c.batch_size, c.d_steps, c.generator_loss, c.label_smoothing, c.d_input_noise, c.d_mismatch, c.g_optimizer.kind, c.g_optimizer.lr, c.d_optimizer.lr], [64, 1, 'non_saturating', 0, 0, 0, 'adam', 0.0002, 0.0002]);
   assert.equal(await page.inputValue('#instance-noise'), '0');
+  assert.equal(await page.inputValue('#batch-size'), '64');
   assert.match(page.url(), /smoothing=0&instance_noise=0&wrong_labels=0/);
+  assert.match(await page.textContent('#notice-text'), /batch size 1024 → 64/);
   await page.click('#recipe-tuned');
+  await page.waitForFunction(() => /^Tuned recipe: .* Changed: .*G's learning rate 0\.0002 → 0\.0005/.test(document.getElementById('notice-text').textContent));
   c = await config(page);
-  assert.deepEqual([c.label_smoothing, c.d_input_noise, c.d_mismatch, c.g_optimizer.lr], [0.1, 0.1, 1.5, 0.0005]);
-  assert.equal(c.batch_size, 1024, 'a recipe keeps the other settings');
+  assert.deepEqual([c.label_smoothing, c.d_input_noise, c.d_mismatch, c.g_optimizer.lr, c.batch_size], [0.1, 0.1, 1.5, 0.0005, 64]);
+  assert.equal(c.conditional, false, 'a recipe keeps the architecture');
   // The model still trains with all of that.
   await page.click('#step');
   assert.equal(await steps(page), 1);

@@ -40,6 +40,9 @@ test('the Quality panel fills in while training', { timeout: 240_000 }, async ()
   const first = await state(page, () => ({ fd: ganplay.state.quality.last.fd, rows: ganplay.state.quality.last.history.length / 4 }));
   assert.equal(first.rows, 1);
   assert.ok(first.fd > 0);
+  // At step 0 G draws noise: no mode-collapse warning yet, and the panel says why.
+  assert.match(await page.textContent('#quality-warning'), /^Mode-collapse warnings start at step 1,000: /);
+  assert.equal(await page.locator('#quality-hist .hist-bar.vanished').count(), 0);
 
   await page.click('#train');
   await page.waitForFunction(() => ganplay.state.quality.last.history.length / 4 >= 3, null, { timeout: 180_000 });
