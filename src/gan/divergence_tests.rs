@@ -101,8 +101,9 @@ fn first_non_finite_finds_the_first_bad_value() {
     assert_eq!(first_non_finite(&v), Some((4097, f32::INFINITY)));
 }
 
-/// The cost of the weight check on the default networks' parameters, printed (README,
-/// "Robustness"): `cargo test --release --lib finite_scan_cost -- --ignored --nocapture`.
+/// The cost of the weight check on the default networks' parameters, printed
+/// (docs/robustness.md, "Divergence"):
+/// `cargo test --release --lib finite_scan_cost -- --ignored --nocapture`.
 #[test]
 #[ignore = "a measurement, not a test"]
 fn finite_scan_cost() {

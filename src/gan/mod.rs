@@ -902,8 +902,8 @@ fn as_flat(a: &mut Array2<f32>) -> &mut [f32] {
 
 /// The first NaN or infinite value in `params` and its index, if any. The common case
 /// (all finite) is one pass of lane-wise `acc += v * 0`, which stays 0 for finite values
-/// and turns NaN on anything else, so the compiler vectorises it (README, "Robustness",
-/// has its cost: a small share of a step).
+/// and turns NaN on anything else, so the compiler vectorises it (docs/robustness.md has
+/// its cost: a small share of a step).
 pub fn first_non_finite(params: &[f32]) -> Option<(usize, f32)> {
     const LANES: usize = 16;
     let mut acc = [0.0f32; LANES];

@@ -3,7 +3,7 @@
 //! settings and chart history) in memory, so that when training diverges one call puts
 //! everything back as it was at that step. The copy reuses its buffers, so keeping it
 //! allocates nothing after the first; it costs a memcpy of the weights and moments (a
-//! few milliseconds for the default networks, measured in the README's "Robustness").
+//! few milliseconds for the default networks, measured in docs/robustness.md).
 
 use super::{stats_values, History, Playground};
 use crate::gan::{Gan, StepStats};
