@@ -30,7 +30,7 @@ use crate::gan::{Counters, Gan, GanConfig};
 use crate::nn::{Mlp, Optimizer, OptimizerConfig};
 use rand::rngs::ChaCha8Rng;
 use safetensors::tensor::Metadata;
-use safetensors::{Dtype, SafeTensors, View};
+use safetensors::{Dtype, SafeTensorError, SafeTensors, View};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -57,8 +57,12 @@ const MAX_COUNT: u64 = 1 << 53;
 /// Why a checkpoint could not be read. Each message names what is wrong.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckpointError {
-    /// The bytes are not a readable safetensors file: empty, truncated or damaged.
+    /// The bytes are not a safetensors file at all (empty, too short, a header no
+    /// checkpoint has, or one that is not safetensors JSON): the detail says which.
     NotSafetensors(String),
+    /// The file starts as a checkpoint does but ends too early: cut short in its header
+    /// or its data.
+    Truncated(String),
     /// A safetensors file, but its `format` metadata (if any, shown) does not mark it
     /// as a ganplay checkpoint.
     NotACheckpoint { format: Option<String> },
@@ -101,17 +105,23 @@ impl fmt::Display for CheckpointError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use CheckpointError::*;
         match self {
-            NotSafetensors(why) => {
-                write!(f, "not a readable checkpoint file ({why}); it may be truncated or damaged")
-            }
+            NotSafetensors(why) => write!(f, "this file is not a ganplay checkpoint: {why}"),
+            Truncated(why) => write!(
+                f,
+                "this checkpoint file is incomplete: {why}; it was probably truncated (a \
+                 download or copy that did not finish)"
+            ),
             NotACheckpoint { format: None } => write!(
                 f,
-                "this safetensors file is not a ganplay checkpoint (its metadata has no `format` entry)"
+                "this file is not a ganplay checkpoint: it is a safetensors file, but its \
+                 metadata has no `format` entry"
             ),
-            NotACheckpoint { format: Some(found) } => write!(
+            NotACheckpoint {
+                format: Some(found),
+            } => write!(
                 f,
-                "this safetensors file is not a ganplay checkpoint (its format is {found:?}, \
-                 not {FORMAT_NAME:?})"
+                "this file is not a ganplay checkpoint: it is a safetensors file, but its \
+                 format is {found:?}, not {FORMAT_NAME:?}"
             ),
             MissingMetadata(key) => write!(
                 f,
@@ -139,11 +149,19 @@ impl fmt::Display for CheckpointError {
                 "checkpoint has a tensor {name} that the configuration has no place for; the \
                  file was written for another model or edited"
             ),
-            WrongDtype { name, expected, actual } => write!(
+            WrongDtype {
+                name,
+                expected,
+                actual,
+            } => write!(
                 f,
                 "checkpoint tensor {name} has dtype {actual} but ganplay stores it as {expected}"
             ),
-            WrongShape { name, expected, actual } => write!(
+            WrongShape {
+                name,
+                expected,
+                actual,
+            } => write!(
                 f,
                 "checkpoint tensor {name} has shape {actual:?} but the configuration needs \
                  {expected:?}"
@@ -409,9 +427,8 @@ pub(crate) struct File<'a> {
 
 impl<'a> File<'a> {
     pub(crate) fn parse(bytes: &'a [u8]) -> Result<File<'a>, CheckpointError> {
-        check_header_bounds(bytes)?;
-        let (header_len, header) = SafeTensors::read_metadata(bytes)
-            .map_err(|e| CheckpointError::NotSafetensors(e.to_string()))?;
+        check_framing(bytes)?;
+        let (header_len, header) = SafeTensors::read_metadata(bytes).map_err(unreadable)?;
         // `read_metadata` has checked this; `get` keeps it a refusal, never a panic.
         let data = PREFIX_LEN
             .checked_add(header_len)
@@ -545,15 +562,26 @@ pub(crate) fn copy_f32s(dst: &mut [f32], data: &[u8]) {
     }
 }
 
-/// Refuses, before safetensors parses it, a header longer than ours can be, or one that
-/// claims data past the end of the file. The second is a guard: safetensors 0.8's
-/// `read_metadata` adds the header length to the end of the last tensor unchecked, so a
-/// forged header whose offsets run up to `usize::MAX` overflows that sum, which panics
-/// wherever overflow checks are on (debug builds, tests); safetensors PR #808 fixes it
-/// upstream. Malformed headers are left for safetensors to report.
-fn check_header_bounds(bytes: &[u8]) -> Result<(), CheckpointError> {
+/// Refuses, before safetensors parses it, what cannot be a checkpoint's framing, and says
+/// in words which: a file too short for the 8-byte header length, a header longer than
+/// ours can be, a header or tensor data running past the end of the file. A header that
+/// runs past the end but starts as safetensors JSON does (`{`), and tensor data past the
+/// end, are a checkpoint cut short ([`CheckpointError::Truncated`]); the rest is not a
+/// checkpoint at all. The data check is also a guard: safetensors 0.8's `read_metadata`
+/// adds the header length to the end of the last tensor unchecked, so a forged header
+/// whose offsets run up to `usize::MAX` overflows that sum, which panics wherever
+/// overflow checks are on (debug builds, tests); safetensors PR #808 fixes it upstream.
+/// Malformed headers are left for safetensors to report (see [`unreadable`]).
+fn check_framing(bytes: &[u8]) -> Result<(), CheckpointError> {
     let Some(prefix) = bytes.first_chunk::<PREFIX_LEN>() else {
-        return Ok(());
+        return Err(CheckpointError::NotSafetensors(if bytes.is_empty() {
+            "the file is empty".into()
+        } else {
+            format!(
+                "the file is only {} bytes long, too short for any safetensors file",
+                bytes.len()
+            )
+        }));
     };
     let header_len = u64::from_le_bytes(*prefix);
     if header_len > MAX_HEADER_LEN as u64 {
@@ -563,7 +591,16 @@ fn check_header_bounds(bytes: &[u8]) -> Result<(), CheckpointError> {
     }
     let header_end = PREFIX_LEN + header_len as usize;
     let Some(header) = bytes.get(PREFIX_LEN..header_end) else {
-        return Ok(());
+        let have = bytes.len() - PREFIX_LEN;
+        return Err(if bytes.get(PREFIX_LEN) == Some(&b'{') {
+            CheckpointError::Truncated(format!(
+                "the file ends inside its header, after {have} of its {header_len} bytes"
+            ))
+        } else {
+            CheckpointError::NotSafetensors(format!(
+                "its header claims {header_len} bytes, but only {have} follow"
+            ))
+        });
     };
     let data_len = (bytes.len() - header_end) as u64;
     // Any JSON safetensors accepts is a JSON object, so this parse fails only where
@@ -581,12 +618,30 @@ fn check_header_bounds(bytes: &[u8]) -> Result<(), CheckpointError> {
             .filter_map(serde_json::Value::as_u64)
             .any(|o| o > data_len)
         {
-            return Err(CheckpointError::NotSafetensors(format!(
-                "tensor {name} claims bytes past the end of the file"
+            return Err(CheckpointError::Truncated(format!(
+                "tensor {name} runs past the end of the file (its data section has \
+                 {data_len} bytes)"
             )));
         }
     }
     Ok(())
+}
+
+/// safetensors' refusal of a file that passed [`check_framing`], in words: the header is
+/// not JSON, or not a safetensors header, or the file holds more than its header
+/// describes.
+fn unreadable(e: SafeTensorError) -> CheckpointError {
+    let why = match e {
+        SafeTensorError::InvalidHeader(_) | SafeTensorError::InvalidHeaderDeserialization(_) => {
+            format!("its header is not the JSON a safetensors file starts with ({e})")
+        }
+        // `check_framing` refused any tensor past the end, so the file is longer.
+        SafeTensorError::MetadataIncompleteBuffer => {
+            "the file has bytes after the last tensor its header describes".into()
+        }
+        _ => format!("its safetensors header is malformed ({e})"),
+    };
+    CheckpointError::NotSafetensors(why)
 }
 
 /// A tensor to write: dtype, shape and little-endian bytes.
