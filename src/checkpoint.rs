@@ -15,11 +15,19 @@
 //! | `rng`                        | U8    | (49)         | ChaCha8 state: seed, stream, position  |
 //! | `sampler.order`              | U32   | (n)          | this epoch's data order (n = 0 before  |
 //! |                              |       |              | the first batch)                       |
+//! | `history` (optional)         | F64   | (n)          | the page's chart history (below)       |
 //!
 //! Metadata, every value a string: `format` = `ganplay-checkpoint`, `format_version` =
 //! `1`, `config` = the [`GanConfig`] as JSON, and the decimal counters `steps`,
 //! `d_updates`, `g_updates`, `images_seen`, `epoch`, `sampler_cursor`, `g_opt_step`,
 //! `d_opt_step`.
+//!
+//! `history` is what the page's loss charts show, so that they go on after a save and a
+//! load: the numbers `Playground::export_history` gives (`src/wasm/recovery.rs`),
+//! `[records, stride, d_loss, g_loss, d_real, d_fake, rows…]`, each row `[record, d_loss,
+//! g_loss, d_real, d_fake]`, NaN where a step measured nothing. The native trainer writes
+//! none, and files without it load as before (with no history). This module carries it
+//! and checks its dtype and rank; the page checks its contents before using any of it.
 //!
 //! A checkpoint may come from anywhere (an upload on the page, a file from another
 //! version), so `load` checks everything against the stored configuration before it
@@ -41,6 +49,9 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// The `format` metadata that marks a safetensors file as a ganplay checkpoint.
 const FORMAT_NAME: &str = "ganplay-checkpoint";
+
+/// The optional tensor holding the page's chart history.
+const HISTORY: &str = "history";
 
 /// Bytes of the length prefix in front of a safetensors header.
 const PREFIX_LEN: usize = 8;
@@ -99,6 +110,8 @@ pub enum CheckpointError {
     },
     /// The training state is inconsistent (e.g. a data-order cursor past its end).
     BadState(String),
+    /// The chart history is not what `Playground::export_history` writes.
+    BadHistory(String),
 }
 
 impl fmt::Display for CheckpointError {
@@ -172,6 +185,7 @@ impl fmt::Display for CheckpointError {
                  diverged, so resume from an earlier checkpoint"
             ),
             BadState(why) => write!(f, "checkpoint training state is inconsistent: {why}"),
+            BadHistory(why) => write!(f, "checkpoint chart history is malformed: {why}"),
         }
     }
 }
@@ -181,6 +195,12 @@ impl std::error::Error for CheckpointError {}
 /// Serialises the whole training state into safetensors bytes (layout in the module
 /// doc). Equal states give equal bytes.
 pub fn save(gan: &Gan) -> Vec<u8> {
+    save_with_history(gan, None)
+}
+
+/// As [`save`], with the page's chart history if there is one (layout in the module
+/// doc). Without one the bytes are exactly `save`'s.
+pub fn save_with_history(gan: &Gan, history: Option<&[f64]>) -> Vec<u8> {
     let mut tensors = Vec::new();
     for (prefix, mlp) in [("g", &gan.g), ("d", &gan.d)] {
         for (name, shape, range) in mlp.param_tensors() {
@@ -215,6 +235,16 @@ pub fn save(gan: &Gan) -> Vec<u8> {
             data: order_bytes,
         },
     ));
+    if let Some(history) = history {
+        tensors.push((
+            HISTORY.into(),
+            Raw {
+                dtype: Dtype::F64,
+                shape: vec![history.len()],
+                data: history.iter().flat_map(|v| v.to_le_bytes()).collect(),
+            },
+        ));
+    }
 
     let counters = gan.counters;
     let mut metadata = HashMap::from([
@@ -243,8 +273,15 @@ pub fn save(gan: &Gan) -> Vec<u8> {
 }
 
 /// Rebuilds a GAN from `save`'s bytes, ready to train on exactly as before. Refuses,
-/// without panicking, anything that is not a complete, consistent checkpoint.
+/// without panicking, anything that is not a complete, consistent checkpoint. A chart
+/// history in the file is checked (see [`load_with_history`]) and left out.
 pub fn load(bytes: &[u8]) -> Result<Gan, CheckpointError> {
+    load_with_history(bytes).map(|(gan, _)| gan)
+}
+
+/// As [`load`], and the chart history if the file holds one: checked to be one list of
+/// F64 numbers, its contents for the page to check.
+pub fn load_with_history(bytes: &[u8]) -> Result<(Gan, Option<Vec<f64>>), CheckpointError> {
     let file = File::parse(bytes)?;
 
     match file.meta("format") {
@@ -283,6 +320,7 @@ pub fn load(bytes: &[u8]) -> Result<Gan, CheckpointError> {
         }
     }
     let order = file.order()?;
+    let history = file.history()?;
     if let Some(extra) = file
         .names()
         .into_iter()
@@ -325,7 +363,7 @@ pub fn load(bytes: &[u8]) -> Result<Gan, CheckpointError> {
     gan.rng = ChaCha8Rng::deserialize_state(rng);
     gan.sampler = sampler;
     gan.counters = counters;
-    Ok(gan)
+    Ok((gan, history))
 }
 
 /// Whether an optimiser keeps a second moment (Adam) besides its first (SGD's velocity).
@@ -386,7 +424,7 @@ fn expected_tensors(config: &GanConfig) -> Vec<Spec> {
 }
 
 fn is_expected(name: &str, expected: &[Spec]) -> bool {
-    name == "sampler.order" || expected.iter().any(|s| s.name == name)
+    name == "sampler.order" || name == HISTORY || expected.iter().any(|s| s.name == name)
 }
 
 /// Refuses NaN and infinities (and, with `nonnegative`, values below zero) in F32 data.
@@ -521,6 +559,29 @@ impl<'a> File<'a> {
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect())
+    }
+
+    /// The optional chart history: F64, one dimension of any length.
+    fn history(&self) -> Result<Option<Vec<f64>>, CheckpointError> {
+        if self.header.info(HISTORY).is_none() {
+            return Ok(None);
+        }
+        let (dtype, shape, data) = self.raw(HISTORY)?;
+        if dtype != Dtype::F64 {
+            return Err(CheckpointError::BadHistory(format!(
+                "its dtype is {dtype}, not F64"
+            )));
+        }
+        if shape.len() != 1 {
+            return Err(CheckpointError::BadHistory(format!(
+                "its shape is {shape:?}, not one list of numbers"
+            )));
+        }
+        Ok(Some(
+            data.chunks_exact(8)
+                .map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+                .collect(),
+        ))
     }
 
     /// Copies `prefix.<l>.weight` and `.bias` into the network's flat parameters.

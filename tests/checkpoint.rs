@@ -3,7 +3,9 @@
 //! panic. Hand-built files come from the safetensors crate itself, edited one part at a time.
 #![cfg(not(target_arch = "wasm32"))]
 
-use ganplay::checkpoint::{load, save, CheckpointError, FORMAT_VERSION};
+use ganplay::checkpoint::{
+    load, load_with_history, save, save_with_history, CheckpointError, FORMAT_VERSION,
+};
 use ganplay::data::Dataset;
 use ganplay::gan::{Gan, GanConfig, GRID_SAMPLES, IMAGE_DIM, IMAGE_SIDE};
 use ganplay::nn::{GeneratorLoss, OptimizerConfig, SgdConfig};
@@ -175,6 +177,95 @@ fn round_trip_restores_the_state_and_the_samples() {
             bytes,
             "a loaded checkpoint saves to the same bytes"
         );
+    }
+}
+
+/// The page's chart history rides along: back bit for bit (NaN included), optional, and
+/// a file without one is byte for byte what `save` writes.
+#[test]
+fn the_chart_history_round_trips_and_is_optional() {
+    let gan = trained(tiny_config(), 3, &data(40));
+    // [records, stride, last step's 4 values, then rows of 5]; NaN where not measured.
+    let history = [
+        3.0,
+        1.0,
+        0.7,
+        1.3,
+        0.6,
+        0.4, //
+        1.0,
+        1.4,
+        0.69,
+        0.5,
+        0.5, //
+        2.0,
+        f64::NAN,
+        1.2,
+        f64::NAN,
+        0.45, //
+        3.0,
+        0.7,
+        1.3,
+        0.6,
+        0.4,
+    ];
+    let bytes = save_with_history(&gan, Some(&history));
+    let (loaded, back) = load_with_history(&bytes).unwrap();
+    let back = back.expect("the history was saved");
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&back), bits(&history));
+    assert_eq!(save(&loaded), save(&gan), "the training state is unchanged");
+    assert!(
+        load(&bytes).is_ok(),
+        "a reader that wants no history skips it"
+    );
+
+    let without = save_with_history(&gan, None);
+    assert_eq!(without, save(&gan));
+    assert_eq!(load_with_history(&without).unwrap().1, None);
+    assert_eq!(
+        load_with_history(&save_with_history(&gan, Some(&[])))
+            .unwrap()
+            .1,
+        Some(vec![])
+    );
+}
+
+/// The pretrained models were saved before checkpoints held a history: they still load,
+/// with none.
+#[test]
+fn an_older_checkpoint_without_a_history_loads() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/www/models/uncond.safetensors");
+    let bytes = std::fs::read(path).unwrap();
+    let (gan, history) = load_with_history(&bytes).unwrap();
+    assert_eq!(history, None);
+    assert_eq!(gan.counters().steps, 10_000);
+}
+
+#[test]
+fn refuses_a_history_of_another_dtype_or_shape() {
+    let bytes = save_with_history(&trained(tiny_config(), 1, &data(40)), Some(&[1.0; 6]));
+    let as_f32 = edited(&bytes, |tensors, _| {
+        tensors.insert(
+            "history".into(),
+            (Dtype::F32, vec![6], f32_bytes(&[1.0; 6])),
+        );
+    });
+    let as_table = edited(&bytes, |tensors, _| {
+        tensors.get_mut("history").unwrap().1 = vec![2, 3];
+    });
+    for (file, expected) in [
+        (
+            as_f32,
+            "checkpoint chart history is malformed: its dtype is F32, not F64",
+        ),
+        (
+            as_table,
+            "checkpoint chart history is malformed: its shape is [2, 3], not one list of numbers",
+        ),
+    ] {
+        assert_eq!(load_err(&file).to_string(), expected);
+        assert!(load_with_history(&file).is_err());
     }
 }
 
@@ -858,6 +949,7 @@ fn error_messages_are_single_lines() {
             value: f32::NAN,
         },
         CheckpointError::BadState("the data order is not a permutation of 0..40".into()),
+        CheckpointError::BadHistory("its dtype is F32, not F64".into()),
     ];
     for e in errors {
         let message = e.to_string();
