@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mnistify } from '../../www/draw.js';
 import { isMilestone, nextMilestone } from '../../www/grid.js';
-import { FIELD_BY_KEY, defaultLr, format, fromConfig, fromQuery, parse, recipe, toConfig, toQuery } from '../../www/settings.js';
+import { FIELD_BY_KEY, controlText, defaultLr, format, fromConfig, fromQuery, parse, recipe, toConfig, toQuery } from '../../www/settings.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -95,12 +95,46 @@ test('settings: numbers are clamped or refused, never NaN', () => {
   assert.equal(parse(FIELD_BY_KEY.seed, '-5').value, 0);
   assert.equal(parse(FIELD_BY_KEY.seed, '1e300').value, Number.MAX_SAFE_INTEGER);
   assert.deepEqual(parse(FIELD_BY_KEY.g_hidden, '256, 512').value, [256, 512]);
-  assert.deepEqual(parse(FIELD_BY_KEY.g_hidden, '').value, []);
   assert.deepEqual(parse(FIELD_BY_KEY.g_hidden, '0 9000').value, [1, 4096]);
   assert.match(parse(FIELD_BY_KEY.g_hidden, '1,2,3,4,5,6,7').error, /at most 6/);
   assert.match(parse(FIELD_BY_KEY.g_hidden, '12,-3').error, /whole numbers/);
   assert.equal(parse(FIELD_BY_KEY.conditional, 'on').value, true);
   assert.match(parse(FIELD_BY_KEY.generator_loss, 'wasserstein').error, /one of non_saturating, minimax/);
+});
+
+test('settings: an empty number field (or one holding “e”, which the browser reads as empty) says so', () => {
+  // <input type=number> gives value '' for text it cannot read, such as “e” or “1e”.
+  for (const [key, what] of [['seed', 'a whole number in 0–9007199254740991'], ['batch_size', 'a whole number in 1–1024'], ['g_lr', 'a number in 0.000001–10']]) {
+    const r = parse(FIELD_BY_KEY[key], '');
+    assert.equal(r.value, undefined);
+    assert.equal(r.error, `${FIELD_BY_KEY[key].label} is empty or not a number: type ${what}.`);
+    assert.doesNotMatch(r.error, /“”/);
+  }
+  assert.equal(parse(FIELD_BY_KEY.seed, '  ').error, 'seed is empty or not a number: type a whole number in 0–9007199254740991.');
+  // Text typed into the URL, which is not emptied, still shows what was there.
+  assert.equal(parse(FIELD_BY_KEY.seed, 'e').error, 'seed must be a whole number, got “e”.');
+});
+
+test('settings: empty hidden widths are refused, not built as no hidden layers; “none” asks for none', () => {
+  const r = parse(FIELD_BY_KEY.g_hidden, '');
+  assert.equal(r.value, undefined);
+  assert.equal(r.error, "G's hidden widths is empty: type one width per hidden layer, such as “256, 512”, or “none” for no hidden layers.");
+  assert.match(parse(FIELD_BY_KEY.d_hidden, ' ').error, /such as “512, 256”/);
+  assert.deepEqual(parse(FIELD_BY_KEY.g_hidden, 'none'), { value: [] });
+  assert.deepEqual(parse(FIELD_BY_KEY.d_hidden, ' None '), { value: [] });
+  // No hidden layers are written “none”, so the form and the URL read back what was built.
+  assert.equal(format(FIELD_BY_KEY.g_hidden, []), 'none');
+  assert.equal(controlText(FIELD_BY_KEY.g_hidden, []), 'none');
+  assert.equal(controlText(FIELD_BY_KEY.g_hidden, [256, 512]), '256, 512');
+  assert.equal(controlText(FIELD_BY_KEY.g_lr, 0.00019999999494757503), '0.0002');
+  const defaults = fromConfig(DEFAULT_CONFIG);
+  const query = toQuery({ ...defaults, g_hidden: [] }, defaults);
+  assert.equal(query, 'seed=1&g_hidden=none');
+  assert.deepEqual(fromQuery(query, defaults).flat.g_hidden, []);
+  // An empty value in the URL keeps the default and says why.
+  const { flat, messages } = fromQuery('g_hidden=', defaults);
+  assert.deepEqual(flat.g_hidden, [256, 512]);
+  assert.match(messages[0], /G's hidden widths is empty.*Kept 256,512\./);
 });
 
 test('settings: config → flat → config is the identity, and the URL round-trips', () => {

@@ -200,10 +200,16 @@ test('Reset with a seed: new weights, and the same seed reproduces the same grid
   await setField(page, '#seed', '1');
   await page.click('#reset');
   assert.equal(await gridHash(page), seed1);
-  // A seed that is not a number is refused with a message; the model stays.
+  // A seed that is not a number is refused with a message; the model stays. Typed “e”,
+  // the number field reads as empty: the message says that, not “got “””.
   await page.fill('#seed', '');
+  await page.click('#seed');
+  await page.keyboard.type('e');
+  assert.equal(await page.inputValue('#seed'), '');
   await page.click('#reset');
-  assert.match(await page.textContent('#notice-text'), /seed must be a whole number/);
+  const notice = await page.textContent('#notice-text');
+  assert.match(notice, /seed is empty or not a number: type a whole number/);
+  assert.doesNotMatch(notice, /“”/);
   assert.equal((await config(page)).seed, 1);
   assert.deepEqual(page.problems, []);
   await close(page);
@@ -264,7 +270,7 @@ test('every training setting reaches the model and the URL; bad values are clamp
   await setField(page, '#g-lr', '');
   assert.equal((await config(page)).g_optimizer.lr, 0.01);
   assert.equal(await page.inputValue('#g-lr'), '0.01');
-  assert.match(await page.textContent('#notice-text'), /G's learning rate must be a number/);
+  assert.match(await page.textContent('#notice-text'), /G's learning rate is empty or not a number: type a number in 0.000001–10\. Kept 0\.01\./);
   // Recipes: textbook, then back to the tuned default.
   await page.click('#recipe-plain');
   c = await config(page);
@@ -311,6 +317,12 @@ test('architecture settings re-initialise only after confirming', async () => {
   await setField(page, '#g-hidden', '1,2,3,4,5,6,7');
   assert.match(await page.textContent('#notice-text'), /at most 6 hidden layers/);
   assert.deepEqual((await config(page)).g_hidden, [32, 48]);
+  // An emptied field is refused (it used to build G with no hidden layers), and shows
+  // the widths in force again.
+  await setField(page, '#g-hidden', '');
+  assert.match(await page.textContent('#notice-text'), /G's hidden widths is empty: .*Kept 32,48\./);
+  assert.deepEqual((await config(page)).g_hidden, [32, 48]);
+  assert.equal(await page.inputValue('#g-hidden'), '32, 48');
   assert.equal(asked.length, 5);
   await page.click('#step');
   assert.equal(await steps(page), 1);
