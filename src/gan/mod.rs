@@ -153,7 +153,8 @@ impl fmt::Display for TrainError {
             TrainError::Data(msg) => write!(f, "{msg}"),
             TrainError::Diverged { step, phase, what } => write!(
                 f,
-                "{what} at step {step} (phase: {}) — the learning rate may be too high",
+                "{what} at step {} (phase: {}) — the learning rate may be too high",
+                thousands(*step),
                 phase.describe()
             ),
             TrainError::StepInProgress => write!(
@@ -165,6 +166,19 @@ impl fmt::Display for TrainError {
 }
 
 impl std::error::Error for TrainError {}
+
+/// A count with thousands separators, as the page writes numbers: 10207 → "10,207".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// G, D, their optimisers, the random stream and the training state.
 #[derive(Debug)]

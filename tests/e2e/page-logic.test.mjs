@@ -1,6 +1,7 @@
 // The page's pure logic in Node, no browser: the MNIST-style preprocessing of drawings
 // (known input → known output), settings parsing from the form and the URL, snapshot
-// milestones, and the vendored uPlot being the npm package's files unchanged.
+// milestones, the one number formatter and the charts' tick precision, and the vendored
+// uPlot being the npm package's files unchanged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,6 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mnistify } from '../../www/draw.js';
 import { isMilestone, nextMilestone } from '../../www/grid.js';
+import { tickDigits } from '../../www/charts.js';
+import { fmtInt, fmtNum } from '../../www/util.js';
 import { FIELD_BY_KEY, controlText, defaultLr, format, fromConfig, fromQuery, parse, recipe, toConfig, toQuery } from '../../www/settings.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -177,6 +180,57 @@ test('switching optimiser picks a sensible learning rate', () => {
   assert.equal(defaultLr('sgd', defaults, 'g'), 0.01);
   assert.equal(defaultLr('adam', defaults, 'g'), 0.0005);
   assert.equal(defaultLr('adam', defaults, 'd'), 0.0002);
+});
+
+test('fmtNum: counts with separators, decimals to a precision, huge and tiny in short scientific form', () => {
+  // Counts (digits 0): rounded, thousands separators; scientific only past 1e15.
+  assert.equal(fmtNum(10207, 0), '10,207');
+  assert.equal(fmtNum(123456789, 0), '123,456,789');
+  assert.equal(fmtNum(2.5, 0), '3');
+  assert.equal(fmtNum(0, 0), '0');
+  assert.equal(fmtNum(2e30, 0), '2e30');
+  assert.equal(fmtInt(10207), '10,207');
+  assert.equal(fmtInt(1e6), '1,000,000');
+  // Decimals: fixed precision, separators; 3 by default.
+  assert.equal(fmtNum(0.69314718), '0.693');
+  assert.equal(fmtNum(0.5, 2), '0.50');
+  assert.equal(fmtNum(1234.5), '1,234.500');
+  assert.equal(fmtNum(-1.25, 1), '-1.3');
+  assert.equal(fmtNum(0), '0.000');
+  // The issue's legend: a diverging loss of 6.048393209505099e+30.
+  assert.equal(fmtNum(6.048393209505099e30), '6.05e30');
+  assert.equal(fmtNum(-6.048393209505099e30), '-6.05e30');
+  assert.equal(fmtNum(1e6), '1e6');
+  assert.equal(fmtNum(1.5e7), '1.5e7');
+  assert.equal(fmtNum(999999.5, 0), '1,000,000');
+  // Too small for the precision: scientific, not 0.000 (and never “-0.000”).
+  assert.equal(fmtNum(0.0004), '4e-4');
+  assert.equal(fmtNum(-0.00012345), '-1.23e-4');
+  assert.equal(fmtNum(1.5e-7, 2), '1.5e-7');
+  assert.equal(fmtNum(0.0005), '0.001');
+  assert.equal(fmtNum(-0), '0.000');
+  // Nothing to show.
+  for (const v of [null, undefined, NaN]) assert.equal(fmtNum(v), '–');
+  assert.equal(fmtNum(NaN, 0), '–');
+  assert.equal(fmtNum(Infinity), '∞');
+  assert.equal(fmtNum(-Infinity, 0), '-∞');
+  // Every result is short enough for an axis label or a legend.
+  for (const v of [6.048393209505099e30, -1e300, 1e-300, 123456.789, Number.MAX_VALUE]) {
+    assert.ok(fmtNum(v).length <= 12, `${v} → ${fmtNum(v)}`);
+  }
+});
+
+test('chart ticks: as many decimals as the spacing needs', () => {
+  assert.equal(tickDigits(0.25), 2);
+  assert.equal(tickDigits(0.2), 1);
+  assert.equal(tickDigits(0.1 + 0.2), 1, 'float noise in the spacing is ignored');
+  assert.equal(tickDigits(5), 0);
+  assert.equal(tickDigits(2.5), 1);
+  assert.equal(tickDigits(1e29), 0);
+  assert.equal(tickDigits(2e-9), 6, 'at most 6; fmtNum turns smaller values scientific');
+  for (const bad of [0, -1, NaN, Infinity, undefined]) assert.equal(tickDigits(bad), 0);
+  // Ticks of a diverging run's loss axis read as numbers, not “0,000”.
+  assert.deepEqual([0, 2e30, 4e30, 6e30].map((v) => fmtNum(v, tickDigits(2e30))), ['0', '2e30', '4e30', '6e30']);
 });
 
 test('film strip milestones: 0, 100, 500, 1k, 2k, 5k, 10k, 20k, 50k…', () => {
