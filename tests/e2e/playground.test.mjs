@@ -574,6 +574,7 @@ test('save the model, load it back: identical samples; a corrupt file is refused
   await trainFor(page, { n: 25 });
   const savedSteps = await steps(page);
   const savedGrid = await gridHash(page);
+  const savedHistory = await page.evaluate(() => Array.from(ganplay.playground.export_history()));
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#save-model')]);
   const saved = await take(dl);
   assert.equal(saved.name, `ganplay-${savedSteps}.safetensors`);
@@ -585,6 +586,11 @@ test('save the model, load it back: identical samples; a corrupt file is refused
   assert.equal(await gridHash(page), savedGrid);
   assert.match(await page.textContent('#film-strip .snap figcaption'), new RegExp(`loaded at step ${savedSteps}`));
   assert.equal(await page.isHidden('#error-banner'), true);
+  // The checkpoint holds the charts' history: they go on from where they were saved.
+  assert.deepEqual(await page.evaluate(() => Array.from(ganplay.playground.export_history())), savedHistory);
+  const rows = (savedHistory.length - 6) / 5;
+  assert.ok(rows >= 25, `${rows} rows saved`);
+  await page.waitForFunction((n) => ganplay.state.charts.rows === n, rows);
 
   // Corrupt: truncated and garbage. The banner explains; the model stays.
   const current = await gridHash(page);
@@ -594,6 +600,8 @@ test('save the model, load it back: identical samples; a corrupt file is refused
   await page.click('#error-close');
   await page.setInputFiles('#load-model', { name: 'noise.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('definitely not a checkpoint') });
   await page.waitForSelector('#error-banner:not([hidden])');
+  // Said first, in words; the detail second.
+  assert.match(await page.textContent('#error-text'), /Could not load “noise\.safetensors”: this file is not a ganplay checkpoint: its header claims \d+ bytes/);
   assert.equal(await steps(page), savedSteps);
   assert.equal(await gridHash(page), current);
   await close(page);
