@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's "Quality" table: the plain recipe against the default at 2,000 and 5,000
+# docs/quality.md's table: the plain recipe against the default at 2,000 and 5,000
 # steps (seed 1, unconditional), and the conditional default with and without the wrong
 # labels (`--d-mismatch 0`), each judged by
 # www/data/judge.safetensors on 2,000 samples. Each run trains once to 5,000 steps and is

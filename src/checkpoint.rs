@@ -15,11 +15,19 @@
 //! | `rng`                        | U8    | (49)         | ChaCha8 state: seed, stream, position  |
 //! | `sampler.order`              | U32   | (n)          | this epoch's data order (n = 0 before  |
 //! |                              |       |              | the first batch)                       |
+//! | `history` (optional)         | F64   | (n)          | the page's chart history (below)       |
 //!
 //! Metadata, every value a string: `format` = `ganplay-checkpoint`, `format_version` =
 //! `1`, `config` = the [`GanConfig`] as JSON, and the decimal counters `steps`,
 //! `d_updates`, `g_updates`, `images_seen`, `epoch`, `sampler_cursor`, `g_opt_step`,
 //! `d_opt_step`.
+//!
+//! `history` is what the page's loss charts show, so that they go on after a save and a
+//! load: the numbers `Playground::export_history` gives (`src/wasm/recovery.rs`),
+//! `[records, stride, d_loss, g_loss, d_real, d_fake, rows…]`, each row `[record, d_loss,
+//! g_loss, d_real, d_fake]`, NaN where a step measured nothing. The native trainer writes
+//! none, and files without it load as before (with no history). This module carries it
+//! and checks its dtype and rank; the page checks its contents before using any of it.
 //!
 //! A checkpoint may come from anywhere (an upload on the page, a file from another
 //! version), so `load` checks everything against the stored configuration before it
@@ -30,7 +38,7 @@ use crate::gan::{Counters, Gan, GanConfig};
 use crate::nn::{Mlp, Optimizer, OptimizerConfig};
 use rand::rngs::ChaCha8Rng;
 use safetensors::tensor::Metadata;
-use safetensors::{Dtype, SafeTensors, View};
+use safetensors::{Dtype, SafeTensorError, SafeTensors, View};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -41,6 +49,9 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// The `format` metadata that marks a safetensors file as a ganplay checkpoint.
 const FORMAT_NAME: &str = "ganplay-checkpoint";
+
+/// The optional tensor holding the page's chart history.
+const HISTORY: &str = "history";
 
 /// Bytes of the length prefix in front of a safetensors header.
 const PREFIX_LEN: usize = 8;
@@ -57,8 +68,12 @@ const MAX_COUNT: u64 = 1 << 53;
 /// Why a checkpoint could not be read. Each message names what is wrong.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckpointError {
-    /// The bytes are not a readable safetensors file: empty, truncated or damaged.
+    /// The bytes are not a safetensors file at all (empty, too short, a header no
+    /// checkpoint has, or one that is not safetensors JSON): the detail says which.
     NotSafetensors(String),
+    /// The file starts as a checkpoint does but ends too early: cut short in its header
+    /// or its data.
+    Truncated(String),
     /// A safetensors file, but its `format` metadata (if any, shown) does not mark it
     /// as a ganplay checkpoint.
     NotACheckpoint { format: Option<String> },
@@ -95,23 +110,31 @@ pub enum CheckpointError {
     },
     /// The training state is inconsistent (e.g. a data-order cursor past its end).
     BadState(String),
+    /// The chart history is not what `Playground::export_history` writes.
+    BadHistory(String),
 }
 
 impl fmt::Display for CheckpointError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use CheckpointError::*;
         match self {
-            NotSafetensors(why) => {
-                write!(f, "not a readable checkpoint file ({why}); it may be truncated or damaged")
-            }
+            NotSafetensors(why) => write!(f, "this file is not a ganplay checkpoint: {why}"),
+            Truncated(why) => write!(
+                f,
+                "this checkpoint file is incomplete: {why}; it was probably truncated (a \
+                 download or copy that did not finish)"
+            ),
             NotACheckpoint { format: None } => write!(
                 f,
-                "this safetensors file is not a ganplay checkpoint (its metadata has no `format` entry)"
+                "this file is not a ganplay checkpoint: it is a safetensors file, but its \
+                 metadata has no `format` entry"
             ),
-            NotACheckpoint { format: Some(found) } => write!(
+            NotACheckpoint {
+                format: Some(found),
+            } => write!(
                 f,
-                "this safetensors file is not a ganplay checkpoint (its format is {found:?}, \
-                 not {FORMAT_NAME:?})"
+                "this file is not a ganplay checkpoint: it is a safetensors file, but its \
+                 format is {found:?}, not {FORMAT_NAME:?}"
             ),
             MissingMetadata(key) => write!(
                 f,
@@ -139,11 +162,19 @@ impl fmt::Display for CheckpointError {
                 "checkpoint has a tensor {name} that the configuration has no place for; the \
                  file was written for another model or edited"
             ),
-            WrongDtype { name, expected, actual } => write!(
+            WrongDtype {
+                name,
+                expected,
+                actual,
+            } => write!(
                 f,
                 "checkpoint tensor {name} has dtype {actual} but ganplay stores it as {expected}"
             ),
-            WrongShape { name, expected, actual } => write!(
+            WrongShape {
+                name,
+                expected,
+                actual,
+            } => write!(
                 f,
                 "checkpoint tensor {name} has shape {actual:?} but the configuration needs \
                  {expected:?}"
@@ -154,6 +185,7 @@ impl fmt::Display for CheckpointError {
                  diverged, so resume from an earlier checkpoint"
             ),
             BadState(why) => write!(f, "checkpoint training state is inconsistent: {why}"),
+            BadHistory(why) => write!(f, "checkpoint chart history is malformed: {why}"),
         }
     }
 }
@@ -163,6 +195,12 @@ impl std::error::Error for CheckpointError {}
 /// Serialises the whole training state into safetensors bytes (layout in the module
 /// doc). Equal states give equal bytes.
 pub fn save(gan: &Gan) -> Vec<u8> {
+    save_with_history(gan, None)
+}
+
+/// As [`save`], with the page's chart history if there is one (layout in the module
+/// doc). Without one the bytes are exactly `save`'s.
+pub fn save_with_history(gan: &Gan, history: Option<&[f64]>) -> Vec<u8> {
     let mut tensors = Vec::new();
     for (prefix, mlp) in [("g", &gan.g), ("d", &gan.d)] {
         for (name, shape, range) in mlp.param_tensors() {
@@ -197,6 +235,16 @@ pub fn save(gan: &Gan) -> Vec<u8> {
             data: order_bytes,
         },
     ));
+    if let Some(history) = history {
+        tensors.push((
+            HISTORY.into(),
+            Raw {
+                dtype: Dtype::F64,
+                shape: vec![history.len()],
+                data: history.iter().flat_map(|v| v.to_le_bytes()).collect(),
+            },
+        ));
+    }
 
     let counters = gan.counters;
     let mut metadata = HashMap::from([
@@ -225,8 +273,15 @@ pub fn save(gan: &Gan) -> Vec<u8> {
 }
 
 /// Rebuilds a GAN from `save`'s bytes, ready to train on exactly as before. Refuses,
-/// without panicking, anything that is not a complete, consistent checkpoint.
+/// without panicking, anything that is not a complete, consistent checkpoint. A chart
+/// history in the file is checked (see [`load_with_history`]) and left out.
 pub fn load(bytes: &[u8]) -> Result<Gan, CheckpointError> {
+    load_with_history(bytes).map(|(gan, _)| gan)
+}
+
+/// As [`load`], and the chart history if the file holds one: checked to be one list of
+/// F64 numbers, its contents for the page to check.
+pub fn load_with_history(bytes: &[u8]) -> Result<(Gan, Option<Vec<f64>>), CheckpointError> {
     let file = File::parse(bytes)?;
 
     match file.meta("format") {
@@ -265,6 +320,7 @@ pub fn load(bytes: &[u8]) -> Result<Gan, CheckpointError> {
         }
     }
     let order = file.order()?;
+    let history = file.history()?;
     if let Some(extra) = file
         .names()
         .into_iter()
@@ -307,7 +363,7 @@ pub fn load(bytes: &[u8]) -> Result<Gan, CheckpointError> {
     gan.rng = ChaCha8Rng::deserialize_state(rng);
     gan.sampler = sampler;
     gan.counters = counters;
-    Ok(gan)
+    Ok((gan, history))
 }
 
 /// Whether an optimiser keeps a second moment (Adam) besides its first (SGD's velocity).
@@ -368,7 +424,7 @@ fn expected_tensors(config: &GanConfig) -> Vec<Spec> {
 }
 
 fn is_expected(name: &str, expected: &[Spec]) -> bool {
-    name == "sampler.order" || expected.iter().any(|s| s.name == name)
+    name == "sampler.order" || name == HISTORY || expected.iter().any(|s| s.name == name)
 }
 
 /// Refuses NaN and infinities (and, with `nonnegative`, values below zero) in F32 data.
@@ -409,9 +465,8 @@ pub(crate) struct File<'a> {
 
 impl<'a> File<'a> {
     pub(crate) fn parse(bytes: &'a [u8]) -> Result<File<'a>, CheckpointError> {
-        check_header_bounds(bytes)?;
-        let (header_len, header) = SafeTensors::read_metadata(bytes)
-            .map_err(|e| CheckpointError::NotSafetensors(e.to_string()))?;
+        check_framing(bytes)?;
+        let (header_len, header) = SafeTensors::read_metadata(bytes).map_err(unreadable)?;
         // `read_metadata` has checked this; `get` keeps it a refusal, never a panic.
         let data = PREFIX_LEN
             .checked_add(header_len)
@@ -506,6 +561,29 @@ impl<'a> File<'a> {
             .collect())
     }
 
+    /// The optional chart history: F64, one dimension of any length.
+    fn history(&self) -> Result<Option<Vec<f64>>, CheckpointError> {
+        if self.header.info(HISTORY).is_none() {
+            return Ok(None);
+        }
+        let (dtype, shape, data) = self.raw(HISTORY)?;
+        if dtype != Dtype::F64 {
+            return Err(CheckpointError::BadHistory(format!(
+                "its dtype is {dtype}, not F64"
+            )));
+        }
+        if shape.len() != 1 {
+            return Err(CheckpointError::BadHistory(format!(
+                "its shape is {shape:?}, not one list of numbers"
+            )));
+        }
+        Ok(Some(
+            data.chunks_exact(8)
+                .map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+                .collect(),
+        ))
+    }
+
     /// Copies `prefix.<l>.weight` and `.bias` into the network's flat parameters.
     pub(crate) fn fill_params(&self, prefix: &str, mlp: &mut Mlp) -> Result<(), CheckpointError> {
         for (name, shape, range) in mlp.param_tensors() {
@@ -545,15 +623,26 @@ pub(crate) fn copy_f32s(dst: &mut [f32], data: &[u8]) {
     }
 }
 
-/// Refuses, before safetensors parses it, a header longer than ours can be, or one that
-/// claims data past the end of the file. The second is a guard: safetensors 0.8's
-/// `read_metadata` adds the header length to the end of the last tensor unchecked, so a
-/// forged header whose offsets run up to `usize::MAX` overflows that sum, which panics
-/// wherever overflow checks are on (debug builds, tests); safetensors PR #808 fixes it
-/// upstream. Malformed headers are left for safetensors to report.
-fn check_header_bounds(bytes: &[u8]) -> Result<(), CheckpointError> {
+/// Refuses, before safetensors parses it, what cannot be a checkpoint's framing, and says
+/// in words which: a file too short for the 8-byte header length, a header longer than
+/// ours can be, a header or tensor data running past the end of the file. A header that
+/// runs past the end but starts as safetensors JSON does (`{`), and tensor data past the
+/// end, are a checkpoint cut short ([`CheckpointError::Truncated`]); the rest is not a
+/// checkpoint at all. The data check is also a guard: safetensors 0.8's `read_metadata`
+/// adds the header length to the end of the last tensor unchecked, so a forged header
+/// whose offsets run up to `usize::MAX` overflows that sum, which panics wherever
+/// overflow checks are on (debug builds, tests); safetensors PR #808 fixes it upstream.
+/// Malformed headers are left for safetensors to report (see [`unreadable`]).
+fn check_framing(bytes: &[u8]) -> Result<(), CheckpointError> {
     let Some(prefix) = bytes.first_chunk::<PREFIX_LEN>() else {
-        return Ok(());
+        return Err(CheckpointError::NotSafetensors(if bytes.is_empty() {
+            "the file is empty".into()
+        } else {
+            format!(
+                "the file is only {} bytes long, too short for any safetensors file",
+                bytes.len()
+            )
+        }));
     };
     let header_len = u64::from_le_bytes(*prefix);
     if header_len > MAX_HEADER_LEN as u64 {
@@ -563,7 +652,16 @@ fn check_header_bounds(bytes: &[u8]) -> Result<(), CheckpointError> {
     }
     let header_end = PREFIX_LEN + header_len as usize;
     let Some(header) = bytes.get(PREFIX_LEN..header_end) else {
-        return Ok(());
+        let have = bytes.len() - PREFIX_LEN;
+        return Err(if bytes.get(PREFIX_LEN) == Some(&b'{') {
+            CheckpointError::Truncated(format!(
+                "the file ends inside its header, after {have} of its {header_len} bytes"
+            ))
+        } else {
+            CheckpointError::NotSafetensors(format!(
+                "its header claims {header_len} bytes, but only {have} follow"
+            ))
+        });
     };
     let data_len = (bytes.len() - header_end) as u64;
     // Any JSON safetensors accepts is a JSON object, so this parse fails only where
@@ -581,12 +679,30 @@ fn check_header_bounds(bytes: &[u8]) -> Result<(), CheckpointError> {
             .filter_map(serde_json::Value::as_u64)
             .any(|o| o > data_len)
         {
-            return Err(CheckpointError::NotSafetensors(format!(
-                "tensor {name} claims bytes past the end of the file"
+            return Err(CheckpointError::Truncated(format!(
+                "tensor {name} runs past the end of the file (its data section has \
+                 {data_len} bytes)"
             )));
         }
     }
     Ok(())
+}
+
+/// safetensors' refusal of a file that passed [`check_framing`], in words: the header is
+/// not JSON, or not a safetensors header, or the file holds more than its header
+/// describes.
+fn unreadable(e: SafeTensorError) -> CheckpointError {
+    let why = match e {
+        SafeTensorError::InvalidHeader(_) | SafeTensorError::InvalidHeaderDeserialization(_) => {
+            format!("its header is not the JSON a safetensors file starts with ({e})")
+        }
+        // `check_framing` refused any tensor past the end, so the file is longer.
+        SafeTensorError::MetadataIncompleteBuffer => {
+            "the file has bytes after the last tensor its header describes".into()
+        }
+        _ => format!("its safetensors header is malformed ({e})"),
+    };
+    CheckpointError::NotSafetensors(why)
 }
 
 /// A tensor to write: dtype, shape and little-endian bytes.

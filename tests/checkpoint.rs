@@ -3,7 +3,9 @@
 //! panic. Hand-built files come from the safetensors crate itself, edited one part at a time.
 #![cfg(not(target_arch = "wasm32"))]
 
-use ganplay::checkpoint::{load, save, CheckpointError, FORMAT_VERSION};
+use ganplay::checkpoint::{
+    load, load_with_history, save, save_with_history, CheckpointError, FORMAT_VERSION,
+};
 use ganplay::data::Dataset;
 use ganplay::gan::{Gan, GanConfig, GRID_SAMPLES, IMAGE_DIM, IMAGE_SIDE};
 use ganplay::nn::{GeneratorLoss, OptimizerConfig, SgdConfig};
@@ -139,6 +141,10 @@ fn is_not_safetensors(e: &CheckpointError) -> bool {
     matches!(e, CheckpointError::NotSafetensors(_))
 }
 
+fn is_truncated(e: &CheckpointError) -> bool {
+    matches!(e, CheckpointError::Truncated(_))
+}
+
 #[test]
 fn round_trip_restores_the_state_and_the_samples() {
     let data = data(40);
@@ -171,6 +177,95 @@ fn round_trip_restores_the_state_and_the_samples() {
             bytes,
             "a loaded checkpoint saves to the same bytes"
         );
+    }
+}
+
+/// The page's chart history rides along: back bit for bit (NaN included), optional, and
+/// a file without one is byte for byte what `save` writes.
+#[test]
+fn the_chart_history_round_trips_and_is_optional() {
+    let gan = trained(tiny_config(), 3, &data(40));
+    // [records, stride, last step's 4 values, then rows of 5]; NaN where not measured.
+    let history = [
+        3.0,
+        1.0,
+        0.7,
+        1.3,
+        0.6,
+        0.4, //
+        1.0,
+        1.4,
+        0.69,
+        0.5,
+        0.5, //
+        2.0,
+        f64::NAN,
+        1.2,
+        f64::NAN,
+        0.45, //
+        3.0,
+        0.7,
+        1.3,
+        0.6,
+        0.4,
+    ];
+    let bytes = save_with_history(&gan, Some(&history));
+    let (loaded, back) = load_with_history(&bytes).unwrap();
+    let back = back.expect("the history was saved");
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&back), bits(&history));
+    assert_eq!(save(&loaded), save(&gan), "the training state is unchanged");
+    assert!(
+        load(&bytes).is_ok(),
+        "a reader that wants no history skips it"
+    );
+
+    let without = save_with_history(&gan, None);
+    assert_eq!(without, save(&gan));
+    assert_eq!(load_with_history(&without).unwrap().1, None);
+    assert_eq!(
+        load_with_history(&save_with_history(&gan, Some(&[])))
+            .unwrap()
+            .1,
+        Some(vec![])
+    );
+}
+
+/// The pretrained models were saved before checkpoints held a history: they still load,
+/// with none.
+#[test]
+fn an_older_checkpoint_without_a_history_loads() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/www/models/uncond.safetensors");
+    let bytes = std::fs::read(path).unwrap();
+    let (gan, history) = load_with_history(&bytes).unwrap();
+    assert_eq!(history, None);
+    assert_eq!(gan.counters().steps, 10_000);
+}
+
+#[test]
+fn refuses_a_history_of_another_dtype_or_shape() {
+    let bytes = save_with_history(&trained(tiny_config(), 1, &data(40)), Some(&[1.0; 6]));
+    let as_f32 = edited(&bytes, |tensors, _| {
+        tensors.insert(
+            "history".into(),
+            (Dtype::F32, vec![6], f32_bytes(&[1.0; 6])),
+        );
+    });
+    let as_table = edited(&bytes, |tensors, _| {
+        tensors.get_mut("history").unwrap().1 = vec![2, 3];
+    });
+    for (file, expected) in [
+        (
+            as_f32,
+            "checkpoint chart history is malformed: its dtype is F32, not F64",
+        ),
+        (
+            as_table,
+            "checkpoint chart history is malformed: its shape is [2, 3], not one list of numbers",
+        ),
+    ] {
+        assert_eq!(load_err(&file).to_string(), expected);
+        assert!(load_with_history(&file).is_err());
     }
 }
 
@@ -382,11 +477,19 @@ fn refuses_every_truncation() {
     let bytes = tiny_checkpoint();
     for len in 0..bytes.len() {
         let e = load_err(&bytes[..len]);
-        assert!(is_not_safetensors(&e), "prefix of {len} bytes: {e}");
+        // Up to the 8-byte header length and nothing after it there is nothing to
+        // recognise; from the header's first byte on, a cut checkpoint is called one.
+        if len > 8 {
+            assert!(is_truncated(&e), "prefix of {len} bytes: {e}");
+        } else {
+            assert!(is_not_safetensors(&e), "prefix of {len} bytes: {e}");
+        }
     }
     let mut longer = bytes.clone();
     longer.push(0);
-    assert!(is_not_safetensors(&load_err(&longer)), "trailing bytes");
+    let e = load_err(&longer);
+    assert!(is_not_safetensors(&e), "trailing bytes: {e}");
+    assert!(e.to_string().contains("bytes after the last tensor"), "{e}");
 }
 
 #[test]
@@ -404,7 +507,10 @@ fn refuses_a_lying_header_length() {
         let mut forged = bytes.clone();
         forged[..8].copy_from_slice(&lie.to_le_bytes());
         let e = load_err(&forged);
-        assert!(is_not_safetensors(&e), "header length {lie}: {e}");
+        assert!(
+            is_not_safetensors(&e) || is_truncated(&e),
+            "header length {lie}: {e}"
+        );
     }
 }
 
@@ -428,8 +534,75 @@ fn refuses_forged_offsets_that_would_overflow() {
     let mut forged = (header.len() as u64).to_le_bytes().to_vec();
     forged.extend(header.as_bytes());
     let e = load_err(&forged);
-    assert!(is_not_safetensors(&e), "{e}");
+    assert!(is_truncated(&e), "{e}");
     assert!(e.to_string().contains("past the end of the file"), "{e}");
+}
+
+/// A file that is not a checkpoint at all is refused with that first, in words, and the
+/// detail second (issue: a text file renamed `.safetensors` was refused with only "its
+/// header claims 7526676540175443304 bytes").
+#[test]
+fn refusals_of_files_that_are_not_checkpoints_say_so_first() {
+    let text = b"hello there, these are my notes\n";
+    assert_eq!(
+        load_err(text).to_string(),
+        "this file is not a ganplay checkpoint: its header claims 7526676540175443304 \
+         bytes; a checkpoint's is under 1048576"
+    );
+    assert_eq!(
+        load_err(&[]).to_string(),
+        "this file is not a ganplay checkpoint: the file is empty"
+    );
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0";
+    let mut not_json = 6u64.to_le_bytes().to_vec();
+    not_json.extend(b"hello!");
+    let mut not_a_header = 8u64.to_le_bytes().to_vec();
+    not_a_header.extend(b"[1,2,3] ");
+    let mut header_longer_than_file = 200u64.to_le_bytes().to_vec();
+    header_longer_than_file.extend(b"plain words, not JSON");
+    let bytes = tiny_checkpoint();
+    let mut trailing = bytes.clone();
+    trailing.extend(b"more");
+    let no_format = edited(&bytes, |_, meta| {
+        meta.remove("format");
+    });
+    for (what, file, detail) in [
+        ("a short file", &b"hello"[..], "only 5 bytes long"),
+        ("a PNG", &png[..], "its header claims"),
+        ("a header that is not JSON", &not_json[..], "not the JSON"),
+        (
+            "JSON that is not a header",
+            &not_a_header[..],
+            "not the JSON",
+        ),
+        (
+            "a header past the end",
+            &header_longer_than_file[..],
+            "only 21 follow",
+        ),
+        (
+            "bytes after the data",
+            &trailing[..],
+            "bytes after the last tensor",
+        ),
+        ("no format entry", &no_format[..], "no `format` entry"),
+    ] {
+        let message = load_err(file).to_string();
+        assert!(
+            message.starts_with("this file is not a ganplay checkpoint: "),
+            "{what}: {message}"
+        );
+        assert!(message.contains(detail), "{what}: {message}");
+    }
+    // A checkpoint cut short is one, and says so.
+    let message = load_err(&bytes[..bytes.len() / 2]).to_string();
+    assert!(
+        message.starts_with("this checkpoint file is incomplete: ")
+            && message.contains("truncated"),
+        "{message}"
+    );
+    let message = load_err(&bytes[..20]).to_string();
+    assert!(message.contains("ends inside its header"), "{message}");
 }
 
 #[test]
@@ -746,6 +919,7 @@ fn refuses_bad_counters_and_sampler_state() {
 fn error_messages_are_single_lines() {
     let errors = [
         CheckpointError::NotSafetensors("header too large".into()),
+        CheckpointError::Truncated("the file ends inside its header".into()),
         CheckpointError::NotACheckpoint { format: None },
         CheckpointError::NotACheckpoint {
             format: Some("pt".into()),
@@ -775,6 +949,7 @@ fn error_messages_are_single_lines() {
             value: f32::NAN,
         },
         CheckpointError::BadState("the data order is not a permutation of 0..40".into()),
+        CheckpointError::BadHistory("its dtype is F32, not F64".into()),
     ];
     for e in errors {
         let message = e.to_string();

@@ -410,7 +410,7 @@ fn bad_flags_paths_and_files_fail_cleanly() {
         ),
         (
             &["train", "--steps", "5", "--out", out, "--resume", garbage],
-            "not a usable checkpoint",
+            "this file is not a ganplay checkpoint: its header claims",
         ),
         (
             &["sample", "--checkpoint", missing, "--n", "5", "--out", out],
@@ -418,7 +418,7 @@ fn bad_flags_paths_and_files_fail_cleanly() {
         ),
         (
             &["sample", "--checkpoint", garbage, "--n", "5", "--out", out],
-            "not a usable checkpoint",
+            "this file is not a ganplay checkpoint: its header claims",
         ),
         (
             &[

@@ -105,5 +105,6 @@ fn bad_judge_files_are_refused_with_a_reason() {
     // A truncated judge.
     let judge = small_judge();
     let bytes = judge.to_bytes();
-    assert!(Judge::from_bytes(&bytes[..bytes.len() / 2]).is_err());
+    let err = Judge::from_bytes(&bytes[..bytes.len() / 2]).unwrap_err();
+    assert!(err.0.starts_with("this judge file is incomplete"), "{err}");
 }

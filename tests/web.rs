@@ -3,8 +3,10 @@
 //! save → load, plus bad input refused with a message and the state kept.
 #![cfg(target_arch = "wasm32")]
 
+use ganplay::checkpoint;
 use ganplay::data::idx::write_idx_u8;
 use ganplay::wasm::{Playground, HISTORY_COLUMNS};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -151,16 +153,64 @@ fn save_then_load_restores_identical_samples() {
     assert_eq!(grid(&mut q), samples);
     assert_eq!(q.steps(), 5.0);
     assert!(q.config_json().contains("\"conditional\":true"));
-    // Both continue identically.
+    // Both continue identically, and so do their charts: the checkpoint holds them.
+    assert_eq!(q.export_history(), p.export_history());
     p.train_steps(2).unwrap();
     q.train_steps(2).unwrap();
     assert_eq!(p.last_stats(), q.last_stats());
-    // The loaded model's charts start afresh, their x in steps: 6 and 7.
-    let xs: Vec<f32> = q.export_history()[6..]
+    assert_eq!(q.export_history(), p.export_history());
+    assert_eq!(q.history_len(), 7 * HISTORY_COLUMNS);
+}
+
+/// The x of each row of the chart history.
+fn history_xs(p: &Playground) -> Vec<f64> {
+    p.export_history()[6..]
         .chunks_exact(HISTORY_COLUMNS)
-        .map(|row| row[0] as f32)
-        .collect();
-    assert_eq!(xs, [6.0, 7.0]);
+        .map(|row| row[0])
+        .collect()
+}
+
+/// The message of an error that crossed the boundary.
+fn message(e: JsError) -> String {
+    js_sys::Error::from(JsValue::from(e)).message().into()
+}
+
+/// A checkpoint without a chart history (the native trainer's, an older page's) loads
+/// with the charts starting afresh at its step; one whose history is malformed is
+/// refused with the reason, and the model and charts stay as they were.
+#[wasm_bindgen_test]
+fn a_checkpoint_without_or_with_a_bad_history() {
+    let mut p = playground(SMALL);
+    p.train_steps(5).unwrap();
+    let gan = checkpoint::load(&p.save_checkpoint().unwrap()).unwrap();
+    let without = checkpoint::save(&gan);
+    let mut q = playground(SMALL);
+    q.train_steps(3).unwrap();
+    q.load_checkpoint(&without).unwrap();
+    assert_eq!((q.steps(), q.history_len()), (5.0, 0));
+    q.train_steps(2).unwrap();
+    assert_eq!(history_xs(&q), [6.0, 7.0]);
+
+    let before = (q.steps(), q.export_history(), grid(&mut q));
+    let stride_0 = [7.0, 0.0, 1.0, 1.0, 0.5, 0.5];
+    let too_short = [7.0, 1.0];
+    let backwards = [
+        7.0, 1.0, 1.0, 1.0, 0.5, 0.5, 5.0, 1.0, 1.0, 0.5, 0.5, 4.0, 1.0, 1.0, 0.5, 0.5,
+    ];
+    for (bad, why) in [
+        (&stride_0[..], "stride"),
+        (&too_short[..], "fewer than the 6"),
+        (&backwards[..], "does not follow"),
+        (&[7.0, 1.0, 1.0, 1.0, 0.5, 0.5, 1.0][..], "rows of 5"),
+    ] {
+        let file = checkpoint::save_with_history(&gan, Some(bad));
+        let e = message(q.load_checkpoint(&file).unwrap_err());
+        assert!(
+            e.starts_with("checkpoint chart history is malformed: ") && e.contains(why),
+            "{e}"
+        );
+        assert_eq!((q.steps(), q.export_history(), grid(&mut q)), before);
+    }
 }
 
 #[wasm_bindgen_test]

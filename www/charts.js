@@ -2,9 +2,11 @@
 // D's mean verdicts on real digits D(x) and on fakes D(G(z)). Both read the history rows
 // the engine reports (app.history): [record, d_loss, g_loss, d_real, d_fake]. Each
 // value is drawn twice: every step, faint, and a moving average on top, since one
-// batch's numbers jump around too much to read a trend from.
+// batch's numbers jump around too much to read a trend from. Every number they show goes
+// through util.js's fmtNum, and the y axis widens to fit its labels, so that a diverging
+// run's losses (6.05e30) stay readable instead of being clipped.
 import uPlot from './vendor/uplot/uPlot.esm.js';
-import { $ } from './util.js';
+import { $, clamp, fmtNum } from './util.js';
 
 const COLUMNS = 5;
 const COLOR = { d: '#2563eb', g: '#ea580c', real: '#0d9488', fake: '#db2777' };
@@ -21,7 +23,7 @@ function options(title, series, yRange) {
     width: raw ? 1 : 2,
     spanGaps: true,
     points: { show: false },
-    value: (u, v, s, idx) => fmt(latest(u, s, idx, v), 3),
+    value: (u, v, s, idx) => fmtNum(latest(u, s, idx, v), 3),
   });
   return {
     title,
@@ -29,9 +31,12 @@ function options(title, series, yRange) {
     height: HEIGHT,
     cursor: { drag: { x: true, y: false } },
     scales: { x: { time: false }, y: yRange ? { range: yRange } : { auto: true } },
-    axes: [{ label: 'step', size: 40, labelSize: 14 }, { size: 48 }],
+    axes: [
+      { label: 'step', size: 40, labelSize: 14, values: tickLabels },
+      { values: tickLabels, size: yAxisSize },
+    ],
     series: [
-      { label: 'step', value: (u, v, s, idx) => fmt(latest(u, s, idx, v), 0) },
+      { label: 'step', value: (u, v, s, idx) => fmtNum(latest(u, s, idx, v), 0) },
       ...series.map((s) => line(s, false)),
       ...series.map((s) => line(s, true)),
     ],
@@ -45,7 +50,36 @@ export function latest(u, s, idx, v) {
   for (let i = col.length - 1; i >= 0; i--) if (col[i] != null) return col[i];
   return null;
 }
-const fmt = (v, digits) => (v == null ? '–' : digits ? v.toFixed(digits) : Math.round(v).toLocaleString('en-US'));
+
+/** Decimals that show a tick spacing exactly: 0.25 → 2, 0.2 → 1, 5 → 0 (at most 6). */
+export function tickDigits(incr) {
+  if (!(incr > 0) || !Number.isFinite(incr)) return 0;
+  const exp = Math.floor(Math.log10(incr));
+  const mantissa = incr / 10 ** exp;
+  const fraction = Math.abs(mantissa - Math.round(mantissa)) > 1e-9 ? 1 : 0;
+  return clamp(fraction - exp, 0, 6);
+}
+
+/** uPlot `axes[].values`: the ticks at the precision their spacing needs. */
+const tickLabels = (u, splits, axisIdx, space, incr) => {
+  const digits = tickDigits(incr);
+  return splits.map((v) => fmtNum(v, digits));
+};
+
+/** uPlot's axis font, tick length and gap between ticks and labels. */
+const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif';
+const TICK_AND_GAP = 10 + 5;
+const MIN_Y_AXIS = 48;
+let measure = null;
+
+/** uPlot `axes[].size` for the y axis: as wide as its widest label needs, at least 48 px. */
+function yAxisSize(u, values) {
+  if (!values?.length) return MIN_Y_AXIS;
+  measure ??= document.createElement('canvas').getContext('2d');
+  measure.font = AXIS_FONT;
+  const widest = Math.max(...values.map((v) => measure.measureText(v ?? '').width));
+  return Math.max(MIN_Y_AXIS, Math.ceil(widest) + TICK_AND_GAP + 4);
+}
 
 /** Exponential moving average of `col` over about `window` rows; gaps (null) are skipped. */
 function smooth(col, window) {
@@ -95,7 +129,7 @@ export function updateCharts(app) {
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < COLUMNS; c++) {
       const v = rows[r * COLUMNS + c];
-      cols[c][r] = Number.isNaN(v) ? null : v; // NaN: not measured in that step
+      cols[c][r] = Number.isFinite(v) ? v : null; // NaN: not measured in that step
     }
   }
   const window = Math.min(200, Math.max(1, Math.round(n * SMOOTH_SHARE)));

@@ -14,7 +14,7 @@ import { setupFiles, showDataSource } from './files.js';
 import { setupQuality, showQuality } from './judge.js';
 import { cellAt, clearStrip, drawGridView, setRowLabels, showGrid, snapshot } from './grid.js';
 import {
-  FIELDS, FIELD_BY_KEY, archDiffers, defaultLr, format, fromConfig, fromQuery, parse, recipe, settingsChanges, toJson, toQuery,
+  FIELDS, FIELD_BY_KEY, archDiffers, controlText, defaultLr, format, fromConfig, fromQuery, parse, recipe, settingsChanges, toJson, toQuery,
 } from './settings.js';
 import { setupRecovery } from './recovery.js';
 import { $, IMAGE_SIDE, drawImage28, fmtInt } from './util.js';
@@ -213,7 +213,7 @@ function writeControl(field) {
   const el = $(field.el);
   const value = app.flat[field.key];
   if (field.type === 'bool') el.checked = value;
-  else el.value = field.type === 'list' ? value.join(', ') : format(field, value);
+  else el.value = controlText(field, value);
 }
 
 /** Shows the settings in force; the seed field only when asked (it may hold a seed typed for the next Reset). */

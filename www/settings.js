@@ -16,16 +16,19 @@ const MIN_LR = 1e-6;
 /** Momentum and Adam's betas must be below 1. */
 const BELOW_ONE = 0.9999;
 
+/** No hidden layers, as a list of widths is written (an empty field is refused instead). */
+const NO_LAYERS = 'none';
+
 /**
  * One row per setting. key: flat key; url: URL parameter; el: control id; label: for
  * messages; type: int | float | list | bool | enum; arch: changes the networks' shape
- * (so applying it re-initialises the weights).
+ * (so applying it re-initialises the weights); example: a list's, for its message.
  */
 export const FIELDS = [
   { key: 'seed', url: 'seed', el: 'seed', label: 'seed', type: 'int', min: 0, max: MAX_SEED },
   { key: 'noise_dim', url: 'noise', el: 'noise-dim', label: 'noise size', type: 'int', min: 1, max: 4096, arch: true },
-  { key: 'g_hidden', url: 'g_hidden', el: 'g-hidden', label: "G's hidden widths", type: 'list', min: 1, max: 4096, maxLen: 6, arch: true },
-  { key: 'd_hidden', url: 'd_hidden', el: 'd-hidden', label: "D's hidden widths", type: 'list', min: 1, max: 4096, maxLen: 6, arch: true },
+  { key: 'g_hidden', url: 'g_hidden', el: 'g-hidden', label: "G's hidden widths", type: 'list', min: 1, max: 4096, maxLen: 6, example: '256, 512', arch: true },
+  { key: 'd_hidden', url: 'd_hidden', el: 'd-hidden', label: "D's hidden widths", type: 'list', min: 1, max: 4096, maxLen: 6, example: '512, 256', arch: true },
   { key: 'conditional', url: 'conditional', el: 'conditional', label: 'conditional', type: 'bool', arch: true },
   { key: 'leaky_slope', url: 'slope', el: 'leaky-slope', label: 'LeakyReLU slope', type: 'float', min: 0, max: 0.99, arch: true },
   { key: 'batch_size', url: 'batch', el: 'batch-size', label: 'batch size', type: 'int', min: 1, max: 1024 },
@@ -136,7 +139,7 @@ export const settingsChanges = (before, after) =>
 export function format(field, value) {
   switch (field.type) {
     case 'list':
-      return value.join(',');
+      return value.length ? value.join(',') : NO_LAYERS;
     case 'bool':
       return value ? '1' : '0';
     case 'float':
@@ -146,6 +149,10 @@ export function format(field, value) {
       return String(value);
   }
 }
+
+/** A value as the form shows it: as `format`, but widths spaced out (“256, 512”). */
+export const controlText = (field, value) =>
+  field.type === 'list' && value.length ? value.join(', ') : format(field, value);
 
 /**
  * Parses `text` for `field`. Returns `{ value }` (maybe clamped, with `message`) or
@@ -162,6 +169,12 @@ export function parse(field, text) {
     }
     return { value: v };
   };
+  // A number field holding text the browser cannot read as a number (“e”, “1e”, “-”)
+  // gives '' exactly as an empty one does, so the message says both.
+  const number = field.type === 'int' ? 'a whole number' : 'a number';
+  if ((field.type === 'int' || field.type === 'float') && raw === '') {
+    return { error: `${label} is empty or not a number: type ${number} in ${range}.` };
+  }
   switch (field.type) {
     case 'bool': {
       const t = raw.toLowerCase();
@@ -187,7 +200,14 @@ export function parse(field, text) {
       return clampNum(v);
     }
     case 'list': {
-      const parts = raw === '' ? [] : raw.split(/[\s,;x×]+/).filter(Boolean);
+      // Empty is refused rather than read as no hidden layers (the field's grey
+      // placeholder shows an example, which an empty field does not build); “none” asks
+      // for none.
+      if (raw === '') {
+        return { error: `${label} is empty: type one width per hidden layer, such as “${field.example}”, or “${NO_LAYERS}” for no hidden layers.` };
+      }
+      if (raw.toLowerCase() === NO_LAYERS) return { value: [] };
+      const parts = raw.split(/[\s,;x×]+/).filter(Boolean);
       if (parts.length > field.maxLen) return { error: `${label}: at most ${field.maxLen} hidden layers, got ${parts.length}.` };
       const values = [];
       const messages = [];

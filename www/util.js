@@ -11,11 +11,32 @@ export const $ = (id) => document.getElementById(id);
 
 export const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
 
-/** Formats a count with thousands separators. */
-export const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
+/** Magnitudes from which `fmtNum` switches to scientific form: decimals, and counts. */
+const SCI_ABOVE = 1e6;
+const SCI_ABOVE_COUNT = 1e15;
 
-/** Formats a probability or loss for display; NaN and missing values as a dash. */
-export const fmtNum = (v, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
+/**
+ * The page's one number formatter. `digits` 0 is a count: rounded, with thousands
+ * separators (10,207). Otherwise `digits` decimals, with separators (0.693, 1,234.500).
+ * Magnitudes too big for that (from 1e6, or 1e15 for counts) or too small to show at
+ * that precision (0.0004 at 3 digits) take a compact scientific form with three
+ * significant digits (6.05e30, 4e-4). Null, undefined and NaN are a dash; ±Infinity are ∞ and -∞.
+ */
+export function fmtNum(v, digits = 3) {
+  if (v == null || Number.isNaN(v)) return '–';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
+  const abs = Math.abs(v);
+  const tooSmall = digits > 0 && abs > 0 && abs < 0.5 * 10 ** -digits;
+  if (abs >= (digits === 0 ? SCI_ABOVE_COUNT : SCI_ABOVE) || tooSmall) {
+    // 6.05e+30 → 6.05e30, 1.00e+7 → 1e7, 1.50e-7 → 1.5e-7
+    return v.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  }
+  const text = v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return text.replace(/^-(?=[0.,]*$)/, ''); // no “-0.000” for a tiny negative
+}
+
+/** Formats a count with thousands separators (`fmtNum` with no decimals). */
+export const fmtInt = (n) => fmtNum(n, 0);
 
 /** True when the bytes start with the gzip magic 1f 8b. */
 export const isGzip = (bytes) => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;

@@ -381,11 +381,11 @@ fn on_threads(
     work()
 }
 
-/// Reads and rebuilds a checkpoint, naming the file in any error.
+/// Reads and rebuilds a checkpoint, naming the file in any error (the loader's message
+/// says what is wrong with it, beginning with whether it is a checkpoint at all).
 fn load_checkpoint(path: &Path) -> Result<Gan, CliError> {
     let bytes = read_named_file(path, "checkpoint", "")?;
-    checkpoint::load(&bytes)
-        .map_err(|e| CliError(format!("{}: not a usable checkpoint: {e}", path.display())))
+    checkpoint::load(&bytes).map_err(|e| CliError(format!("{}: {e}", path.display())))
 }
 
 /// Reads a whole file the user named as a `what` ("checkpoint", "judge"), with a

@@ -61,7 +61,7 @@ pub struct GanConfig {
 /// as fakes (weight 1.5). At 5,000 steps on the 10k digits the judge's Fréchet distance is a
 /// fraction of the plain recipe's and every digit keeps its share, where the plain recipe
 /// mostly draws 1s with salt noise; conditional samples are the asked-for digit about 96%
-/// of the time, against 86% without the wrong labels (README, "Quality").
+/// of the time, against 86% without the wrong labels (docs/quality.md).
 impl Default for GanConfig {
     fn default() -> Self {
         GanConfig {

@@ -17,6 +17,33 @@ fn diverged_at(err: TrainError) -> (u64, Phase, String) {
     }
 }
 
+/// The step in the message is written as the page writes numbers (issue: the banner
+/// said "step 10207").
+#[test]
+fn the_message_writes_the_step_with_thousands_separators() {
+    let err = |step| TrainError::Diverged {
+        step,
+        phase: Phase::Generator,
+        what: "G's loss became NaN".into(),
+    };
+    assert!(err(10_207)
+        .to_string()
+        .starts_with("G's loss became NaN at step 10,207 (phase: "));
+    assert!(err(212).to_string().contains(" at step 212 "));
+    let counts = [0, 999, 1_000, 999_999, 1_000_000, u64::MAX].map(thousands);
+    assert_eq!(
+        counts,
+        [
+            "0",
+            "999",
+            "1,000",
+            "999,999",
+            "1,000,000",
+            "18,446,744,073,709,551,615"
+        ]
+    );
+}
+
 #[test]
 fn a_poisoned_d_weight_stops_the_next_phase_and_training_stays_stopped() {
     let data = tiny_data();
@@ -101,8 +128,9 @@ fn first_non_finite_finds_the_first_bad_value() {
     assert_eq!(first_non_finite(&v), Some((4097, f32::INFINITY)));
 }
 
-/// The cost of the weight check on the default networks' parameters, printed (README,
-/// "Robustness"): `cargo test --release --lib finite_scan_cost -- --ignored --nocapture`.
+/// The cost of the weight check on the default networks' parameters, printed
+/// (docs/robustness.md, "Divergence"):
+/// `cargo test --release --lib finite_scan_cost -- --ignored --nocapture`.
 #[test]
 #[ignore = "a measurement, not a test"]
 fn finite_scan_cost() {

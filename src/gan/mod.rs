@@ -153,7 +153,8 @@ impl fmt::Display for TrainError {
             TrainError::Data(msg) => write!(f, "{msg}"),
             TrainError::Diverged { step, phase, what } => write!(
                 f,
-                "{what} at step {step} (phase: {}) — the learning rate may be too high",
+                "{what} at step {} (phase: {}) — the learning rate may be too high",
+                thousands(*step),
                 phase.describe()
             ),
             TrainError::StepInProgress => write!(
@@ -165,6 +166,19 @@ impl fmt::Display for TrainError {
 }
 
 impl std::error::Error for TrainError {}
+
+/// A count with thousands separators, as the page writes numbers: 10207 → "10,207".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// G, D, their optimisers, the random stream and the training state.
 #[derive(Debug)]
@@ -902,8 +916,8 @@ fn as_flat(a: &mut Array2<f32>) -> &mut [f32] {
 
 /// The first NaN or infinite value in `params` and its index, if any. The common case
 /// (all finite) is one pass of lane-wise `acc += v * 0`, which stays 0 for finite values
-/// and turns NaN on anything else, so the compiler vectorises it (README, "Robustness",
-/// has its cost: a small share of a step).
+/// and turns NaN on anything else, so the compiler vectorises it (docs/robustness.md has
+/// its cost: a small share of a step).
 pub fn first_non_finite(params: &[f32]) -> Option<(usize, f32)> {
     const LANES: usize = 16;
     let mut acc = [0.0f32; LANES];

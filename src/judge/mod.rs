@@ -15,7 +15,7 @@
 pub mod eigen;
 pub mod metrics;
 
-use crate::checkpoint::{check_floats, copy_f32s, sort_header, File, Raw};
+use crate::checkpoint::{check_floats, copy_f32s, sort_header, CheckpointError, File, Raw};
 use crate::data::{Dataset, NUM_CLASSES};
 use crate::gan::config::MAX_WIDTH;
 use crate::gan::{fixed_noise, Gan, IMAGE_DIM, IMAGE_SIDE};
@@ -305,9 +305,15 @@ impl Judge {
     /// Reads a judge written by [`Judge::to_bytes`], refusing (without panicking)
     /// anything else.
     pub fn from_bytes(bytes: &[u8]) -> Result<Judge, JudgeError> {
-        let bad =
-            |e: crate::checkpoint::CheckpointError| JudgeError(format!("not a judge file: {e}"));
-        let file = File::parse(bytes).map_err(bad)?;
+        let bad = |e: CheckpointError| JudgeError(format!("not a judge file: {e}"));
+        // The file's framing in the judge's words; the rest as the checkpoint reader says.
+        let file = File::parse(bytes).map_err(|e| match e {
+            CheckpointError::NotSafetensors(why) => JudgeError(format!("not a judge file: {why}")),
+            CheckpointError::Truncated(why) => JudgeError(format!(
+                "this judge file is incomplete: {why}; it was probably truncated"
+            )),
+            e => bad(e),
+        })?;
         match file.meta("format") {
             Some(FORMAT_NAME) => {}
             other => {

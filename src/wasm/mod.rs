@@ -566,19 +566,32 @@ impl Playground {
     }
 
     /// The whole training state as a safetensors checkpoint (the same format as the
-    /// native trainer's), taken between steps: a step left part-way done is finished
-    /// first.
+    /// native trainer's) with the chart history, taken between steps: a step left
+    /// part-way done is finished first.
     pub fn save_checkpoint(&mut self) -> Result<Vec<u8>, JsError> {
         self.finish_step()?;
-        Ok(checkpoint::save(&self.gan))
+        let history = self.export_history();
+        Ok(checkpoint::save_with_history(&self.gan, Some(&history)))
     }
 
-    /// Replaces the model with a checkpoint's. A bad file is refused with the reason and
-    /// leaves the current model untouched. The chart history starts afresh.
+    /// Replaces the model with a checkpoint's, and the chart history with the one it
+    /// holds; one without (a native or an older checkpoint) starts the charts afresh at
+    /// its step. A bad file, or a malformed history, is refused with the reason and
+    /// leaves the current model and history untouched.
     pub fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<(), JsError> {
-        let gan = checkpoint::load(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        let (gan, saved) =
+            checkpoint::load_with_history(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        let history = saved
+            .map(|saved| History::from_saved(&saved))
+            .transpose()
+            .map_err(|why| {
+                JsError::new(&checkpoint::CheckpointError::BadHistory(why).to_string())
+            })?;
         self.gan = gan;
-        self.clear_history();
+        match history {
+            Some(history) => self.history.copy_from(&history),
+            None => self.clear_history(),
+        }
         self.keep_last_good();
         Ok(())
     }

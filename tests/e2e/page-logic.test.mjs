@@ -1,6 +1,7 @@
 // The page's pure logic in Node, no browser: the MNIST-style preprocessing of drawings
 // (known input → known output), settings parsing from the form and the URL, snapshot
-// milestones, and the vendored uPlot being the npm package's files unchanged.
+// milestones, the one number formatter and the charts' tick precision, and the vendored
+// uPlot being the npm package's files unchanged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,7 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mnistify } from '../../www/draw.js';
 import { isMilestone, nextMilestone } from '../../www/grid.js';
-import { FIELD_BY_KEY, defaultLr, format, fromConfig, fromQuery, parse, recipe, settingsChanges, toConfig, toQuery } from '../../www/settings.js';
+import { tickDigits } from '../../www/charts.js';
+import { fmtInt, fmtNum } from '../../www/util.js';
+import { FIELD_BY_KEY, controlText, defaultLr, format, fromConfig, fromQuery, parse, recipe, settingsChanges, toConfig, toQuery } from '../../www/settings.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -95,12 +98,46 @@ test('settings: numbers are clamped or refused, never NaN', () => {
   assert.equal(parse(FIELD_BY_KEY.seed, '-5').value, 0);
   assert.equal(parse(FIELD_BY_KEY.seed, '1e300').value, Number.MAX_SAFE_INTEGER);
   assert.deepEqual(parse(FIELD_BY_KEY.g_hidden, '256, 512').value, [256, 512]);
-  assert.deepEqual(parse(FIELD_BY_KEY.g_hidden, '').value, []);
   assert.deepEqual(parse(FIELD_BY_KEY.g_hidden, '0 9000').value, [1, 4096]);
   assert.match(parse(FIELD_BY_KEY.g_hidden, '1,2,3,4,5,6,7').error, /at most 6/);
   assert.match(parse(FIELD_BY_KEY.g_hidden, '12,-3').error, /whole numbers/);
   assert.equal(parse(FIELD_BY_KEY.conditional, 'on').value, true);
   assert.match(parse(FIELD_BY_KEY.generator_loss, 'wasserstein').error, /one of non_saturating, minimax/);
+});
+
+test('settings: an empty number field (or one holding “e”, which the browser reads as empty) says so', () => {
+  // <input type=number> gives value '' for text it cannot read, such as “e” or “1e”.
+  for (const [key, what] of [['seed', 'a whole number in 0–9007199254740991'], ['batch_size', 'a whole number in 1–1024'], ['g_lr', 'a number in 0.000001–10']]) {
+    const r = parse(FIELD_BY_KEY[key], '');
+    assert.equal(r.value, undefined);
+    assert.equal(r.error, `${FIELD_BY_KEY[key].label} is empty or not a number: type ${what}.`);
+    assert.doesNotMatch(r.error, /“”/);
+  }
+  assert.equal(parse(FIELD_BY_KEY.seed, '  ').error, 'seed is empty or not a number: type a whole number in 0–9007199254740991.');
+  // Text typed into the URL, which is not emptied, still shows what was there.
+  assert.equal(parse(FIELD_BY_KEY.seed, 'e').error, 'seed must be a whole number, got “e”.');
+});
+
+test('settings: empty hidden widths are refused, not built as no hidden layers; “none” asks for none', () => {
+  const r = parse(FIELD_BY_KEY.g_hidden, '');
+  assert.equal(r.value, undefined);
+  assert.equal(r.error, "G's hidden widths is empty: type one width per hidden layer, such as “256, 512”, or “none” for no hidden layers.");
+  assert.match(parse(FIELD_BY_KEY.d_hidden, ' ').error, /such as “512, 256”/);
+  assert.deepEqual(parse(FIELD_BY_KEY.g_hidden, 'none'), { value: [] });
+  assert.deepEqual(parse(FIELD_BY_KEY.d_hidden, ' None '), { value: [] });
+  // No hidden layers are written “none”, so the form and the URL read back what was built.
+  assert.equal(format(FIELD_BY_KEY.g_hidden, []), 'none');
+  assert.equal(controlText(FIELD_BY_KEY.g_hidden, []), 'none');
+  assert.equal(controlText(FIELD_BY_KEY.g_hidden, [256, 512]), '256, 512');
+  assert.equal(controlText(FIELD_BY_KEY.g_lr, 0.00019999999494757503), '0.0002');
+  const defaults = fromConfig(DEFAULT_CONFIG);
+  const query = toQuery({ ...defaults, g_hidden: [] }, defaults);
+  assert.equal(query, 'seed=1&g_hidden=none');
+  assert.deepEqual(fromQuery(query, defaults).flat.g_hidden, []);
+  // An empty value in the URL keeps the default and says why.
+  const { flat, messages } = fromQuery('g_hidden=', defaults);
+  assert.deepEqual(flat.g_hidden, [256, 512]);
+  assert.match(messages[0], /G's hidden widths is empty.*Kept 256,512\./);
 });
 
 test('settings: config → flat → config is the identity, and the URL round-trips', () => {
@@ -149,6 +186,57 @@ test('switching optimiser picks a sensible learning rate', () => {
   assert.equal(defaultLr('sgd', defaults, 'g'), 0.01);
   assert.equal(defaultLr('adam', defaults, 'g'), 0.0005);
   assert.equal(defaultLr('adam', defaults, 'd'), 0.0002);
+});
+
+test('fmtNum: counts with separators, decimals to a precision, huge and tiny in short scientific form', () => {
+  // Counts (digits 0): rounded, thousands separators; scientific only past 1e15.
+  assert.equal(fmtNum(10207, 0), '10,207');
+  assert.equal(fmtNum(123456789, 0), '123,456,789');
+  assert.equal(fmtNum(2.5, 0), '3');
+  assert.equal(fmtNum(0, 0), '0');
+  assert.equal(fmtNum(2e30, 0), '2e30');
+  assert.equal(fmtInt(10207), '10,207');
+  assert.equal(fmtInt(1e6), '1,000,000');
+  // Decimals: fixed precision, separators; 3 by default.
+  assert.equal(fmtNum(0.69314718), '0.693');
+  assert.equal(fmtNum(0.5, 2), '0.50');
+  assert.equal(fmtNum(1234.5), '1,234.500');
+  assert.equal(fmtNum(-1.25, 1), '-1.3');
+  assert.equal(fmtNum(0), '0.000');
+  // The issue's legend: a diverging loss of 6.048393209505099e+30.
+  assert.equal(fmtNum(6.048393209505099e30), '6.05e30');
+  assert.equal(fmtNum(-6.048393209505099e30), '-6.05e30');
+  assert.equal(fmtNum(1e6), '1e6');
+  assert.equal(fmtNum(1.5e7), '1.5e7');
+  assert.equal(fmtNum(999999.5, 0), '1,000,000');
+  // Too small for the precision: scientific, not 0.000 (and never “-0.000”).
+  assert.equal(fmtNum(0.0004), '4e-4');
+  assert.equal(fmtNum(-0.00012345), '-1.23e-4');
+  assert.equal(fmtNum(1.5e-7, 2), '1.5e-7');
+  assert.equal(fmtNum(0.0005), '0.001');
+  assert.equal(fmtNum(-0), '0.000');
+  // Nothing to show.
+  for (const v of [null, undefined, NaN]) assert.equal(fmtNum(v), '–');
+  assert.equal(fmtNum(NaN, 0), '–');
+  assert.equal(fmtNum(Infinity), '∞');
+  assert.equal(fmtNum(-Infinity, 0), '-∞');
+  // Every result is short enough for an axis label or a legend.
+  for (const v of [6.048393209505099e30, -1e300, 1e-300, 123456.789, Number.MAX_VALUE]) {
+    assert.ok(fmtNum(v).length <= 12, `${v} → ${fmtNum(v)}`);
+  }
+});
+
+test('chart ticks: as many decimals as the spacing needs', () => {
+  assert.equal(tickDigits(0.25), 2);
+  assert.equal(tickDigits(0.2), 1);
+  assert.equal(tickDigits(0.1 + 0.2), 1, 'float noise in the spacing is ignored');
+  assert.equal(tickDigits(5), 0);
+  assert.equal(tickDigits(2.5), 1);
+  assert.equal(tickDigits(1e29), 0);
+  assert.equal(tickDigits(2e-9), 6, 'at most 6; fmtNum turns smaller values scientific');
+  for (const bad of [0, -1, NaN, Infinity, undefined]) assert.equal(tickDigits(bad), 0);
+  // Ticks of a diverging run's loss axis read as numbers, not “0,000”.
+  assert.deepEqual([0, 2e30, 4e30, 6e30].map((v) => fmtNum(v, tickDigits(2e30))), ['0', '2e30', '4e30', '6e30']);
 });
 
 test('film strip milestones: 0, 100, 500, 1k, 2k, 5k, 10k, 20k, 50k…', () => {

@@ -203,10 +203,16 @@ test('Reset with a seed: new weights, and the same seed reproduces the same grid
   await setField(page, '#seed', '1');
   await page.click('#reset');
   assert.equal(await gridHash(page), seed1);
-  // A seed that is not a number is refused with a message; the model stays.
+  // A seed that is not a number is refused with a message; the model stays. Typed “e”,
+  // the number field reads as empty: the message says that, not “got “””.
   await page.fill('#seed', '');
+  await page.click('#seed');
+  await page.keyboard.type('e');
+  assert.equal(await page.inputValue('#seed'), '');
   await page.click('#reset');
-  assert.match(await page.textContent('#notice-text'), /seed must be a whole number/);
+  const notice = await page.textContent('#notice-text');
+  assert.match(notice, /seed is empty or not a number: type a whole number/);
+  assert.doesNotMatch(notice, /“”/);
   assert.equal((await config(page)).seed, 1);
   assert.deepEqual(page.problems, []);
   await close(page);
@@ -267,7 +273,7 @@ test('every training setting reaches the model and the URL; bad values are clamp
   await setField(page, '#g-lr', '');
   assert.equal((await config(page)).g_optimizer.lr, 0.01);
   assert.equal(await page.inputValue('#g-lr'), '0.01');
-  assert.match(await page.textContent('#notice-text'), /G's learning rate must be a number/);
+  assert.match(await page.textContent('#notice-text'), /G's learning rate is empty or not a number: type a number in 0.000001–10\. Kept 0\.01\./);
   // Recipes: textbook, then back to the tuned default.
   // A recipe sets every training setting it names (batch size and D steps too), and says what changed.
   await page.click('#recipe-plain');
@@ -319,6 +325,12 @@ test('architecture settings re-initialise only after confirming', async () => {
   await setField(page, '#g-hidden', '1,2,3,4,5,6,7');
   assert.match(await page.textContent('#notice-text'), /at most 6 hidden layers/);
   assert.deepEqual((await config(page)).g_hidden, [32, 48]);
+  // An emptied field is refused (it used to build G with no hidden layers), and shows
+  // the widths in force again.
+  await setField(page, '#g-hidden', '');
+  assert.match(await page.textContent('#notice-text'), /G's hidden widths is empty: .*Kept 32,48\./);
+  assert.deepEqual((await config(page)).g_hidden, [32, 48]);
+  assert.equal(await page.inputValue('#g-hidden'), '32, 48');
   assert.equal(asked.length, 5);
   await page.click('#step');
   assert.equal(await steps(page), 1);
@@ -570,6 +582,7 @@ test('save the model, load it back: identical samples; a corrupt file is refused
   await trainFor(page, { n: 25 });
   const savedSteps = await steps(page);
   const savedGrid = await gridHash(page);
+  const savedHistory = await page.evaluate(() => Array.from(ganplay.playground.export_history()));
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#save-model')]);
   const saved = await take(dl);
   assert.equal(saved.name, `ganplay-${savedSteps}.safetensors`);
@@ -581,6 +594,11 @@ test('save the model, load it back: identical samples; a corrupt file is refused
   assert.equal(await gridHash(page), savedGrid);
   assert.match(await page.textContent('#film-strip .snap figcaption'), new RegExp(`loaded at step ${savedSteps}`));
   assert.equal(await page.isHidden('#error-banner'), true);
+  // The checkpoint holds the charts' history: they go on from where they were saved.
+  assert.deepEqual(await page.evaluate(() => Array.from(ganplay.playground.export_history())), savedHistory);
+  const rows = (savedHistory.length - 6) / 5;
+  assert.ok(rows >= 25, `${rows} rows saved`);
+  await page.waitForFunction((n) => ganplay.state.charts.rows === n, rows);
 
   // Corrupt: truncated and garbage. The banner explains; the model stays.
   const current = await gridHash(page);
@@ -590,6 +608,8 @@ test('save the model, load it back: identical samples; a corrupt file is refused
   await page.click('#error-close');
   await page.setInputFiles('#load-model', { name: 'noise.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('definitely not a checkpoint') });
   await page.waitForSelector('#error-banner:not([hidden])');
+  // Said first, in words; the detail second.
+  assert.match(await page.textContent('#error-text'), /Could not load “noise\.safetensors”: this file is not a ganplay checkpoint: its header claims \d+ bytes/);
   assert.equal(await steps(page), savedSteps);
   assert.equal(await gridHash(page), current);
   await close(page);

@@ -1,0 +1,63 @@
+// Keyboard access, end to end in headless Chromium. “Load model…” and “Your own IDX
+// data…” are labels styled as buttons for visually hidden file inputs; reached with Tab,
+// the focus must show on the label (issue 11: it was invisible, because the input
+// follows its label, so `.button:focus-within` never matched), and Space must open the
+// file chooser. Screenshots go to $SHOTS_DIR (/tmp/shots).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { baseUrl, launchBrowser, newPage } from './browser.mjs';
+
+const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
+const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+after(() => browser?.close());
+
+/** The outline a label shows, as computed: 'none', or its style and width. */
+const outline = (page, id) =>
+  page.evaluate((id) => {
+    const s = getComputedStyle(document.querySelector(`label[for="${id}"]`));
+    return s.outlineStyle === 'none' ? 'none' : `${s.outlineStyle} ${s.outlineWidth}`;
+  }, id);
+
+for (const [input, previous, name] of [
+  ['load-model', 'save-model', 'Load model…'],
+  ['load-idx', 'export-png-4x', 'Your own IDX data…'],
+]) {
+  test(`Tab to “${name}” shows the focus on it, and Space opens the file chooser`, async () => {
+    const page = await newPage(browser);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(new URL(`?${SMALL}`, baseUrl()).href);
+    await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
+
+    // From the control before it, the way a keyboard user gets there: one Tab.
+    await page.focus(`#${previous}`);
+    assert.equal(await outline(page, input), 'none', 'a focus ring before the focus');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), input);
+    assert.equal(await outline(page, input), 'solid 2px', `the focus on ${input} does not show on its label`);
+    const label = page.locator(`label[for="${input}"]`);
+    await label.scrollIntoViewIfNeeded();
+    const box = await label.boundingBox();
+    await page.screenshot({
+      path: path.join(SHOTS, `focus-${input}.png`),
+      clip: { x: Math.max(0, box.x - 40), y: Math.max(0, box.y - 20), width: box.width + 200, height: box.height + 40 },
+    });
+
+    const chooser = page.waitForEvent('filechooser', { timeout: 5_000 });
+    await page.keyboard.press('Space');
+    assert.equal(await (await chooser).element().getAttribute('id'), input);
+
+    // Focus elsewhere: the label looks like the other buttons again.
+    await page.keyboard.press('Tab');
+    assert.equal(await outline(page, input), 'none');
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+}
