@@ -24,7 +24,7 @@ test('a diverging loss of 6.05e30: short legend, readable y ticks, an axis as wi
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(new URL(`?${SMALL}`, baseUrl()).href);
   await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
-  await page.evaluate(() => {
+  await page.evaluate(async () => {
     const huge = 6.048393209505099e30;
     // [records, stride, last d_loss, g_loss, d_real, d_fake], then rows of 5.
     // 8,000 rows kept of 16,000 steps (stride 2); the last ten diverge.
@@ -33,8 +33,8 @@ test('a diverging loss of 6.05e30: short legend, readable y ticks, an axis as wi
       const late = r > 15980;
       history.push(r, late ? huge * (r - 15980) / 20 : 0.7, late ? 4e6 : 0.8, 0.6, 0.4);
     }
-    ganplay.playground.import_history(new Float64Array(history));
-    ganplay.state.modelVersion++; // redraw the views now
+    await ganplay.playground.import_history(new Float64Array(history));
+    await ganplay.sync(); // redraw the views now
   });
   await page.waitForFunction(() => ganplay.state.charts.rows === 8000, null, { timeout: 10_000 });
 

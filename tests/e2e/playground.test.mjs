@@ -582,7 +582,7 @@ test('save the model, load it back: identical samples; a corrupt file is refused
   await trainFor(page, { n: 25 });
   const savedSteps = await steps(page);
   const savedGrid = await gridHash(page);
-  const savedHistory = await page.evaluate(() => Array.from(ganplay.playground.export_history()));
+  const savedHistory = await page.evaluate(async () => Array.from(await ganplay.playground.export_history()));
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#save-model')]);
   const saved = await take(dl);
   assert.equal(saved.name, `ganplay-${savedSteps}.safetensors`);
@@ -595,7 +595,7 @@ test('save the model, load it back: identical samples; a corrupt file is refused
   assert.match(await page.textContent('#film-strip .snap figcaption'), new RegExp(`loaded at step ${savedSteps}`));
   assert.equal(await page.isHidden('#error-banner'), true);
   // The checkpoint holds the charts' history: they go on from where they were saved.
-  assert.deepEqual(await page.evaluate(() => Array.from(ganplay.playground.export_history())), savedHistory);
+  assert.deepEqual(await page.evaluate(async () => Array.from(await ganplay.playground.export_history())), savedHistory);
   const rows = (savedHistory.length - 6) / 5;
   assert.ok(rows >= 25, `${rows} rows saved`);
   await page.waitForFunction((n) => ganplay.state.charts.rows === n, rows);
