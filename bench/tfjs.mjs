@@ -3,15 +3,17 @@
 // Chromium, once with 1 thread and once with navigator.hardwareConcurrency threads (each in
 // a fresh page: the thread count is fixed when the backend starts). Prints JSON lines:
 //   steps_per_s        per thread count and step variant ("shared": one G forward per step,
-//                      ganplay's work; "recompute": the idiomatic two minimize() calls)
+//                      ganplay's work; "recompute": the idiomatic two minimize() calls;
+//                      "explicit-transpose": shared with a matmul gradient that is not stock
+//                      TF.js, whose products all take the backend's fast path)
 //   matmul_ms          one (64, 784)·(784, 512) product in the three forms of a dense layer
 //   transposed_matmul_share  fraction of one step's kernel time in the transposed products
-// and, on stderr, the set-up (threads, SIMD, isolation, which .wasm), a check that the two
+// and, on stderr, the set-up (threads, SIMD, isolation, which .wasm), a check that the
 // step variants compute the same step, and the kernel profile of one step.
 //
 // Usage: GANPLAY_URL=http://127.0.0.1:PORT/ node bench/tfjs.mjs   (bench/run.sh does this)
 // Env: TFJS_SECONDS (timed seconds per run, default 10), TFJS_WARMUP (steps, default 5),
-//      TFJS_THREADS (comma list, default "1,max"), TFJS_VARIANTS (default "shared,recompute"),
+//      TFJS_THREADS (comma list, default "1,max"), TFJS_VARIANTS (default all three),
 //      TFJS_CPU_OVERRIDE=0 to skip the extra run with the page told twice the CPUs (made
 //      when TF.js keeps fewer threads than asked; see openBench).
 import { baseUrl, launchBrowser, newPage } from '../tests/e2e/browser.mjs';
@@ -20,7 +22,7 @@ const SECONDS = Number(process.env.TFJS_SECONDS || 10);
 const WARMUP = Number(process.env.TFJS_WARMUP || 5);
 const MIN_STEPS = 10;
 const THREADS = (process.env.TFJS_THREADS || '1,max').split(',');
-const VARIANTS = (process.env.TFJS_VARIANTS || 'shared,recompute').split(',');
+const VARIANTS = (process.env.TFJS_VARIANTS || 'shared,recompute,explicit-transpose').split(',');
 const OVERRIDE = process.env.TFJS_CPU_OVERRIDE !== '0';
 const BUILD = 'tfjs-wasm';
 const BATCH = 64;
@@ -81,11 +83,13 @@ try {
 
     if (r === 0) {
       const check = await page.evaluate(() => window.tfjsBench.selfCheck());
-      note('self-check, shared vs recompute step from the same weights and inputs (SGD, 2 steps):', JSON.stringify(check));
-      for (const net of ['g', 'd']) {
-        if (!(check[`${net}_max_diff`] <= 1e-3 * check[`${net}_moved`])) {
-          note(`FAIL: the two step variants disagree on ${net.toUpperCase()}'s weights`);
-          failed = true;
+      note('self-check, every step variant against the shared one, same weights and inputs (SGD, 2 steps):', JSON.stringify(check));
+      for (const [variant, d] of Object.entries(check.variants)) {
+        for (const net of ['g', 'd']) {
+          if (!(d[`${net}_max_diff`] <= 1e-3 * check[`${net}_moved`])) {
+            note(`FAIL: the ${variant} step and the shared one disagree on ${net.toUpperCase()}'s weights`);
+            failed = true;
+          }
         }
       }
     }
@@ -109,11 +113,15 @@ try {
       });
     }
 
-    const prof = await page.evaluate((v) => window.tfjsBench.profileStep(v), VARIANTS[0]);
-    note(`one ${VARIANTS[0]} step profiled, ${info.threads} thread(s): wall ${prof.wall_ms.toFixed(0)} ms, kernels ${prof.kernel_ms.toFixed(0)} ms`);
-    for (const k of prof.kinds.slice(0, 12)) note(`  ${k.ms.toFixed(1).padStart(7)} ms  ${String(k.calls).padStart(4)}×  ${k.kind}`);
-    const transposed = prof.kinds.filter((k) => k.kind.includes('transpose')).reduce((s, k) => s + k.ms, 0);
-    emit({ figure: 'transposed_matmul_share', variant: VARIANTS[0], ...setup, value: round(transposed / prof.kernel_ms, 3) });
+    for (const variant of VARIANTS.filter((v) => v !== 'recompute')) {
+      const prof = await page.evaluate((v) => window.tfjsBench.profileStep(v), variant);
+      note(`one ${variant} step profiled, ${info.threads} thread(s): wall ${prof.wall_ms.toFixed(0)} ms, kernels ${prof.kernel_ms.toFixed(0)} ms`);
+      for (const k of prof.kinds.slice(0, 10)) note(`  ${k.ms.toFixed(1).padStart(7)} ms  ${String(k.calls).padStart(4)}×  ${k.kind}`);
+      if (variant === 'shared') {
+        const transposed = prof.kinds.filter((k) => k.kind.includes('transpose')).reduce((s, k) => s + k.ms, 0);
+        emit({ figure: 'transposed_matmul_share', variant, ...setup, value: round(transposed / prof.kernel_ms, 3) });
+      }
+    }
 
     const mm = await page.evaluate(() => window.tfjsBench.probeMatmul());
     for (const form of ['none', 'transpose_a', 'transpose_b', 'explicit_transpose_then_none']) {
