@@ -79,14 +79,16 @@ for (const [name, unit] of [
 }
 
 if (tfjsRuns.length) {
-  console.log('\n| TF.js 4.22 wasm, batch 64: the step written as | threads | steps/s |');
-  console.log('|---|---|---:|');
+  console.log('\n| TF.js 4.22 wasm, batch 64: the step written as | threads | steps/s | fastest step, ms |');
+  console.log('|---|---|---:|---:|');
   const STEP = {
     shared: 'shared: one G forward per step, as ganplay',
     recompute: 'recompute: two minimize() calls, G forward twice',
     [TUNED]: `${TUNED}: shared, matmul gradient rewritten (not stock TF.js)`,
   };
-  for (const r of tfjsRuns) console.log(`| ${STEP[r.variant] ?? r.variant} | ${tfjsThreads(r)} | ${fmt(r.value, 2)} |`);
+  for (const r of tfjsRuns) {
+    console.log(`| ${STEP[r.variant] ?? r.variant} | ${tfjsThreads(r)} | ${fmt(r.value, 2)} | ${fmt(r.step_ms_min)} |`);
+  }
   if (ganplayRuns.length && tfjsPeers.length) {
     console.log(`\n| ganplay, batch 64 | steps/s | ${tfjsPeers.map((t) => `÷ TF.js ${tfjsLabel(t)}`).join(' | ')} |`);
     console.log(`|---|---:|${tfjsPeers.map(() => '---:').join('|')}|`);

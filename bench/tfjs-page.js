@@ -292,17 +292,22 @@ function time(variant, { warmup, seconds, minSteps }) {
   for (let i = 1; i < warmup; i++) trainStep(model, variant);
   const tensorsBefore = tf.memory().numTensors;
   const t0 = performance.now();
-  let steps = 0;
+  const stepMs = [];
   let last;
-  while (steps < minSteps || performance.now() - t0 < seconds * 1000) {
+  while (stepMs.length < minSteps || performance.now() - t0 < seconds * 1000) {
+    const s0 = performance.now();
     last = trainStep(model, variant);
-    steps++;
+    stepMs.push(performance.now() - s0);
   }
   const ms = performance.now() - t0;
+  stepMs.sort((a, b) => a - b);
   return {
-    steps,
+    steps: stepMs.length,
     seconds: ms / 1000,
-    steps_per_s: (steps * 1000) / ms,
+    steps_per_s: (stepMs.length * 1000) / ms,
+    // Per step: on a busy machine the fastest steps are the ones nothing else slowed down.
+    step_ms_min: stepMs[0],
+    step_ms_median: stepMs[Math.floor(stepMs.length / 2)],
     first_losses: first,
     last_losses: last,
     tensors_leaked: tf.memory().numTensors - tensorsBefore,

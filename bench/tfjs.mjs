@@ -2,10 +2,12 @@
 // TensorFlow.js 4.22 on its wasm backend (bench/tfjs.html, bench/tfjs-page.js) in headless
 // Chromium, once with 1 thread and once with navigator.hardwareConcurrency threads (each in
 // a fresh page: the thread count is fixed when the backend starts). Prints JSON lines:
-//   steps_per_s        per thread count and step variant ("shared": one G forward per step,
-//                      ganplay's work; "recompute": the idiomatic two minimize() calls;
-//                      "explicit-transpose": shared with a matmul gradient that is not stock
-//                      TF.js, whose products all take the backend's fast path)
+//   steps_per_s        per thread count and step variant: "shared", one G forward per step,
+//                      ganplay's work; "recompute", the idiomatic two minimize() calls;
+//                      "explicit-transpose", shared with a matmul gradient that is not stock
+//                      TF.js, whose products all take the backend's fast path. The mean over
+//                      the timed seconds, as ganplay's figures, with the fastest and the
+//                      median step's ms (on a busy machine the fastest is what it hid)
 //   matmul_ms          one (64, 784)·(784, 512) product in the three forms of a dense layer
 //   transposed_matmul_share  fraction of one step's kernel time in the transposed products
 // and, on stderr, the set-up (threads, SIMD, isolation, which .wasm), a check that the
@@ -108,6 +110,8 @@ try {
         data: info.data,
         steps: r.steps,
         seconds: round(r.seconds, 3),
+        step_ms_min: round(r.step_ms_min, 1),
+        step_ms_median: round(r.step_ms_median, 1),
         ...setup,
         value: round(r.steps_per_s),
       });
