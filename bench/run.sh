@@ -20,6 +20,7 @@ trap 'kill $server 2>/dev/null; rm -f "$port_file"' EXIT
 for _ in $(seq 50); do grep -qo 'http://[^ ]*' "$port_file" && break; sleep 0.1; done
 url=$(grep -o 'http://[^ ]*' "$port_file" | head -1)
 GANPLAY_URL="$url" node bench/page.mjs | tee -a "$out"
+GANPLAY_URL="$url" node bench/tfjs.mjs | tee -a "$out" # the same GAN in TF.js's wasm: docs/peer-bench.md
 # 100,000 steps of a small model: wasm memory must stay flat (exits non-zero if it grew).
 GANPLAY_URL="$url" node bench/memory.mjs | tee -a "$out"
 

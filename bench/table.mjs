@@ -32,6 +32,39 @@ for (const run of THREADED) {
   }
 }
 
+// The peer benchmark (bench/tfjs.mjs): ganplay ÷ TensorFlow.js at batch 64, against stock
+// TF.js's fastest 1-thread run and its fastest run overall (either way of writing the step:
+// the ratio is never flattered by picking TF.js's slower one), and against the fastest run
+// with the matmul gradient rewritten (not stock TF.js). Every ganplay batch-64 speed in the
+// file counts (native, each wasm build, threaded builds with a `threads` field, in-page
+// figures); whichever is missing is skipped.
+const TFJS = 'tfjs-wasm';
+const TUNED = 'explicit-transpose';
+const tfjsRuns = rows.filter((r) => r.build === TFJS && r.figure === 'steps_per_s');
+const fastest = (runs) => runs.reduce((b, r) => (b && b.value >= r.value ? b : r), undefined);
+const stock = tfjsRuns.filter((r) => r.variant !== TUNED);
+const tfjsOne = fastest(stock.filter((r) => r.threads_asked === 1));
+const tfjsBest = fastest(stock);
+const tfjsTuned = fastest(tfjsRuns.filter((r) => r.variant === TUNED));
+const tfjsPeers = [...new Set([tfjsOne, tfjsBest, tfjsTuned])].filter(Boolean);
+const tfjsThreads = (r) =>
+  r.threads === r.threads_asked
+    ? `${r.threads} thread${r.threads === 1 ? '' : 's'}${r.cpus_told ? ` (page told ${r.cpus_told} CPUs)` : ''}`
+    : `${r.threads_asked} asked, ${r.threads} running`;
+const tfjsLabel = (r) => `${r.variant}, ${tfjsThreads(r)}`;
+const ganplayRuns = rows
+  .filter((r) => r.build !== TFJS && !r.figure.endsWith('_over_tfjs'))
+  .filter((r) => (r.figure === 'steps_per_s' && r.batch === 64) || r.figure === 'training_steps_per_s_in_page')
+  .map((r) => ({
+    ...r,
+    label: `${r.build}${r.threads ? `, ${r.threads} threads` : ''}${r.figure === 'training_steps_per_s_in_page' ? ', in page' : ''}`,
+  }));
+for (const g of ganplayRuns) {
+  for (const t of tfjsPeers) {
+    console.log(JSON.stringify({ figure: 'ganplay_over_tfjs', ganplay: g.label, tfjs: tfjsLabel(t), batch: 64, value: +(g.value / t.value).toFixed(1) }));
+  }
+}
+
 const fmt = (v, digits = 1) => (v === undefined ? '–' : v.toFixed(digits));
 console.log('\n| batch | native steps/s | wasm simd128 steps/s (÷ native) | wasm relaxed-simd steps/s (÷ native) |');
 console.log('|---:|---:|---:|---:|');
@@ -86,5 +119,39 @@ for (const [name, unit] of [
 ]) {
   for (const r of rows.filter((r) => r.figure === name)) {
     console.log(`| ${name} | ${r.build} | ${r.value} ${unit} |`);
+  }
+}
+
+if (tfjsRuns.length) {
+  console.log('\n| TF.js 4.22 wasm, batch 64: the step written as | threads | steps/s | fastest step, ms |');
+  console.log('|---|---|---:|---:|');
+  const STEP = {
+    shared: 'shared: one G forward per step, as ganplay',
+    recompute: 'recompute: two minimize() calls, G forward twice',
+    [TUNED]: `${TUNED}: shared, matmul gradient rewritten (not stock TF.js)`,
+  };
+  for (const r of tfjsRuns) {
+    console.log(`| ${STEP[r.variant] ?? r.variant} | ${tfjsThreads(r)} | ${fmt(r.value, 2)} | ${fmt(r.step_ms_min)} |`);
+  }
+  if (ganplayRuns.length && tfjsPeers.length) {
+    console.log(`\n| ganplay, batch 64 | steps/s | ${tfjsPeers.map((t) => `÷ TF.js ${tfjsLabel(t)}`).join(' | ')} |`);
+    console.log(`|---|---:|${tfjsPeers.map(() => '---:').join('|')}|`);
+    for (const g of ganplayRuns) {
+      const cells = tfjsPeers.map((t) => `${(g.value / t.value).toFixed(1)}×`);
+      console.log(`| ${g.label} | ${fmt(g.value)} | ${cells.join(' | ')} |`);
+    }
+  }
+  const mm = rows.filter((r) => r.build === TFJS && r.figure === 'matmul_ms');
+  if (mm.length) {
+    const runs = [...new Set(mm.map(tfjsThreads))];
+    console.log(`\n| TF.js, one ${mm[0].shape} matmul, ms | ${runs.join(' | ')} |`);
+    console.log(`|---|${runs.map(() => '---:').join('|')}|`);
+    for (const form of [...new Set(mm.map((r) => r.form))]) {
+      const cells = runs.map((l) => fmt(mm.find((r) => r.form === form && tfjsThreads(r) === l)?.value, 2));
+      console.log(`| ${form} | ${cells.join(' | ')} |`);
+    }
+    const shares = rows.filter((r) => r.build === TFJS && r.figure === 'transposed_matmul_share');
+    const cells = runs.map((l) => fmt(shares.find((r) => tfjsThreads(r) === l)?.value, 2));
+    console.log(`| share of one step's kernel time in transposed matmuls | ${cells.join(' | ')} |`);
   }
 }
