@@ -136,7 +136,9 @@ export class Engine {
       free: this.free != null,
       busy: this.busy(),
     };
-    if (r.diverged) r.divergence = { message: pg.divergence_message(), lastGoodStep: pg.last_good_step() };
+    if (r.diverged) {
+      r.divergence = { message: pg.divergence_message(), restoreStep: pg.restore_point_step(), restoreReason: pg.restore_point_reason() };
+    }
     if (want.grid || this.milestone != null) {
       const ptr = pg.render_grid();
       const w = pg.grid_width();
@@ -445,7 +447,7 @@ export class Engine {
     return this.pg.data_len();
   }
 
-  /** Puts back the state the core kept before divergence. */
+  /** Puts back the restore point the core offers after divergence (src/wasm/recovery.rs). */
   restoreLastGood() {
     this.guardBroken();
     const step = this.call(() => this.pg.restore_last_good());
@@ -557,6 +559,6 @@ export class Engine {
 }
 
 /** Playground methods that change nothing (the rest bump the model's version). */
-const READ_ONLY = /^(steps|epoch|images_seen|[dg]_updates|config_json|data_len|diverged|divergence_message|last_good_step|last_stats|history_len|next_phase|grid_label|grid_z|export_history|training_label|training_image|score|score_labels|nearest_training_image)$/;
+const READ_ONLY = /^(steps|epoch|images_seen|[dg]_updates|config_json|data_len|diverged|divergence_message|restore_point_step|restore_point_reason|restore_point_steps|last_stats|history_len|next_phase|grid_label|grid_z|export_history|training_label|training_image|score|score_labels|nearest_training_image)$/;
 
 const describe = (err) => (err?.message ?? String(err)).replace(/[.!?]$/, '') + '.';
