@@ -251,6 +251,17 @@ async function setHyperparameters(what, next) {
   return ok;
 }
 
+/**
+ * Runs settings changes one at a time, in the order they were made: each starts from the
+ * settings the one before left (two controls changed in quick succession would otherwise
+ * both start from the old settings, and the later answer would undo the earlier change).
+ */
+let settingsTurn = Promise.resolve();
+function inTurn(change) {
+  settingsTurn = settingsTurn.then(change, change);
+  return settingsTurn;
+}
+
 /** Applies a recipe's training settings (the weights stay). */
 async function applyRecipe(name) {
   const ok = await setHyperparameters('Changing the recipe', { ...app.flat, ...recipe(name, app.defaults) });
@@ -475,9 +486,9 @@ function wireControls() {
   });
   document.addEventListener('visibilitychange', onVisibility);
   setInterval(tickHidden, 1000);
-  for (const f of FIELDS) if (f.key !== 'seed') $(f.el).addEventListener('change', () => applyField(f));
-  $('recipe-tuned').addEventListener('click', () => applyRecipe('tuned'));
-  $('recipe-plain').addEventListener('click', () => applyRecipe('plain'));
+  for (const f of FIELDS) if (f.key !== 'seed') $(f.el).addEventListener('change', () => inTurn(() => applyField(f)));
+  $('recipe-tuned').addEventListener('click', () => inTurn(() => applyRecipe('tuned')));
+  $('recipe-plain').addEventListener('click', () => inTurn(() => applyRecipe('plain')));
   $('error-close').addEventListener('click', () => ($('error-banner').hidden = true));
   $('notice-close').addEventListener('click', () => ($('notice').hidden = true));
   $('to-pad').addEventListener('click', () => {

@@ -55,6 +55,10 @@ test('divergence: training pauses with a plain message; one click restores the s
     await page.selectOption(`#${n}-opt`, 'sgd');
     await setField(page, `#${n}-lr`, 10);
   }
+  // The four changes apply one after another, each from the settings the last left.
+  await page.waitForFunction(() => ganplay.state.flat.d_lr === 10);
+  const bad = await state(page, async () => JSON.parse(await ganplay.playground.config_json()));
+  assert.deepEqual([bad.g_optimizer, bad.d_optimizer].map((o) => [o.kind, o.lr]), [['sgd', 10], ['sgd', 10]]);
   await page.click('#train');
   await page.waitForSelector('#diverge-banner:not([hidden])', { timeout: 30_000 });
   const text = await page.textContent('#diverge-text');
