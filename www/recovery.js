@@ -34,7 +34,8 @@ function showDiverged(app) {
   $('diverge-banner').hidden = false;
 }
 
-async function restoreLastGood(app) {
-  const r = await app.replaceModel('Restoring the last healthy state', 'restored', () => app.engine.restoreLastGood());
-  if (r) app.notify(`Restored step ${fmtInt(r.restored)}: weights, optimiser state, settings and charts as they were then.`);
+function restoreLastGood(app) {
+  return app.replaceModel('Restoring the last healthy state', 'restored', () => app.engine.restoreLastGood(), {
+    notice: (r) => `Restored step ${fmtInt(r.restored)}: weights, optimiser state, settings and charts as they were then.`,
+  });
 }

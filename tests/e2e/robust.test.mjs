@@ -97,7 +97,10 @@ test('divergence: training pauses with a plain message; one click restores the s
     assert.equal(await page.inputValue(`#${n}-opt`), 'adam');
     assert.equal(await page.inputValue(`#${n}-lr`), lr);
   }
-  assert.match(await page.textContent('#notice-text'), /Restored step 195/);
+  const notice = await page.textContent('#notice-text');
+  assert.match(notice, /Restored step 195/);
+  assert.match(notice, /Settings changed: .*G's optimiser SGD → Adam, G's learning rate 10 → 0\.0005/);
+  assert.equal(await page.isHidden('#notice-undo'), true, 'no Undo back to a diverged run');
   await shot(page, 'robust-restored.png');
   // And it trains on, finitely.
   await trainSteps(page, 20);

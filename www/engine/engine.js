@@ -54,6 +54,12 @@ export class Engine {
     this.quality = { status: 'loading', accuracy: null, error: null, due: true, nextStep: 0, rows: 20, msPerRow: null, evaluations: 0, version: 0, sent: -1, current: null, timings: [] };
     /** The background loop (a hidden tab): training on without the page's frames. */
     this.free = null;
+    /**
+     * The run the last replacement of the model replaced (checkpoint bytes, chart history,
+     * step), kept here for `undoReplace` until the next replacement; null when there is
+     * none or it had diverged.
+     */
+    this.replacedRun = null;
   }
 
   /**
@@ -378,10 +384,36 @@ export class Engine {
 
   /** New networks from `json` (a new seed or architecture): everything starts over. */
   reset(json) {
+    return this.replaceRun(() => this.pg.reset(json));
+  }
+
+  /**
+   * Replaces the model by `replace` (a playground call); on success the run it replaced is
+   * kept for `undoReplace` (with `keep`, and unless it had diverged), and a full report
+   * returned, with what `replace` returned as `result`. On error the model, and the run
+   * kept before, stay.
+   */
+  replaceRun(replace, { keep = true } = {}) {
     this.guardBroken();
     this.stopFree();
-    this.call(() => this.pg.reset(json));
-    return this.replaced();
+    const { pg } = this;
+    const old = keep && !pg.diverged() ? this.call(() => ({ checkpoint: pg.save_checkpoint(), history: pg.export_history(), step: pg.steps() })) : null;
+    const result = this.call(replace);
+    this.replacedRun = old;
+    return { result, ...this.replaced() };
+  }
+
+  /**
+   * Puts back the run the last replacement replaced, exactly (weights, optimiser state,
+   * settings, step, charts); the run undone is not kept (there is no redo).
+   */
+  undoReplace() {
+    const run = this.replacedRun;
+    if (!run) throw new Error('there is no replaced run to put back');
+    return this.replaceRun(() => {
+      this.pg.load_checkpoint(run.checkpoint);
+      this.pg.import_history(run.history);
+    }, { keep: false });
   }
 
   /** The model was replaced: the phase costs, the judge's verdicts and the views start over. */
@@ -396,7 +428,8 @@ export class Engine {
       q.due = true;
       q.version++; // the cleared verdict is news for the panel
     }
-    return { config: this.pg.config_json(), ...this.report({ grid: true, history: true }) };
+    const run = this.replacedRun;
+    return { config: this.pg.config_json(), undo: run && { step: run.step }, ...this.report({ grid: true, history: true }) };
   }
 
   // ---- files and saved runs -----------------------------------------------------------------
@@ -407,10 +440,7 @@ export class Engine {
   }
 
   loadCheckpoint(bytes) {
-    this.guardBroken();
-    this.stopFree();
-    this.call(() => this.pg.load_checkpoint(bytes));
-    return this.replaced();
+    return this.replaceRun(() => this.pg.load_checkpoint(bytes));
   }
 
   /** The autosave's record of the run (null while diverged: the last save stays). */
@@ -426,13 +456,10 @@ export class Engine {
 
   /** Puts back a saved run: its checkpoint, then its charts' history. */
   restoreRun(checkpoint, history) {
-    this.guardBroken();
-    this.stopFree();
-    this.call(() => {
+    return this.replaceRun(() => {
       this.pg.load_checkpoint(checkpoint);
       this.pg.import_history(history);
     });
-    return this.replaced();
   }
 
   exportHistory() {
@@ -449,9 +476,8 @@ export class Engine {
 
   /** Puts back the restore point the core offers after divergence (src/wasm/recovery.rs). */
   restoreLastGood() {
-    this.guardBroken();
-    const step = this.call(() => this.pg.restore_last_good());
-    return { restored: step, ...this.replaced() };
+    const { result, ...report } = this.replaceRun(() => this.pg.restore_last_good());
+    return { restored: result, ...report };
   }
 
   // ---- D's verdicts, G's images, the training set ---------------------------------------
