@@ -2,12 +2,12 @@
 //
 // 1. 100,000 steps of a small model (noise 16, hidden 32, batch 8, so that they take
 //    minutes, not hours) trained by the page's own frame loop (Train, speed 40 ms/frame),
-//    grid, charts, last-good snapshots and autosaves all running. wasm linear memory and
+//    grid, charts, restore points and autosaves all running. wasm linear memory and
 //    the JS heap (after a forced GC, over CDP) are sampled after a 5,000-step warm-up (and
 //    a first autosave) and every 10,000 steps; the run passes if wasm memory did not grow
 //    after warm-up.
-// 2. With the default networks: the cost of keeping the last good state
-//    (keep_last_good_now) and of an autosave's checkpoint (save_checkpoint), median of 20.
+// 2. With the default networks: the cost of keeping a restore point
+//    (keep_restore_point_now) and of an autosave's checkpoint (save_checkpoint), median of 20.
 //
 // Usage: GANPLAY_URL=http://127.0.0.1:PORT/ node bench/memory.mjs [steps] [query]
 // (query: the page's settings, e.g. '' for the default networks; the default is the small
@@ -86,7 +86,7 @@ try {
   });
   await page.context().close();
 
-  // The default networks: what keeping the last good state and autosaving cost.
+  // The default networks: what keeping a restore point and autosaving cost.
   // On the page's own thread, where the playground can be called directly and timed alone.
   const big = await open(browser, 'engine=main');
   const costs = await big.evaluate(() => {
@@ -102,12 +102,12 @@ try {
       return t.sort((a, b) => a - b)[10];
     };
     const step = median(() => pg.train_steps(1));
-    const keep = median(() => pg.keep_last_good_now());
+    const keep = median(() => pg.keep_restore_point_now());
     const save = median(() => pg.save_checkpoint());
     return { step, keep, save, bytes: pg.save_checkpoint().length };
   });
   emit({ figure: 'default_step_ms', value: +costs.step.toFixed(2) });
-  emit({ figure: 'keep_last_good_ms', value: +costs.keep.toFixed(2) });
+  emit({ figure: 'keep_restore_point_ms', value: +costs.keep.toFixed(2) });
   emit({ figure: 'autosave_checkpoint_ms', bytes: costs.bytes, value: +costs.save.toFixed(2) });
 } finally {
   await browser.close();

@@ -2,7 +2,9 @@
 //! actually learns a simple known distribution.
 
 use ganplay::data::Dataset;
-use ganplay::gan::{fixed_noise, Gan, GanConfig, Phase, TrainError, IMAGE_DIM, IMAGE_SIDE};
+use ganplay::gan::{
+    fixed_noise, Gan, GanConfig, Phase, SnapshotError, TrainError, IMAGE_DIM, IMAGE_SIDE,
+};
 use ganplay::nn::{AdamConfig, OptimizerConfig};
 use ndarray::Array2;
 
@@ -301,16 +303,22 @@ fn g_learns_to_produce_the_data() {
     );
 }
 
-/// `copy_state_from` is a snapshot: a GAN made a copy of another (even one built from
-/// another seed, mid-run) trains on bit for bit as the original does, and a copy across
-/// different networks is refused.
+/// A snapshot is exact: a GAN put back to one (even a GAN built from another seed and
+/// batch size, mid-run, and one that diverged since) trains on bit for bit as the original
+/// did from there, settings included; snapshots are refused part-way through a step,
+/// after divergence, and into other networks.
 #[test]
-fn copy_state_from_continues_bit_for_bit() {
+fn a_restored_snapshot_trains_on_bit_for_bit() {
     let data = pattern_data(64);
     let mut a = Gan::new(small_config()).unwrap();
     for _ in 0..5 {
         a.train_step(&data).unwrap();
     }
+    let snapshot = a.snapshot().unwrap();
+    let saved = ganplay::checkpoint::save(&a);
+    assert_eq!(snapshot.counters().steps, 5);
+    assert_eq!(snapshot.config(), a.config());
+
     let mut b = Gan::new(GanConfig {
         seed: 99,
         batch_size: 8,
@@ -318,16 +326,83 @@ fn copy_state_from_continues_bit_for_bit() {
     })
     .unwrap();
     b.train_step(&data).unwrap();
-    assert!(b.copy_state_from(&a));
-    assert_eq!(ganplay::checkpoint::save(&a), ganplay::checkpoint::save(&b));
+    b.restore_snapshot(&snapshot).unwrap();
+    assert_eq!(ganplay::checkpoint::save(&b), saved);
     for _ in 0..5 {
         assert_eq!(a.train_step(&data), b.train_step(&data));
     }
     assert_eq!(ganplay::checkpoint::save(&a), ganplay::checkpoint::save(&b));
-    let mut wider = Gan::new(GanConfig {
+
+    // Into reused buffers, after a divergence: the same again.
+    let mut kept = b.snapshot().unwrap();
+    b.snapshot_into(&mut kept).unwrap();
+    let at_10 = ganplay::checkpoint::save(&b);
+    let sgd = OptimizerConfig::Sgd(ganplay::nn::SgdConfig {
+        lr: 10.0,
+        momentum: 0.9,
+    });
+    let bad = GanConfig {
+        g_optimizer: sgd,
+        d_optimizer: sgd,
+        ..small_config()
+    };
+    b.set_hyperparameters(bad).unwrap();
+    while b.train_step(&data).is_ok() {}
+    assert!(b.divergence().is_some());
+    assert_eq!(b.snapshot_into(&mut kept), Err(SnapshotError::Diverged));
+    b.restore_snapshot(&kept).unwrap();
+    assert!(b.divergence().is_none());
+    assert_eq!(b.config(), &small_config());
+    assert_eq!(ganplay::checkpoint::save(&b), at_10);
+
+    b.advance(&data).unwrap();
+    assert_eq!(b.snapshot().unwrap_err(), SnapshotError::StepInProgress);
+    let wider = Gan::new(GanConfig {
         g_hidden: vec![48],
         ..small_config()
     })
     .unwrap();
-    assert!(!wider.copy_state_from(&a));
+    assert_eq!(
+        b.restore_snapshot(&wider.snapshot().unwrap()),
+        Err(SnapshotError::OtherNetworks)
+    );
+}
+
+/// The settings that differ between two configurations, named as the page names them.
+#[test]
+fn changes_are_named_in_plain_words() {
+    let before = GanConfig::default();
+    assert!(before.changes_to(&before).is_empty());
+    let after = GanConfig {
+        batch_size: 32,
+        label_smoothing: 0.2,
+        g_optimizer: OptimizerConfig::Sgd(ganplay::nn::SgdConfig {
+            lr: 10.0,
+            momentum: 0.9,
+        }),
+        d_optimizer: OptimizerConfig::Adam(AdamConfig {
+            beta1: 0.9,
+            eps: 1e-6,
+            ..AdamConfig::default()
+        }),
+        g_hidden: vec![128],
+        ..GanConfig::default()
+    };
+    let said: Vec<String> = before
+        .changes_to(&after)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "G's learning rate went from 0.0005 to 10",
+            "G's optimiser went from Adam to SGD",
+            "D's β₁ went from 0.5 to 0.9",
+            "D's ε went from 1e-8 to 1e-6",
+            "batch size went from 64 to 32",
+            "label smoothing went from 0.1 to 0.2",
+            "G's hidden widths went from [256, 512] to [128]",
+        ]
+    );
 }

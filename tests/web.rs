@@ -242,14 +242,16 @@ fn bad_input_is_refused_and_the_state_kept() {
     );
 }
 
-/// The last good state: kept at step 0 and every 200 steps; restoring it gives back the
-/// exact checkpoint, grid and history of that step, even after divergence.
+/// Restore points: kept at step 0, every 200 steps and before a settings change;
+/// restoring the one offered after divergence gives back the exact checkpoint (settings
+/// included), grid and history of its step.
 #[wasm_bindgen_test]
 fn restore_last_good_puts_back_the_kept_step() {
     let mut p = playground(SMALL);
-    assert_eq!(p.last_good_step(), 0.0);
-    assert_eq!(p.train_steps(200).unwrap(), 200);
-    assert_eq!(p.last_good_step(), 200.0);
+    assert_eq!(p.restore_point_step(), 0.0);
+    assert_eq!(p.train_steps(230).unwrap(), 230);
+    assert_eq!(p.restore_point_step(), 200.0);
+    assert_eq!(p.restore_point_reason(), "kept automatically");
     let kept = p.save_checkpoint().unwrap();
     let kept_grid = grid(&mut p);
     let kept_history = p.export_history();
@@ -269,7 +271,11 @@ fn restore_last_good_puts_back_the_kept_step() {
         p.train_steps(1).is_err(),
         "a diverged model does not train on"
     );
-    assert_eq!(p.restore_last_good().unwrap(), 200.0);
+    assert_eq!(p.restore_point_step(), 230.0);
+    assert!(p
+        .restore_point_reason()
+        .starts_with("before G's learning rate went from 0.0005 to 10 and D's"));
+    assert_eq!(p.restore_last_good().unwrap(), 230.0);
     assert!(!p.diverged());
     assert_eq!(p.save_checkpoint().unwrap(), kept);
     assert_eq!(grid(&mut p), kept_grid);

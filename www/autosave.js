@@ -113,11 +113,10 @@ async function restore(app) {
   const saved = app.autosave.offered;
   if (!saved) return;
   closeOffer(app);
-  const r = await app.replaceModel('Restoring your run', 'restored', () => app.engine.restoreRun(saved.checkpoint, saved.history));
-  if (r) {
-    app.autosave.savedVersion = app.modelVersion; // it is the saved run
-    app.notify(`Restored your run at step ${fmtInt(r.steps)}.`);
-  }
+  const r = await app.replaceModel('Restoring your run', 'restored', () => app.engine.restoreRun(saved.checkpoint, saved.history), {
+    notice: (r) => `Restored your run at step ${fmtInt(r.steps)}.`,
+  });
+  if (r) app.autosave.savedVersion = app.modelVersion; // it is the saved run
 }
 
 async function discard(app) {

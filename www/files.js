@@ -38,19 +38,12 @@ async function saveModel(app) {
   app.notify(`Saved ${name} (${(bytes.length / 1e6).toFixed(1)} MB).`);
 }
 
-async function loadModel(app, file) {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let report;
-  try {
-    await app.setRunning(false);
-    report = await app.engine.loadCheckpoint(bytes);
-  } catch (err) {
-    if (app.isPanic(err)) return app.onPanic('Loading the model', err);
-    app.showError(`Could not load “${file.name}”: ${app.describe(err)} The model is unchanged.`, err);
-    return;
-  }
-  app.modelReplaced(report, 'loaded');
-  app.notify(`Loaded “${file.name}”: step ${fmtInt(report.steps)}.`);
+function loadModel(app, file) {
+  return app.replaceModel('Loading the model', 'loaded', async () => app.engine.loadCheckpoint(new Uint8Array(await file.arrayBuffer())), {
+    notice: (r) => `Loaded “${file.name}”: step ${fmtInt(r.steps)}.`,
+    undo: true,
+    failed: (err) => `Could not load “${file.name}”: ${app.describe(err)} The model is unchanged.`,
+  });
 }
 
 /** Element type 0x08 (unsigned byte) and dimension count of an IDX file, or null. */

@@ -130,9 +130,10 @@ async function loadPretrained(app) {
   try {
     const bytes = await fetchBytes(url);
     const what = conditional ? 'conditional' : 'unconditional';
-    const r = await app.replaceModel('Loading the pretrained model', `pretrained ${what}`, () => app.engine.loadCheckpoint(bytes));
-    if (!r) return;
-    app.notify(`Loaded the pretrained ${what} model (step ${fmtInt(r.steps)}). Train to keep going from there.`);
+    await app.replaceModel('Loading the pretrained model', `pretrained ${what}`, () => app.engine.loadCheckpoint(bytes), {
+      notice: (r) => `Loaded the pretrained ${what} model (step ${fmtInt(r.steps)}). Train to keep going from there.`,
+      undo: true,
+    });
   } catch (err) {
     app.showError(`Loading the pretrained model: ${app.describe(err)}`, err);
   } finally {

@@ -14,7 +14,7 @@ import { setupFiles, showDataSource } from './files.js';
 import { setupQuality, showQuality } from './judge.js';
 import { cellAt, clearStrip, drawGridView, setRowLabels, showGrid, snapshot } from './grid.js';
 import {
-  FIELDS, FIELD_BY_KEY, archDiffers, controlText, defaultLr, format, fromConfig, fromQuery, parse, recipe, settingsChanges, toJson, toQuery,
+  FIELDS, FIELD_BY_KEY, archDiffers, controlText, defaultLr, describeChanges, format, fromConfig, fromQuery, parse, recipe, toJson, toQuery,
 } from './settings.js';
 import { setupRecovery } from './recovery.js';
 import { $, IMAGE_SIDE, drawImage28, fmtInt } from './util.js';
@@ -92,6 +92,12 @@ const app = {
   dataSource: 'built-in MNIST',
   errors: [],
   notices: [],
+  /**
+   * The Undo on offer in the notice after a replacement of the model (the engine keeps the
+   * replaced run): its step, and the film strip as it was, to put back with it. Null when
+   * none is shown.
+   */
+  undo: null,
 };
 
 // ---- messages ---------------------------------------------------------------------------
@@ -113,9 +119,15 @@ app.showError = (message, err) => {
   if (err) console.warn(message, err);
 };
 
-app.notify = (message) => {
+/**
+ * Shows `message` in the notice line; with `undo`, an Undo button that puts back the run
+ * the last replacement replaced. Any other message withdraws the offer.
+ */
+app.notify = (message, { undo = false } = {}) => {
   app.notices.push(message);
   $('notice-text').textContent = message;
+  $('notice-undo').hidden = !undo;
+  if (!undo) app.undo = null;
   $('notice').hidden = false;
 };
 
@@ -251,12 +263,23 @@ async function setHyperparameters(what, next) {
   return ok;
 }
 
+/**
+ * Runs settings changes one at a time, in the order they were made: each starts from the
+ * settings the one before left (two controls changed in quick succession would otherwise
+ * both start from the old settings, and the later answer would undo the earlier change).
+ */
+let settingsTurn = Promise.resolve();
+function inTurn(change) {
+  settingsTurn = settingsTurn.then(change, change);
+  return settingsTurn;
+}
+
 /** Applies a recipe: every training setting it names (the weights stay); says what changed. */
 async function applyRecipe(name) {
   const before = app.flat;
   const ok = await setHyperparameters('Changing the recipe', { ...app.flat, ...recipe(name, app.defaults) });
   if (!ok) return;
-  const changes = settingsChanges(before, app.flat);
+  const changes = describeChanges(before, app.flat);
   app.notify(`${name === 'tuned'
     ? 'Tuned recipe: the default training settings (Adam at the default learning rates, label smoothing and instance noise on).'
     : 'Textbook recipe: batch 64, one D step, the non-saturating loss, Adam lr 0.0002 and β₁ 0.5 for both, no label smoothing, no instance noise, no wrong labels.'} ${changes.length ? `Changed: ${changes.join(', ')}.` : 'Nothing changed: these were the settings already.'}`);
@@ -288,33 +311,66 @@ async function applyField(field) {
       `Changing ${field.label} builds new networks: G and D start again from random weights (seed ${seed}), and the charts and film strip start over. Continue?`,
     );
     if (!ok) return writeControl(field);
-    const done = await replaceModel(`Changing ${field.label}`, 'step 0', () => app.engine.reset(toJson(next)));
+    const done = await replaceModel(`Changing ${field.label}`, 'step 0', () => app.engine.reset(toJson(next)), {
+      notice: () => [...messages, `New networks from seed ${seed}: G and D start again from random weights.`].join(' '),
+      undo: true,
+    });
     if (!done) writeControl(field);
-  } else {
-    await setHyperparameters(`Changing ${field.label}`, next);
+    return;
   }
+  await setHyperparameters(`Changing ${field.label}`, next);
   if (messages.length) app.notify(messages.join(' '));
 }
 
 // ---- the model changed -----------------------------------------------------------------
 
 /**
- * Replaces the model (reset, new architecture, loaded checkpoint, restored run): pauses,
- * runs `fn` (an engine call that returns a full report), and starts every view over.
- * Resolves to the report, or null if it failed (the model is then unchanged).
+ * Replaces the model (reset, new architecture, loaded checkpoint, restored run, restore
+ * point, undo): pauses, runs `fn` (an engine call that returns a full report), and starts
+ * every view over. Then shows `notice(report)` (when given) followed by the settings that
+ * changed, and with `undo` an Undo button that puts the replaced run back (the engine keeps
+ * it until the next replacement). On error the model is unchanged, and the error banner
+ * says `failed(err)` (by default "`what`: reason"). Resolves to the report, or null.
  */
-async function replaceModel(what, stripLabel, fn) {
+async function replaceModel(what, stripLabel, fn, { notice = null, undo = false, failed = null } = {}) {
   await setRunning(false);
-  let report = null;
-  const ok = await app.guard(what, async () => {
+  const before = app.flat;
+  const strip = { figures: [...$('film-strip').children], steps: app.snapshots.slice() };
+  let report;
+  try {
     report = await fn();
-  });
-  if (!ok) return null;
+  } catch (err) {
+    if (app.isPanic(err)) app.onPanic(what, err); // errors.js
+    else app.showError(failed ? failed(err) : `${what}: ${app.describe(err)}`, err);
+    return null;
+  }
   modelReplaced(report, stripLabel);
+  if (notice) {
+    const changed = describeChanges(before, app.flat);
+    const message = [notice(report), changed.length ? `Settings changed: ${changed.join(', ')}.` : ''].join(' ').trim();
+    const offer = undo && report.undo != null;
+    app.notify(message, { undo: offer });
+    app.undo = offer ? { step: report.undo.step, strip } : null;
+  } else {
+    // The engine now keeps another run: an Undo still showing would not put back what it says.
+    app.undo = null;
+    $('notice-undo').hidden = true;
+  }
   return report;
 }
 app.replaceModel = replaceModel;
-app.modelReplaced = modelReplaced;
+
+/** Undo in the notice: the run the last replacement replaced comes back as it was, film strip included. */
+async function undoReplace() {
+  const offer = app.undo;
+  if (!offer) return;
+  const r = await replaceModel('Undoing', null, () => app.engine.undoReplace(), {
+    notice: (r) => `Undone: back to step ${fmtInt(r.steps)}.`,
+  });
+  if (!r) return;
+  $('film-strip').replaceChildren(...offer.strip.figures);
+  app.snapshots = offer.strip.steps;
+}
 
 /** A new model is in the engine: everything starts over from its report. */
 function modelReplaced(report, stripLabel) {
@@ -456,7 +512,10 @@ function wireControls() {
   $('reset').addEventListener('click', () => {
     const seed = readSeed();
     if (seed == null) return;
-    replaceModel('Reset', 'step 0', () => app.engine.reset(toJson({ ...app.flat, seed })));
+    replaceModel('Reset', 'step 0', () => app.engine.reset(toJson({ ...app.flat, seed })), {
+      notice: () => `Reset: new networks from seed ${seed}, at step 0.`,
+      undo: true,
+    });
   });
   $('seed').addEventListener('keydown', (e) => {
     if (e.key === 'Enter') $('reset').click();
@@ -476,11 +535,15 @@ function wireControls() {
   });
   document.addEventListener('visibilitychange', onVisibility);
   setInterval(tickHidden, 1000);
-  for (const f of FIELDS) if (f.key !== 'seed') $(f.el).addEventListener('change', () => applyField(f));
-  $('recipe-tuned').addEventListener('click', () => applyRecipe('tuned'));
-  $('recipe-plain').addEventListener('click', () => applyRecipe('plain'));
+  for (const f of FIELDS) if (f.key !== 'seed') $(f.el).addEventListener('change', () => inTurn(() => applyField(f)));
+  $('recipe-tuned').addEventListener('click', () => inTurn(() => applyRecipe('tuned')));
+  $('recipe-plain').addEventListener('click', () => inTurn(() => applyRecipe('plain')));
   $('error-close').addEventListener('click', () => ($('error-banner').hidden = true));
-  $('notice-close').addEventListener('click', () => ($('notice').hidden = true));
+  $('notice-close').addEventListener('click', () => {
+    $('notice').hidden = true;
+    app.undo = null;
+  });
+  $('notice-undo').addEventListener('click', undoReplace);
   $('to-pad').addEventListener('click', () => {
     const image = pickedImage(app);
     if (image) loadOntoPad(app, image, 'g');

@@ -1,7 +1,9 @@
 // Divergence: when a loss or a weight becomes NaN or infinite, the core stops at that step
 // and refuses to train on. Training pauses, this banner says what happened in plain words,
-// and one click puts back the last good state, which the core keeps by itself every 200
-// steps (src/wasm/recovery.rs): weights, optimiser, settings and charts.
+// and one click puts back the restore point the core offers (src/wasm/recovery.rs: it
+// keeps one before every settings change and a few spread over time, and offers the one
+// from before the change that likely caused the divergence): weights, optimiser,
+// settings and charts.
 import { $, fmtInt } from './util.js';
 
 export function setupRecovery(app) {
@@ -17,19 +19,23 @@ export function setupRecovery(app) {
   app.showDiverged = () => showDiverged(app);
 }
 
-/** Says what diverged (from the engine's last report) and offers the last good state. */
+/** Says what diverged (from the engine's last report) and offers the restore point. */
 function showDiverged(app) {
   const d = app.view?.divergence;
   if (!d) return;
-  $('diverge-text').textContent =
-    `Training paused: ${d.message}. ` +
-    `The last good state, kept automatically every 200 steps, is from step ${fmtInt(d.lastGoodStep)}: ` +
-    'restore it, then lower the learning rate before training on.';
-  $('restore-good').textContent = `Restore step ${fmtInt(d.lastGoodStep)}`;
+  const kept = d.restoreStep >= 0;
+  const step = fmtInt(d.restoreStep);
+  $('diverge-text').textContent = `Training paused: ${d.message}. ` + (kept
+    ? `The last healthy state is from step ${step}, ${d.restoreReason}: ` +
+      'restore it, with the settings it had then (if training diverges again, lower the learning rate).'
+    : 'No healthy state is kept: lower the learning rate, then Reset.');
+  $('restore-good').textContent = `Restore step ${step}`;
+  $('restore-good').hidden = !kept;
   $('diverge-banner').hidden = false;
 }
 
-async function restoreLastGood(app) {
-  const r = await app.replaceModel('Restoring the last good state', 'restored', () => app.engine.restoreLastGood());
-  if (r) app.notify(`Restored step ${fmtInt(r.restored)}: weights, optimiser state, settings and charts as they were then.`);
+function restoreLastGood(app) {
+  return app.replaceModel('Restoring the last healthy state', 'restored', () => app.engine.restoreLastGood(), {
+    notice: (r) => `Restored step ${fmtInt(r.restored)}: weights, optimiser state, settings and charts as they were then.`,
+  });
 }

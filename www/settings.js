@@ -129,11 +129,33 @@ export const toJson = (flat) => JSON.stringify(toConfig(flat));
 /** Whether two flat settings build networks of different shapes. */
 export const archDiffers = (a, b) => FIELDS.some((f) => f.arch && format(f, a[f.key]) !== format(f, b[f.key]));
 
-/** The settings that differ from `before` in `after` (flat), as "label old → new" phrases. */
-export const settingsChanges = (before, after) =>
-  FIELDS.filter((f) => format(f, before[f.key]) !== format(f, after[f.key])).map(
-    (f) => `${f.label} ${format(f, before[f.key])} → ${format(f, after[f.key])}`,
-  );
+/** Names of enum values in sentences. */
+const SAY = { adam: 'Adam', sgd: 'SGD', non_saturating: 'non-saturating', minimax: 'minimax' };
+
+/** A value as text in a sentence: "0.0005", "[256, 512]", "on", "Adam". */
+function say(field, value) {
+  if (field.type === 'list') return `[${value.join(', ')}]`;
+  if (field.type === 'bool') return value ? 'on' : 'off';
+  if (field.type === 'enum') return SAY[value] ?? value;
+  return format(field, value);
+}
+
+/**
+ * The settings that differ from `before` to `after` (both flat), in the table's order, as
+ * phrases such as "batch size 32 → 64". An optimiser's momentum, betas and ε count only
+ * where it is of their kind both before and after (a change of kind is named as such).
+ */
+export function describeChanges(before, after) {
+  const out = [];
+  for (const f of FIELDS) {
+    const used = f.key.match(/^([gd])_(momentum|beta1|beta2|eps)$/);
+    const ofKind = (flat) => (flat[`${used[1]}_kind`] === 'sgd') === (used[2] === 'momentum');
+    if (used && !(ofKind(before) && ofKind(after))) continue;
+    const [a, b] = [say(f, before[f.key]), say(f, after[f.key])];
+    if (a !== b) out.push(`${f.label} ${a} → ${b}`);
+  }
+  return out;
+}
 
 /** A value as text, for the form and the URL. */
 export function format(field, value) {

@@ -247,3 +247,158 @@ impl GanConfig {
             && self.leaky_slope == other.leaky_slope
     }
 }
+
+/// One setting that differs between two configurations, in plain words: `name` as the
+/// page's controls call it ("G's learning rate"), `from` and `to` as short text ("0.0005",
+/// "10").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingChange {
+    pub name: String,
+    pub from: String,
+    pub to: String,
+}
+
+impl fmt::Display for SettingChange {
+    /// "G's learning rate went from 0.0005 to 10".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} went from {} to {}", self.name, self.from, self.to)
+    }
+}
+
+impl GanConfig {
+    /// The settings that differ from `self` to `after`, likeliest cause of divergence
+    /// first: the learning rates, then the optimisers, their other hyperparameters, the
+    /// batch size, D steps, G's loss, smoothing, instance noise, wrong labels, and last
+    /// the networks and the seed. When an optimiser changes kind (Adam ⇄ SGD), its
+    /// kind-specific hyperparameters are part of that change and not listed.
+    pub fn changes_to(&self, after: &GanConfig) -> Vec<SettingChange> {
+        let mut out = Vec::new();
+        let mut push = |name: &str, from: String, to: String| {
+            if from != to {
+                out.push(SettingChange {
+                    name: name.to_string(),
+                    from,
+                    to,
+                });
+            }
+        };
+        let nets = [
+            ("G", &self.g_optimizer, &after.g_optimizer),
+            ("D", &self.d_optimizer, &after.d_optimizer),
+        ];
+        for (who, a, b) in nets {
+            push(&format!("{who}'s learning rate"), num(a.lr()), num(b.lr()));
+        }
+        for (who, a, b) in nets {
+            push(
+                &format!("{who}'s optimiser"),
+                kind(a).into(),
+                kind(b).into(),
+            );
+        }
+        for (who, a, b) in nets {
+            match (a, b) {
+                (OptimizerConfig::Sgd(a), OptimizerConfig::Sgd(b)) => {
+                    push(
+                        &format!("{who}'s momentum"),
+                        num(a.momentum),
+                        num(b.momentum),
+                    );
+                }
+                (OptimizerConfig::Adam(a), OptimizerConfig::Adam(b)) => {
+                    push(&format!("{who}'s β₁"), num(a.beta1), num(b.beta1));
+                    push(&format!("{who}'s β₂"), num(a.beta2), num(b.beta2));
+                    push(&format!("{who}'s ε"), num(a.eps), num(b.eps));
+                }
+                _ => {}
+            }
+        }
+        let (a, b) = (self, after);
+        push(
+            "batch size",
+            a.batch_size.to_string(),
+            b.batch_size.to_string(),
+        );
+        push(
+            "D steps per G step",
+            a.d_steps.to_string(),
+            b.d_steps.to_string(),
+        );
+        push(
+            "generator loss",
+            loss(a.generator_loss).into(),
+            loss(b.generator_loss).into(),
+        );
+        push(
+            "label smoothing",
+            num(a.label_smoothing),
+            num(b.label_smoothing),
+        );
+        push("instance noise", num(a.d_input_noise), num(b.d_input_noise));
+        push(
+            "weight of wrong labels",
+            num(a.d_mismatch),
+            num(b.d_mismatch),
+        );
+        push(
+            "noise size",
+            a.noise_dim.to_string(),
+            b.noise_dim.to_string(),
+        );
+        push(
+            "G's hidden widths",
+            widths(&a.g_hidden),
+            widths(&b.g_hidden),
+        );
+        push(
+            "D's hidden widths",
+            widths(&a.d_hidden),
+            widths(&b.d_hidden),
+        );
+        push(
+            "conditional",
+            on_off(a.conditional).into(),
+            on_off(b.conditional).into(),
+        );
+        push("LeakyReLU slope", num(a.leaky_slope), num(b.leaky_slope));
+        push("seed", a.seed.to_string(), b.seed.to_string());
+        out
+    }
+}
+
+/// A setting's number as short text: the shortest decimal that reads back as the same
+/// f32 ("0.0005", "10"), in exponent form below 10⁻⁴ ("1e-8").
+fn num(v: f32) -> String {
+    if v != 0.0 && v.abs() < 1e-4 {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+fn kind(opt: &OptimizerConfig) -> &'static str {
+    match opt {
+        OptimizerConfig::Sgd(_) => "SGD",
+        OptimizerConfig::Adam(_) => "Adam",
+    }
+}
+
+fn loss(loss: GeneratorLoss) -> &'static str {
+    match loss {
+        GeneratorLoss::NonSaturating => "non-saturating",
+        GeneratorLoss::Minimax => "minimax",
+    }
+}
+
+fn widths(hidden: &[usize]) -> String {
+    let list: Vec<String> = hidden.iter().map(usize::to_string).collect();
+    format!("[{}]", list.join(", "))
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on {
+        "on"
+    } else {
+        "off"
+    }
+}

@@ -13,8 +13,10 @@
 //! bit-identical weights after N steps on the same build.
 
 pub mod config;
+mod snapshot;
 
-pub use config::{ConfigError, GanConfig, IMAGE_DIM, IMAGE_SIDE, NUM_CLASSES};
+pub use config::{ConfigError, GanConfig, SettingChange, IMAGE_DIM, IMAGE_SIDE, NUM_CLASSES};
+pub use snapshot::{Snapshot, SnapshotError};
 
 use crate::data::sampler::BatchSampler;
 use crate::data::Dataset;
@@ -277,6 +279,17 @@ impl Gan {
     /// architecture (sizes, conditional, slope) needs a new `Gan`, and is refused here;
     /// a new seed takes effect at the next reset. On error nothing changes.
     pub fn set_hyperparameters(&mut self, config: GanConfig) -> Result<(), ConfigError> {
+        self.check_hyperparameters(&config)?;
+        self.g_opt.set_config(config.g_optimizer);
+        self.d_opt.set_config(config.d_optimizer);
+        let seed = self.config.seed;
+        self.config = GanConfig { seed, ..config };
+        self.size_batch_buffers();
+        Ok(())
+    }
+
+    /// Whether [`Gan::set_hyperparameters`] would take `config` now; the error it would give.
+    pub fn check_hyperparameters(&self, config: &GanConfig) -> Result<(), ConfigError> {
         config.validate()?;
         if self.progress.is_some() {
             return Err(ConfigError(TrainError::StepInProgress.to_string()));
@@ -289,11 +302,6 @@ impl Gan {
                     .into(),
             ));
         }
-        self.g_opt.set_config(config.g_optimizer);
-        self.d_opt.set_config(config.d_optimizer);
-        let seed = self.config.seed;
-        self.config = GanConfig { seed, ..config };
-        self.size_batch_buffers();
         Ok(())
     }
 
@@ -802,51 +810,6 @@ impl Gan {
         };
         let labels = self.grid_labels();
         self.generate(z.view(), &labels, out);
-    }
-}
-
-impl Gan {
-    /// Makes this GAN's training state a copy of `other`'s — configuration, weights,
-    /// optimiser state, random stream, data order, counters, step under way and any
-    /// divergence — reusing this GAN's buffers, so that keeping a snapshot every few
-    /// hundred steps allocates nothing after the first. Gradients and activation caches
-    /// are not copied (every phase recomputes them). Returns false, copying nothing, when
-    /// the two have different networks; clone then.
-    pub fn copy_state_from(&mut self, other: &Gan) -> bool {
-        if !self.config.same_architecture(&other.config) {
-            return false;
-        }
-        self.config.clone_from(&other.config);
-        self.g.params.copy_from_slice(&other.g.params);
-        self.d.params.copy_from_slice(&other.d.params);
-        for (mine, theirs) in [
-            (&mut self.g_opt, &other.g_opt),
-            (&mut self.d_opt, &other.d_opt),
-        ] {
-            mine.config = theirs.config;
-            mine.step = theirs.step;
-            mine.m.clone_from(&theirs.m);
-            mine.v.clone_from(&theirs.v);
-        }
-        self.rng = ChaCha8Rng::deserialize_state(&other.rng.serialize_state());
-        self.sampler.order.clone_from(&other.sampler.order);
-        self.sampler.cursor = other.sampler.cursor;
-        self.sampler.epoch = other.sampler.epoch;
-        self.counters = other.counters;
-        self.progress = other.progress;
-        self.diverged.clone_from(&other.diverged);
-        self.grid_z.assign(&other.grid_z);
-        self.size_batch_buffers();
-        if self.progress.is_some() {
-            // A step under way needs the batches and caches it started with.
-            self.g_in.assign(&other.g_in);
-            self.d_real_in.assign(&other.d_real_in);
-            self.d_fake_in.assign(&other.d_fake_in);
-            self.batch_idx.clone_from(&other.batch_idx);
-            self.g.clone_from(&other.g);
-            self.d.clone_from(&other.d);
-        }
-        true
     }
 }
 

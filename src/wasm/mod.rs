@@ -70,8 +70,8 @@ pub struct Playground {
     grid_rgba: Vec<u8>,
     grid_gray: Vec<u8>,
     history: History,
-    /// A copy of the state a few hundred steps back, to restore after divergence.
-    last_good: recovery::LastGood,
+    /// Copies of the state at a few earlier steps, to restore after divergence.
+    restore_points: recovery::RestorePoints,
 }
 
 /// The charts' history of training statistics, and the last step's.
@@ -155,7 +155,7 @@ fn stats_values(stats: Option<StepStats>) -> [f32; 4] {
 impl Playground {
     fn record(&mut self, stats: StepStats) {
         self.history.record(stats);
-        self.keep_last_good_if_due();
+        self.keep_restore_point_if_due();
     }
 
     /// Runs the rest of a step the frame loop left part-way done, so that what follows
@@ -233,9 +233,9 @@ impl Playground {
                 rows: Vec::with_capacity(HISTORY_MAX_ROWS * HISTORY_COLUMNS),
                 ..History::default()
             },
-            last_good: Default::default(),
+            restore_points: Default::default(),
         };
-        playground.keep_last_good();
+        playground.start_restore_points("created");
         Ok(playground)
     }
 
@@ -255,15 +255,26 @@ impl Playground {
         let config = GanConfig::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
         self.gan = Gan::new(config).map_err(|e| JsError::new(&e.to_string()))?;
         self.clear_history();
-        self.keep_last_good();
+        self.start_restore_points("created");
         Ok(())
     }
 
     /// Changes training settings that keep the weights (learning rates, optimisers,
-    /// batch size, D steps, loss, smoothing). On error nothing changes.
+    /// batch size, D steps, loss, smoothing); the seed stays. A change keeps a restore
+    /// point of the state just before it (src/wasm/recovery.rs). On error nothing changes.
     pub fn set_hyperparameters(&mut self, config_json: &str) -> Result<(), JsError> {
         let config = GanConfig::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
         self.finish_step()?;
+        let config = GanConfig {
+            seed: self.gan.config().seed,
+            ..config
+        };
+        self.gan
+            .check_hyperparameters(&config)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        if config != *self.gan.config() {
+            self.keep_restore_point_before_change(&config);
+        }
         self.gan
             .set_hyperparameters(config)
             .map_err(|e| JsError::new(&e.to_string()))
@@ -608,7 +619,7 @@ impl Playground {
             Some(history) => self.history.copy_from(&history),
             None => self.clear_history(),
         }
-        self.keep_last_good();
+        self.start_restore_points("loaded");
         Ok(())
     }
 }

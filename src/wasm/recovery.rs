@@ -1,22 +1,295 @@
-//! Last good state: every `SNAPSHOT_EVERY` steps the playground keeps a copy of its whole
-//! training state (weights, optimiser moments, random stream, data order, counters,
-//! settings and chart history) in memory, so that when training diverges one call puts
-//! everything back as it was at that step. The copy reuses its buffers, so keeping it
-//! allocates nothing after the first; it costs a memcpy of the weights and moments (a
-//! few milliseconds for the default networks, measured in docs/robustness.md).
+//! Restore points: copies of the whole training state (weights, optimiser moments, random
+//! stream, data order, counters, settings and chart history) that the playground keeps by
+//! itself, so that when training diverges one call puts back a state worth having.
+//!
+//! Which are kept (at most four, 13 MB each with the default networks):
+//! - **periodic**: the newest multiple of 200 steps, an older multiple of 1,000 and an
+//!   older multiple of 5,000 (`PERIODIC_EVERY`), so that a slow ruin is not the only copy;
+//!   until a coarser one comes round, the state the model started from (built or loaded)
+//!   stands in for it;
+//! - **before a settings change**: taken just before `set_hyperparameters` changes
+//!   anything. Changes made within `BLAME_STEPS` steps of that point (several controls
+//!   changed one after another, say) add to it, so that it is from before all of them.
+//!
+//! Which is offered (`chosen`): when training has run fewer than `BLAME_STEPS` steps
+//! since the last settings change, that change is the likely cause, and the point from
+//! before it is offered; otherwise the most recent point. Restoring a point drops those
+//! newer than it (they belong to a run that no longer exists).
+//!
+//! Every point reuses the buffers of the one it replaces, so keeping one allocates nothing
+//! after the first few; a copy costs a memcpy of the weights and moments (a few
+//! milliseconds for the default networks, measured in docs/robustness.md).
 
 use super::{stats_values, History, Playground, HISTORY_COLUMNS, HISTORY_MAX_ROWS};
-use crate::gan::{Gan, StepStats};
+use crate::gan::{Gan, GanConfig, Snapshot, StepStats};
 use wasm_bindgen::prelude::*;
 
-/// Steps between snapshots of the last good state.
-pub const SNAPSHOT_EVERY: u64 = 200;
+/// Spacing of the periodic restore points, finest first: the newest multiple of 200
+/// steps, then an older multiple of 1,000 and an older multiple of 5,000.
+pub const PERIODIC_EVERY: [u64; 3] = [200, 1_000, 5_000];
 
-/// The state kept: the GAN and the chart history as they were at one step.
-#[derive(Default)]
-pub(super) struct LastGood {
-    gan: Option<Gan>,
+/// Training that diverges fewer than this many steps after a settings change is blamed on
+/// that change: the point from before it is offered. Also the span over which successive
+/// changes count as one.
+pub const BLAME_STEPS: u64 = 500;
+
+/// Why a point was kept.
+#[derive(Clone, Debug)]
+enum Kind {
+    /// The state the model started from: "created" or "loaded".
+    Start(&'static str),
+    /// A multiple of 200 steps (or of a coarser spacing).
+    Periodic,
+    /// Just before a settings change (and any made within `BLAME_STEPS` steps after it).
+    BeforeChange {
+        /// The settings after the last of those changes.
+        changed_to: GanConfig,
+        /// The step of the last of those changes; `None` once this point has been
+        /// restored (its changes are undone).
+        last_change_at: Option<u64>,
+    },
+}
+
+/// One restore point.
+struct Point {
+    gan: Snapshot,
     history: History,
+    kind: Kind,
+}
+
+impl Point {
+    fn step(&self) -> u64 {
+        self.gan.counters().steps
+    }
+
+    /// Why it was kept, in plain words, to follow "the state from step N, ".
+    fn reason(&self) -> String {
+        match &self.kind {
+            Kind::Start(how) => format!("as the model was {how}"),
+            Kind::Periodic => "kept automatically".into(),
+            Kind::BeforeChange { changed_to, .. } => {
+                let changes = self.gan.config().changes_to(changed_to);
+                match changes.as_slice() {
+                    [] => "before settings changes that were later undone".into(),
+                    [one] => format!("before {one}"),
+                    [first, second] => format!(
+                        "before {first} and {} from {} to {}",
+                        second.name, second.from, second.to
+                    ),
+                    [first, second, rest @ ..] => format!(
+                        "before {first} and {} from {} to {}, and {} more {}",
+                        second.name,
+                        second.from,
+                        second.to,
+                        rest.len(),
+                        if rest.len() == 1 { "change" } else { "changes" }
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// Where a point is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    Periodic(usize),
+    BeforeChange,
+}
+
+/// The restore points, and the buffers of dropped ones for the next.
+#[derive(Default)]
+pub(super) struct RestorePoints {
+    /// `periodic[i]` holds a multiple of `PERIODIC_EVERY[i]` steps (or the start), each
+    /// older than the one before it.
+    periodic: [Option<Point>; 3],
+    before_change: Option<Point>,
+    spare: Vec<Point>,
+}
+
+impl RestorePoints {
+    fn get(&self, slot: Slot) -> Option<&Point> {
+        match slot {
+            Slot::Periodic(i) => self.periodic[i].as_ref(),
+            Slot::BeforeChange => self.before_change.as_ref(),
+        }
+    }
+
+    fn slot_mut(&mut self, slot: Slot) -> &mut Option<Point> {
+        match slot {
+            Slot::Periodic(i) => &mut self.periodic[i],
+            Slot::BeforeChange => &mut self.before_change,
+        }
+    }
+
+    /// Every slot holding a point, the change point first.
+    fn filled(&self) -> impl Iterator<Item = (Slot, &Point)> {
+        let slots = [
+            Slot::BeforeChange,
+            Slot::Periodic(0),
+            Slot::Periodic(1),
+            Slot::Periodic(2),
+        ];
+        slots
+            .into_iter()
+            .filter_map(|slot| self.get(slot).map(|p| (slot, p)))
+    }
+
+    /// The point to offer after `steps` completed steps (see the module doc): the one from
+    /// before the last settings change if training ran fewer than `BLAME_STEPS` steps
+    /// since it, else the most recent (the change point on a tie).
+    fn chosen(&self, steps: u64) -> Option<Slot> {
+        if let Some(Point {
+            kind:
+                Kind::BeforeChange {
+                    last_change_at: Some(at),
+                    ..
+                },
+            ..
+        }) = &self.before_change
+        {
+            if steps.saturating_sub(*at) < BLAME_STEPS {
+                return Some(Slot::BeforeChange);
+            }
+        }
+        self.filled()
+            .fold(None, |best: Option<(Slot, u64)>, (slot, p)| match best {
+                Some((_, step)) if step >= p.step() => best,
+                _ => Some((slot, p.step())),
+            })
+            .map(|(slot, _)| slot)
+    }
+
+    /// Moves every point to the spare buffers.
+    fn clear(&mut self) {
+        for slot in [
+            Slot::BeforeChange,
+            Slot::Periodic(0),
+            Slot::Periodic(1),
+            Slot::Periodic(2),
+        ] {
+            if let Some(point) = self.slot_mut(slot).take() {
+                self.spare.push(point);
+            }
+        }
+    }
+
+    /// Moves the points newer than `step` to the spare buffers.
+    fn drop_newer_than(&mut self, step: u64) {
+        for slot in [
+            Slot::BeforeChange,
+            Slot::Periodic(0),
+            Slot::Periodic(1),
+            Slot::Periodic(2),
+        ] {
+            let entry = self.slot_mut(slot);
+            if entry.as_ref().is_some_and(|p| p.step() > step) {
+                let point = entry.take().expect("checked above");
+                self.spare.push(point);
+            }
+        }
+    }
+
+    /// A point of `gan` and `history` now, in `buffers` (or a spare's, or new ones).
+    /// `None`, the buffers kept as spares, when the state cannot be kept (part-way
+    /// through a step, or diverged).
+    fn capture(
+        &mut self,
+        buffers: Option<Point>,
+        gan: &Gan,
+        history: &History,
+        kind: Kind,
+    ) -> Option<Point> {
+        match buffers.or_else(|| self.spare.pop()) {
+            Some(mut point) => {
+                if gan.snapshot_into(&mut point.gan).is_err() {
+                    self.spare.push(point);
+                    return None;
+                }
+                point.history.copy_from(history);
+                point.kind = kind;
+                Some(point)
+            }
+            None => {
+                let snapshot = gan.snapshot().ok()?;
+                let mut kept = History {
+                    rows: Vec::with_capacity(HISTORY_MAX_ROWS * HISTORY_COLUMNS),
+                    ..History::default()
+                };
+                kept.copy_from(history);
+                Some(Point {
+                    gan: snapshot,
+                    history: kept,
+                    kind,
+                })
+            }
+        }
+    }
+
+    /// Forgets every point and keeps the start of a new model.
+    fn start_over(&mut self, gan: &Gan, history: &History, how: &'static str) {
+        self.clear();
+        self.periodic[0] = self.capture(None, gan, history, Kind::Start(how));
+    }
+
+    /// Keeps a periodic point of the state now; the newest one moves to a coarser slot if
+    /// its step is a multiple of that slot's spacing (or the slot is empty), pushing that
+    /// slot's on in turn, and the buffers of the one that falls out are reused. A newest
+    /// point of this very step is taken again in place.
+    fn keep_periodic(&mut self, gan: &Gan, history: &History) {
+        let steps = gan.counters().steps;
+        let mut spare = self.periodic[0].take();
+        if spare.as_ref().is_some_and(|p| p.step() != steps) {
+            for (slot, every) in self.periodic.iter_mut().zip(PERIODIC_EVERY).skip(1) {
+                let Some(point) = spare.take() else { break };
+                if slot.is_none() || point.step().is_multiple_of(every) {
+                    spare = slot.replace(point);
+                } else {
+                    spare = Some(point);
+                    break;
+                }
+            }
+        }
+        self.periodic[0] = self.capture(spare, gan, history, Kind::Periodic);
+    }
+
+    /// Called just before the settings change to `changed_to`: keeps the state now as the
+    /// point before that change, or, if one was kept fewer than `BLAME_STEPS` steps ago,
+    /// adds the change to it.
+    fn keep_before_change(&mut self, gan: &Gan, history: &History, changed_to: &GanConfig) {
+        if gan.divergence().is_some() || gan.phase().is_some() {
+            return;
+        }
+        let steps = gan.counters().steps;
+        if let Some(Point {
+            gan: kept,
+            kind:
+                Kind::BeforeChange {
+                    changed_to: after,
+                    last_change_at,
+                },
+            ..
+        }) = &mut self.before_change
+        {
+            let since = steps.checked_sub(kept.counters().steps);
+            if since.is_some_and(|n| n < BLAME_STEPS) {
+                after.clone_from(changed_to);
+                // Changed back to what it was: nothing to blame.
+                *last_change_at = if kept.config().changes_to(after).is_empty() {
+                    None
+                } else {
+                    Some(steps)
+                };
+                return;
+            }
+        }
+        let buffers = self.before_change.take();
+        let kind = Kind::BeforeChange {
+            changed_to: changed_to.clone(),
+            last_change_at: Some(steps),
+        };
+        self.before_change = self.capture(buffers, gan, history, kind);
+    }
 }
 
 impl History {
@@ -77,30 +350,40 @@ impl History {
 
 // Rust-only helpers.
 impl Playground {
-    /// Keeps the current state as the last good one, now.
-    pub(super) fn keep_last_good(&mut self) {
-        if self.gan.divergence().is_some() || self.gan.phase().is_some() {
-            return;
-        }
-        let kept = &mut self.last_good;
-        let copied = kept
-            .gan
-            .as_mut()
-            .is_some_and(|gan| gan.copy_state_from(&self.gan));
-        if !copied {
-            kept.gan = None; // free the old copy before making the new one
-            kept.gan = Some(self.gan.clone());
-        }
-        kept.history.copy_from(&self.history);
+    /// The model was replaced (built, reset, loaded): forgets the old run's restore points
+    /// and keeps the start of this one. `how`: "created" or "loaded".
+    pub(super) fn start_restore_points(&mut self, how: &'static str) {
+        self.restore_points
+            .start_over(&self.gan, &self.history, how);
     }
 
-    /// Keeps the state if a step just completed on a multiple of `SNAPSHOT_EVERY`.
-    pub(super) fn keep_last_good_if_due(&mut self) {
+    /// Keeps a periodic restore point if a step just completed on a multiple of
+    /// `PERIODIC_EVERY[0]` that has none yet.
+    pub(super) fn keep_restore_point_if_due(&mut self) {
         let steps = self.gan.counters().steps;
-        let kept_at = self.last_good.gan.as_ref().map(|g| g.counters().steps);
-        if steps.is_multiple_of(SNAPSHOT_EVERY) && kept_at != Some(steps) {
-            self.keep_last_good();
+        let newest = self
+            .restore_points
+            .periodic
+            .iter()
+            .flatten()
+            .map(Point::step)
+            .max();
+        if steps.is_multiple_of(PERIODIC_EVERY[0]) && newest.is_none_or(|n| steps > n) {
+            self.restore_points.keep_periodic(&self.gan, &self.history);
         }
+    }
+
+    /// Called just before the settings change to `changed_to` (see `keep_before_change`).
+    pub(super) fn keep_restore_point_before_change(&mut self, changed_to: &GanConfig) {
+        self.restore_points
+            .keep_before_change(&self.gan, &self.history, changed_to);
+    }
+
+    fn chosen_point(&self) -> Option<&Point> {
+        let points = &self.restore_points;
+        points
+            .chosen(self.gan.counters().steps)
+            .and_then(|slot| points.get(slot))
     }
 }
 
@@ -120,28 +403,53 @@ impl Playground {
             .map_or_else(String::new, |e| e.to_string())
     }
 
-    /// The step of the last good state kept (every `SNAPSHOT_EVERY` steps, and whenever
-    /// the model is replaced); -1 if none is kept.
-    pub fn last_good_step(&self) -> f64 {
-        self.last_good
-            .gan
-            .as_ref()
-            .map_or(-1.0, |g| g.counters().steps as f64)
+    /// The step of the restore point `restore_last_good` would put back now (see the
+    /// module doc for which); -1 if none is kept.
+    pub fn restore_point_step(&self) -> f64 {
+        self.chosen_point().map_or(-1.0, |p| p.step() as f64)
     }
 
-    /// Puts back the last good state: weights, optimiser state, random stream, data
-    /// order, counters, settings and chart history, exactly as they were at
-    /// `last_good_step()`. Returns that step.
+    /// Why that point was kept, in plain words to follow "step N, ": "before G's learning
+    /// rate went from 0.0005 to 10", "kept automatically", "as the model was loaded".
+    /// Empty if none is kept.
+    pub fn restore_point_reason(&self) -> String {
+        self.chosen_point().map_or_else(String::new, Point::reason)
+    }
+
+    /// The steps of every restore point kept, newest first.
+    pub fn restore_point_steps(&self) -> Vec<f64> {
+        let mut steps: Vec<f64> = self
+            .restore_points
+            .filled()
+            .map(|(_, p)| p.step() as f64)
+            .collect();
+        steps.sort_by(|a, b| b.total_cmp(a));
+        steps
+    }
+
+    /// Puts back the restore point `restore_point_step` names: weights, optimiser state,
+    /// random stream, data order, counters, settings and chart history, exactly as they
+    /// were at its step. Points newer than it are dropped. Returns that step.
     pub fn restore_last_good(&mut self) -> Result<f64, JsError> {
-        let kept = &self.last_good;
-        let Some(good) = &kept.gan else {
-            return Err(JsError::new("no good state has been kept yet"));
+        let points = &mut self.restore_points;
+        let Some(slot) = points.chosen(self.gan.counters().steps) else {
+            return Err(JsError::new("no restore point has been kept yet"));
         };
-        if !self.gan.copy_state_from(good) {
-            self.gan = good.clone();
+        let point = points.get(slot).expect("chosen among the filled slots");
+        self.gan
+            .restore_snapshot(&point.gan)
+            .map_err(|e| JsError::new(&format!("cannot restore: {e}")))?;
+        self.history.copy_from(&point.history);
+        let step = point.step();
+        points.drop_newer_than(step);
+        if let Some(Point {
+            kind: Kind::BeforeChange { last_change_at, .. },
+            ..
+        }) = points.slot_mut(slot)
+        {
+            *last_change_at = None; // its changes are undone
         }
-        self.history.copy_from(&kept.history);
-        Ok(self.gan.counters().steps as f64)
+        Ok(step as f64)
     }
 
     /// The chart history as numbers, for an autosave (a checkpoint holds the same):
@@ -161,16 +469,16 @@ impl Playground {
         let history = History::from_saved(saved)
             .map_err(|why| JsError::new(&format!("the saved chart history is malformed: {why}")))?;
         self.history.copy_from(&history);
-        // The state just kept (on load) had no history: keep it again with this one.
-        self.keep_last_good();
+        // The point kept on load had no history: keep it again with this one.
+        self.start_restore_points("loaded");
         Ok(())
     }
 
-    /// Keeps the current state as the last good one now, between steps (the benchmark
-    /// times this; the page has no need to call it).
-    pub fn keep_last_good_now(&mut self) -> Result<(), JsError> {
+    /// Keeps the current state as the newest periodic restore point now, between steps
+    /// (the benchmark times this; the page has no need to call it).
+    pub fn keep_restore_point_now(&mut self) -> Result<(), JsError> {
         self.finish_step()?;
-        self.keep_last_good();
+        self.restore_points.keep_periodic(&self.gan, &self.history);
         Ok(())
     }
 }
@@ -187,7 +495,7 @@ impl Playground {
 }
 
 #[cfg(test)]
-mod tests {
+mod history_tests {
     use super::*;
 
     /// What `export_history` gives after three full steps with these losses.
@@ -259,3 +567,7 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "recovery_tests.rs"]
+mod tests;

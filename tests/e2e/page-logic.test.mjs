@@ -11,7 +11,7 @@ import { mnistify } from '../../www/draw.js';
 import { isMilestone, nextMilestone } from '../../www/grid.js';
 import { tickDigits } from '../../www/charts.js';
 import { fmtInt, fmtNum } from '../../www/util.js';
-import { FIELD_BY_KEY, controlText, defaultLr, format, fromConfig, fromQuery, parse, recipe, settingsChanges, toConfig, toQuery } from '../../www/settings.js';
+import { FIELD_BY_KEY, controlText, defaultLr, describeChanges, format, fromConfig, fromQuery, parse, recipe, toConfig, toQuery } from '../../www/settings.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -175,10 +175,32 @@ test('recipes set every training setting: tuned is the defaults; textbook is pla
   assert.deepEqual(plain, { ...DEFAULT_CONFIG, g_hidden: [32], batch_size: 64, d_steps: 1, generator_loss: 'non_saturating', label_smoothing: 0, d_input_noise: 0, d_mismatch: 0, g_optimizer: adam, d_optimizer: adam });
 });
 
-test('settingsChanges names each changed setting with its old and new value', () => {
-  const defaults = fromConfig(DEFAULT_CONFIG);
-  assert.deepEqual(settingsChanges(defaults, defaults), []);
-  assert.deepEqual(settingsChanges(defaults, { ...defaults, batch_size: 32, g_lr: 10 }), ['batch size 64 → 32', "G's learning rate 0.0005 → 10"]);
+
+test('settings changes are named with old and new values, an optimiser of another kind as one change', () => {
+  const before = fromConfig(DEFAULT_CONFIG);
+  assert.deepEqual(describeChanges(before, structuredClone(before)), []);
+  const after = {
+    ...structuredClone(before),
+    batch_size: 32,
+    g_hidden: [128],
+    conditional: true,
+    generator_loss: 'minimax',
+    g_kind: 'sgd',
+    g_lr: 0.01,
+    g_momentum: 0.5, // of the new kind: part of the change of kind
+    d_beta1: 0.9,
+    d_lr: 0.0001,
+  };
+  assert.deepEqual(describeChanges(before, after), [
+    "G's hidden widths [256, 512] → [128]",
+    'conditional off → on',
+    'batch size 64 → 32',
+    'generator loss non-saturating → minimax',
+    "G's optimiser Adam → SGD",
+    "G's learning rate 0.0005 → 0.01",
+    "D's learning rate 0.0002 → 0.0001",
+    "D's β₁ 0.5 → 0.9",
+  ]);
 });
 
 test('switching optimiser picks a sensible learning rate', () => {

@@ -39,24 +39,40 @@ async function setField(page, selector, value) {
   await page.press(selector, 'Tab');
 }
 
-test('divergence: training pauses with a plain message; one click restores the last good state', async () => {
-  const page = await open();
-  await trainSteps(page, 200); // a snapshot is kept at step 200
+// The issue's case: the settings change (both optimisers to SGD, learning rates 10) at
+// step 195; the newest periodic restore point, 200, is then taken with them in force, and
+// training diverges. The banner must offer step 195, from before the change, name the
+// change, and restore its settings with its weights.
+test('divergence: training pauses with a plain message; one click restores the state from before the change', async () => {
+  const page = await open(`${SMALL}&engine=worker`);
+  await trainSteps(page, 195);
   const goodHash = await gridHash(page);
   const goodConfig = await state(page, () => ganplay.playground.config_json());
-  const goodHistory = await state(page, () => ganplay.playground.history_len());
-  assert.equal(await state(page, () => ganplay.playground.last_good_step()), 200);
+  const goodHistory = await state(page, () => ganplay.playground.export_history());
+  assert.equal(await state(page, () => ganplay.playground.restore_point_step()), 0);
   // A learning rate far too high.
   for (const n of ['g', 'd']) {
     await page.selectOption(`#${n}-opt`, 'sgd');
     await setField(page, `#${n}-lr`, 10);
   }
+  // The four changes apply one after another, each from the settings the last left.
+  await page.waitForFunction(() => ganplay.state.flat.d_lr === 10);
+  const bad = await state(page, async () => JSON.parse(await ganplay.playground.config_json()));
+  assert.deepEqual([bad.g_optimizer, bad.d_optimizer].map((o) => [o.kind, o.lr]), [['sgd', 10], ['sgd', 10]]);
   await page.click('#train');
   await page.waitForSelector('#diverge-banner:not([hidden])', { timeout: 30_000 });
   const text = await page.textContent('#diverge-text');
   assert.match(text, /^Training paused: (D|G)'s (loss|weights)[^.]* became (NaN|inf|-inf)/);
   assert.match(text, /at step \d+ \(phase: (D on real digits|G making fakes|D on fakes|G's fakes through D|G's update)\) — the learning rate may be too high/);
-  assert.match(text, /from step 200/);
+  assert.match(
+    text,
+    /The last healthy state is from step 195, before G's learning rate went from 0\.0005 to 10 and D's learning rate from 0\.0002 to 10, and 2 more changes: restore it, with the settings it had then/,
+  );
+  assert.equal(await page.textContent('#restore-good'), 'Restore step 195');
+  const divergedAt = Number(text.match(/at step (\d+)/)[1]);
+  const points = await state(page, () => ganplay.playground.restore_point_steps());
+  console.log(`diverged at step ${divergedAt}; restore points ${points.join(', ')}`);
+  if (divergedAt > 200) assert.ok(points.includes(200), 'the periodic point of step 200, with the bad settings, was kept and passed over');
   assert.equal(await state(page, () => ganplay.state.running), false);
   assert.equal(await state(page, () => ganplay.playground.diverged()), true);
   await page.locator('#diverge-banner').scrollIntoViewIfNeeded();
@@ -71,19 +87,27 @@ test('divergence: training pauses with a plain message; one click restores the l
 
   await page.click('#restore-good');
   await page.waitForSelector('#diverge-banner', { state: 'hidden' });
-  assert.equal(await steps(page), 200);
+  assert.equal(await steps(page), 195);
   assert.equal(await state(page, () => ganplay.playground.diverged()), false);
   assert.equal(await state(page, () => ganplay.playground.config_json()), goodConfig);
-  assert.equal(await state(page, () => ganplay.playground.history_len()), goodHistory);
-  assert.equal(await gridHash(page), goodHash);
-  assert.equal(await page.inputValue('#d-opt'), JSON.parse(goodConfig).d_optimizer.kind);
-  assert.match(await page.textContent('#notice-text'), /Restored step 200/);
+  assert.deepEqual(await state(page, () => ganplay.playground.export_history()), goodHistory);
+  assert.equal(await gridHash(page), goodHash, 'the grid of step 195, before the change');
+  // The form shows the settings from before the change.
+  for (const [n, lr] of [['g', '0.0005'], ['d', '0.0002']]) {
+    assert.equal(await page.inputValue(`#${n}-opt`), 'adam');
+    assert.equal(await page.inputValue(`#${n}-lr`), lr);
+  }
+  const notice = await page.textContent('#notice-text');
+  assert.match(notice, /Restored step 195/);
+  assert.match(notice, /Settings changed: .*G's optimiser SGD → Adam, G's learning rate 10 → 0\.0005/);
+  assert.equal(await page.isHidden('#notice-undo'), true, 'no Undo back to a diverged run');
   await shot(page, 'robust-restored.png');
   // And it trains on, finitely.
   await trainSteps(page, 20);
-  assert.equal(await steps(page), 220);
+  assert.equal(await steps(page), 215);
   const stats = await state(page, () => ganplay.playground.last_stats());
   assert.ok(stats.every((v) => Number.isFinite(v)), `stats ${stats}`);
+  assert.deepEqual(page.problems, []);
   await page.context().close();
 });
 

@@ -54,6 +54,12 @@ export class Engine {
     this.quality = { status: 'loading', accuracy: null, error: null, due: true, nextStep: 0, rows: 20, msPerRow: null, evaluations: 0, version: 0, sent: -1, current: null, timings: [] };
     /** The background loop (a hidden tab): training on without the page's frames. */
     this.free = null;
+    /**
+     * The run the last replacement of the model replaced (checkpoint bytes, chart history,
+     * step), kept here for `undoReplace` until the next replacement; null when there is
+     * none or it had diverged.
+     */
+    this.replacedRun = null;
   }
 
   /**
@@ -136,7 +142,9 @@ export class Engine {
       free: this.free != null,
       busy: this.busy(),
     };
-    if (r.diverged) r.divergence = { message: pg.divergence_message(), lastGoodStep: pg.last_good_step() };
+    if (r.diverged) {
+      r.divergence = { message: pg.divergence_message(), restoreStep: pg.restore_point_step(), restoreReason: pg.restore_point_reason() };
+    }
     if (want.grid || this.milestone != null) {
       const ptr = pg.render_grid();
       const w = pg.grid_width();
@@ -376,10 +384,36 @@ export class Engine {
 
   /** New networks from `json` (a new seed or architecture): everything starts over. */
   reset(json) {
+    return this.replaceRun(() => this.pg.reset(json));
+  }
+
+  /**
+   * Replaces the model by `replace` (a playground call); on success the run it replaced is
+   * kept for `undoReplace` (with `keep`, and unless it had diverged), and a full report
+   * returned, with what `replace` returned as `result`. On error the model, and the run
+   * kept before, stay.
+   */
+  replaceRun(replace, { keep = true } = {}) {
     this.guardBroken();
     this.stopFree();
-    this.call(() => this.pg.reset(json));
-    return this.replaced();
+    const { pg } = this;
+    const old = keep && !pg.diverged() ? this.call(() => ({ checkpoint: pg.save_checkpoint(), history: pg.export_history(), step: pg.steps() })) : null;
+    const result = this.call(replace);
+    this.replacedRun = old;
+    return { result, ...this.replaced() };
+  }
+
+  /**
+   * Puts back the run the last replacement replaced, exactly (weights, optimiser state,
+   * settings, step, charts); the run undone is not kept (there is no redo).
+   */
+  undoReplace() {
+    const run = this.replacedRun;
+    if (!run) throw new Error('there is no replaced run to put back');
+    return this.replaceRun(() => {
+      this.pg.load_checkpoint(run.checkpoint);
+      this.pg.import_history(run.history);
+    }, { keep: false });
   }
 
   /** The model was replaced: the phase costs, the judge's verdicts and the views start over. */
@@ -394,7 +428,8 @@ export class Engine {
       q.due = true;
       q.version++; // the cleared verdict is news for the panel
     }
-    return { config: this.pg.config_json(), ...this.report({ grid: true, history: true }) };
+    const run = this.replacedRun;
+    return { config: this.pg.config_json(), undo: run && { step: run.step }, ...this.report({ grid: true, history: true }) };
   }
 
   // ---- files and saved runs -----------------------------------------------------------------
@@ -405,10 +440,7 @@ export class Engine {
   }
 
   loadCheckpoint(bytes) {
-    this.guardBroken();
-    this.stopFree();
-    this.call(() => this.pg.load_checkpoint(bytes));
-    return this.replaced();
+    return this.replaceRun(() => this.pg.load_checkpoint(bytes));
   }
 
   /** The autosave's record of the run (null while diverged: the last save stays). */
@@ -424,13 +456,10 @@ export class Engine {
 
   /** Puts back a saved run: its checkpoint, then its charts' history. */
   restoreRun(checkpoint, history) {
-    this.guardBroken();
-    this.stopFree();
-    this.call(() => {
+    return this.replaceRun(() => {
       this.pg.load_checkpoint(checkpoint);
       this.pg.import_history(history);
     });
-    return this.replaced();
   }
 
   exportHistory() {
@@ -445,11 +474,10 @@ export class Engine {
     return this.pg.data_len();
   }
 
-  /** Puts back the state the core kept before divergence. */
+  /** Puts back the restore point the core offers after divergence (src/wasm/recovery.rs). */
   restoreLastGood() {
-    this.guardBroken();
-    const step = this.call(() => this.pg.restore_last_good());
-    return { restored: step, ...this.replaced() };
+    const { result, ...report } = this.replaceRun(() => this.pg.restore_last_good());
+    return { restored: result, ...report };
   }
 
   // ---- D's verdicts, G's images, the training set ---------------------------------------
@@ -592,6 +620,6 @@ export class Engine {
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
 
 /** Playground methods that change nothing (the rest bump the model's version). */
-const READ_ONLY = /^(steps|epoch|images_seen|[dg]_updates|config_json|data_len|diverged|divergence_message|last_good_step|last_stats|history_len|next_phase|grid_label|grid_z|export_history|training_label|training_image|score|score_labels|score_batch|nearest_training_image)$/;
+const READ_ONLY = /^(steps|epoch|images_seen|[dg]_updates|config_json|data_len|diverged|divergence_message|restore_point_step|restore_point_reason|restore_point_steps|last_stats|history_len|next_phase|grid_label|grid_z|export_history|training_label|training_image|score|score_labels|score_batch|nearest_training_image)$/;
 
 const describe = (err) => (err?.message ?? String(err)).replace(/[.!?]$/, '') + '.';
