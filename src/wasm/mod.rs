@@ -43,22 +43,6 @@ pub fn thread_count() -> usize {
     rayon::current_num_threads()
 }
 
-/// Runs `f` on a thread of the rayon pool in the threaded build, so that a whole phase —
-/// its serial parts as well as its products — runs there while the calling worker sleeps.
-/// Called from outside the pool, each product would be handed over on its own, and the
-/// caller's serial work would share the cores with the pool's threads waiting for the
-/// next product. Without the `threads` feature, `f()`.
-fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    #[cfg(feature = "threads")]
-    {
-        rayon::scope(|_| f())
-    }
-    #[cfg(not(feature = "threads"))]
-    {
-        f()
-    }
-}
-
 /// The whole playground state, behind one handle.
 #[wasm_bindgen]
 pub struct Playground {
@@ -302,9 +286,10 @@ impl Playground {
     /// waits for a whole step.
     pub fn advance(&mut self) -> Result<u32, JsError> {
         let ran = self.next_phase();
-        let (gan, data) = (&mut self.gan, &self.data);
-        if let Some(stats) =
-            on_pool(|| gan.advance(data)).map_err(|e| JsError::new(&e.to_string()))?
+        if let Some(stats) = self
+            .gan
+            .advance(&self.data)
+            .map_err(|e| JsError::new(&e.to_string()))?
         {
             self.record(stats);
         }
@@ -332,8 +317,7 @@ impl Playground {
     /// at the first error (divergence, say), which it returns. Returns how many ran.
     pub fn train_steps(&mut self, n: u32) -> Result<u32, JsError> {
         for done in 0..n {
-            let (gan, data) = (&mut self.gan, &self.data);
-            match on_pool(|| gan.train_step(data)) {
+            match self.gan.train_step(&self.data) {
                 Ok(stats) => self.record(stats),
                 Err(e) if done == 0 => return Err(JsError::new(&e.to_string())),
                 Err(_) => return Ok(done),
