@@ -15,6 +15,19 @@ mod judge;
 mod recovery;
 pub use judge::{QualityJudge, QUALITY_COLUMNS};
 
+/// Runs `work` on the rayon pool's threads in the threaded build (elsewhere it just runs
+/// it): the calling thread then sleeps through the whole call, and each product splits
+/// from a pool thread, which keeps one half and hands the other to the pool, instead of
+/// waking the pool for both halves. That took the speed-up on two threads at batch 32
+/// from about 1.15 to 1.35.
+fn on_pool<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    #[cfg(feature = "threads")]
+    if rayon::current_thread_index().is_none() {
+        return rayon::scope(|_| work());
+    }
+    work()
+}
+
 /// Columns of a history row: record number, D loss, G loss, mean D(x), mean D(G(z)).
 /// A value a step did not measure is NaN.
 pub const HISTORY_COLUMNS: usize = 5;
@@ -145,9 +158,7 @@ impl Playground {
     /// Runs the rest of a step the frame loop left part-way done, so that what follows
     /// starts between steps.
     fn finish_step(&mut self) -> Result<(), JsError> {
-        if let Some(stats) = self
-            .gan
-            .finish_step(&self.data)
+        if let Some(stats) = on_pool(|| self.gan.finish_step(&self.data))
             .map_err(|e| JsError::new(&e.to_string()))?
         {
             self.record(stats);
@@ -286,10 +297,8 @@ impl Playground {
     /// waits for a whole step.
     pub fn advance(&mut self) -> Result<u32, JsError> {
         let ran = self.next_phase();
-        if let Some(stats) = self
-            .gan
-            .advance(&self.data)
-            .map_err(|e| JsError::new(&e.to_string()))?
+        if let Some(stats) =
+            on_pool(|| self.gan.advance(&self.data)).map_err(|e| JsError::new(&e.to_string()))?
         {
             self.record(stats);
         }
@@ -316,23 +325,24 @@ impl Playground {
     /// Runs up to `n` full steps (the first finishing a step left part-way done); stops
     /// at the first error (divergence, say), which it returns. Returns how many ran.
     pub fn train_steps(&mut self, n: u32) -> Result<u32, JsError> {
-        for done in 0..n {
-            match self.gan.train_step(&self.data) {
-                Ok(stats) => self.record(stats),
-                Err(e) if done == 0 => return Err(JsError::new(&e.to_string())),
-                Err(_) => return Ok(done),
+        on_pool(|| {
+            for done in 0..n {
+                match self.gan.train_step(&self.data) {
+                    Ok(stats) => self.record(stats),
+                    Err(e) if done == 0 => return Err(e.to_string()),
+                    Err(_) => return Ok(done),
+                }
             }
-        }
-        Ok(n)
+            Ok(n)
+        })
+        .map_err(|e| JsError::new(&e))
     }
 
     /// Steps 1–2 only: one D update, G frozen.
     pub fn d_step(&mut self) -> Result<(), JsError> {
         self.finish_step()?;
-        let stats = self
-            .gan
-            .d_step(&self.data)
-            .map_err(|e| JsError::new(&e.to_string()))?;
+        let stats =
+            on_pool(|| self.gan.d_step(&self.data)).map_err(|e| JsError::new(&e.to_string()))?;
         self.record(stats);
         Ok(())
     }
@@ -340,10 +350,7 @@ impl Playground {
     /// Step 3 only: one G update, D frozen.
     pub fn g_step(&mut self) -> Result<(), JsError> {
         self.finish_step()?;
-        let stats = self
-            .gan
-            .g_step()
-            .map_err(|e| JsError::new(&e.to_string()))?;
+        let stats = on_pool(|| self.gan.g_step()).map_err(|e| JsError::new(&e.to_string()))?;
         self.record(stats);
         Ok(())
     }
@@ -393,7 +400,7 @@ impl Playground {
     /// Regenerates the 10×10 grid from the fixed noise and renders it to RGBA; returns a
     /// pointer to `grid_width() × grid_height() × 4` bytes.
     pub fn render_grid(&mut self) -> *const u8 {
-        self.gan.generate_grid(self.grid.view_mut());
+        on_pool(|| self.gan.generate_grid(self.grid.view_mut()));
         let pixels = self.grid.as_slice().expect("standard layout");
         grid_gray(pixels, 10, 10, 64, &mut self.grid_gray);
         for (rgba, &g) in self.grid_rgba.chunks_exact_mut(4).zip(&self.grid_gray) {
