@@ -29,6 +29,12 @@ const DRAW_SHARE = 0.1;
  * so the worker never waits for this thread's frame.
  */
 const CHUNKS_IN_FLIGHT = 2;
+/**
+ * A worker's chunk is at least this long: longer than a frame, so that the next chunk is
+ * always queued when one ends (a chunk shorter than a frame left the worker idle for the
+ * rest of it: 0.66 of its speed alone, measured). The speed control can make it longer.
+ */
+const WORKER_CHUNK_MS = 30;
 /** A hidden tab trains on in chunks this long (no animation frames to pace it). */
 const FREE_CHUNK_MS = 50;
 /** Steps per second are measured over this window. */
@@ -485,7 +491,7 @@ function frame() {
   if (app.inFlight < limit && (training || want.grid || want.history || app.view.busy)) {
     app.inFlight++;
     app.engine
-      .frame({ train: training, budgetMs: app.budgetMs, want })
+      .frame({ train: training, budgetMs: app.path === 'main' ? app.budgetMs : Math.max(app.budgetMs, WORKER_CHUNK_MS), want })
       .then(apply, onFrameError)
       .finally(() => app.inFlight--);
   } else if (gridDue) {
