@@ -202,6 +202,7 @@ test('Reset with a seed: new weights, and the same seed reproduces the same grid
   assert.notEqual(seed7, seed1);
   await setField(page, '#seed', '1');
   await page.click('#reset');
+  assert.equal((await config(page)).seed, 1); // the engine has answered: the grid below is the new one
   assert.equal(await gridHash(page), seed1);
   // A seed that is not a number is refused with a message; the model stays. Typed “e”,
   // the number field reads as empty: the message says that, not “got “””.
