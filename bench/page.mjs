@@ -7,8 +7,8 @@
 //     at batch 32/64/128;
 //   - for each engine path (threads, worker, main): steps/s of the default page trained
 //     by pressing Train, over 20 s, and the main thread meanwhile: frame time median and
-//     p95, the longest task, and pad-to-score latency (a pointer move on the drawing pad
-//     to D's score on screen) while a stroke is drawn;
+//     p95, the longest task; then, training on, pad-to-score latency (a pointer move on
+//     the drawing pad to D's score on screen) while a stroke is drawn;
 //   - ready and first-step times of the default page.
 //
 // Usage: GANPLAY_URL=http://127.0.0.1:PORT/ node bench/page.mjs
@@ -18,6 +18,8 @@ import { baseUrl, launchBrowser, newPage } from '../tests/e2e/browser.mjs';
 
 const TIMED_STEPS = 100;
 const TRAIN_SECONDS = 20;
+/** After those, a stroke on the pad while training goes on: pad-to-score is timed then. */
+const STROKE_SECONDS = 4;
 const BATCHES = [32, 64, 128];
 const DIRS = { simd128: 'pkg', 'relaxed-simd': 'pkg-relaxed', threads: 'pkg-threads' };
 const emit = (figure) => console.log(JSON.stringify(figure));
@@ -87,7 +89,7 @@ try {
   }
 
   // The default page on each path: press Train, train for TRAIN_SECONDS, and watch the
-  // main thread meanwhile; a stroke on the pad halfway through times pad-to-score.
+  // main thread meanwhile; then a stroke on the pad times pad-to-score.
   for (const path of ['threads', 'worker', 'main']) {
     const page = await open(`?engine=${path}`);
     await ready(page);
@@ -99,7 +101,7 @@ try {
     }
     await page.locator('#pad').scrollIntoViewIfNeeded();
     const pad = await page.locator('#pad').boundingBox();
-    const watching = page.evaluate(async (seconds) => {
+    const watching = page.evaluate(async ([seconds, stroke]) => {
       const longTasks = [];
       const observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => e.duration)));
       observer.observe({ type: 'longtask' });
@@ -109,9 +111,15 @@ try {
       const before = window.ganplay.state.view.steps;
       const t0 = performance.now();
       document.getElementById('train').click();
+      let steps = null;
+      let elapsed = null;
+      setTimeout(() => {
+        steps = window.ganplay.state.view.steps - before;
+        elapsed = performance.now() - t0;
+      }, seconds * 1000);
       const stamps = [];
       await new Promise((resolve) => {
-        const end = t0 + seconds * 1000;
+        const end = t0 + (seconds + stroke) * 1000;
         const tick = (t) => {
           stamps.push(t);
           if (t < end) requestAnimationFrame(tick);
@@ -119,12 +127,11 @@ try {
         };
         requestAnimationFrame(tick);
       });
-      const steps = window.ganplay.state.view.steps - before;
-      const elapsed = performance.now() - t0;
       document.getElementById('train').click();
       observer.disconnect();
       document.getElementById('pad').removeEventListener('pointermove', onMove);
-      const gaps = stamps.slice(1).map((t, i) => t - stamps[i]).sort((a, b) => a - b);
+      const training = stamps.filter((t) => t <= t0 + seconds * 1000);
+      const gaps = training.slice(1).map((t, i) => t - training[i]).sort((a, b) => a - b);
       const at = (xs, q) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))];
       // A move's score is on screen at the first frame after a scoring that began after it.
       const scored = window.ganplay.state.judge.scoreLog;
@@ -149,9 +156,9 @@ try {
         build: window.ganplay.state.build,
         threads: window.ganplay.state.threads,
       };
-    }, TRAIN_SECONDS);
-    // Halfway through, draw a stroke on the pad: 60 moves, one every 50 ms.
-    await page.waitForTimeout((TRAIN_SECONDS * 1000) / 2);
+    }, [TRAIN_SECONDS, STROKE_SECONDS]);
+    // Then a stroke on the pad: 60 moves, one every 50 ms.
+    await page.waitForTimeout(TRAIN_SECONDS * 1000 + 300);
     await page.mouse.move(pad.x + 80, pad.y + 60);
     await page.mouse.down();
     for (let i = 0; i < 60; i++) {

@@ -179,6 +179,7 @@ export function clearPad(app) {
 
 /** The pad's pixels changed by hand: re-read them on the next frame. */
 function padChanged(app) {
+  app.interacted();
   app.judge.source = 'pad';
   app.judge.fromPad = true;
   app.judge.dirty = true;

@@ -27,6 +27,7 @@ export function setupExplore(app) {
       out.value = Number(input.value).toFixed(1);
       app.explore.dirty = true;
       app.explore.nearestDirty = true;
+      app.interacted();
     });
     label.append(input, out);
     box.append(label);

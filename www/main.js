@@ -35,6 +35,14 @@ const CHUNKS_IN_FLIGHT = 2;
  * rest of it: 0.66 of its speed alone, measured). The speed control can make it longer.
  */
 const WORKER_CHUNK_MS = 30;
+/**
+ * While someone draws on the pad or moves a slider (and for INTERACTIVE_MS after), a
+ * worker gets one short chunk at a time, so that D's score of the drawing does not wait
+ * behind queued training: pad-to-score was about 100 ms at the p95 with two 30 ms chunks
+ * queued (docs/speed.md).
+ */
+const INTERACTIVE_MS = 500;
+const INTERACTIVE_CHUNK_MS = 8;
 /** A hidden tab trains on in chunks this long (no animation frames to pace it). */
 const FREE_CHUNK_MS = 50;
 /** Steps per second are measured over this window. */
@@ -72,6 +80,8 @@ const app = {
   budgetMs: 14,
   /** Chunks asked of the engine and not answered yet. */
   inFlight: 0,
+  /** Until then someone is drawing or exploring: training goes in short chunks (frame()). */
+  interactiveUntil: -Infinity,
   /** The step shown by the counters. */
   stepsShown: 0,
   sps: 0,
@@ -365,6 +375,8 @@ async function replaceModel(what, stripLabel, fn, { notice = null, undo = false,
   return report;
 }
 app.replaceModel = replaceModel;
+/** Someone is drawing or exploring: training goes in short chunks for a while (frame()). */
+app.interacted = () => (app.interactiveUntil = performance.now() + INTERACTIVE_MS);
 
 /** Undo in the notice: the run the last replacement replaced comes back as it was, film strip included. */
 async function undoReplace() {
@@ -487,11 +499,16 @@ function frame() {
     if (training) measureSps(start);
     showCounters();
   }
-  const limit = training && app.path !== 'main' ? CHUNKS_IN_FLIGHT : 1;
+  // D's verdict and G's explored digit are asked first, so they do not queue behind training.
+  tickJudge(app, want.history);
+  tickExplore(app, start, want.history);
+  const interactive = start < app.interactiveUntil;
+  const limit = training && app.path !== 'main' && !interactive ? CHUNKS_IN_FLIGHT : 1;
+  const budgetMs = app.path === 'main' ? app.budgetMs : interactive ? INTERACTIVE_CHUNK_MS : Math.max(app.budgetMs, WORKER_CHUNK_MS);
   if (app.inFlight < limit && (training || want.grid || want.history || app.view.busy)) {
     app.inFlight++;
     app.engine
-      .frame({ train: training, budgetMs: app.path === 'main' ? app.budgetMs : Math.max(app.budgetMs, WORKER_CHUNK_MS), want })
+      .frame({ train: training, budgetMs, want })
       .then(apply, onFrameError)
       .finally(() => app.inFlight--);
   } else if (gridDue) {
@@ -501,8 +518,6 @@ function frame() {
     window.scrollBy(0, app.drag.scroll);
     markDropTarget();
   }
-  tickJudge(app, want.history);
-  tickExplore(app, start, want.history);
   tickAutosave(app, start);
   app.frameMs.push(performance.now() - start);
   if (app.frameMs.length > 240) app.frameMs.shift();
