@@ -43,6 +43,12 @@ const WORKER_CHUNK_MS = 30;
  */
 const INTERACTIVE_MS = 500;
 const INTERACTIVE_CHUNK_MS = 8;
+/**
+ * A chunk not answered in this long means the engine is gone: in the threaded build a
+ * panic on a pool thread leaves the call waiting forever instead of throwing
+ * (docs/threads.md), so the page says so as it does for any panic.
+ */
+const ENGINE_SILENT_MS = 15_000;
 /** A hidden tab trains on in chunks this long (no animation frames to pace it). */
 const FREE_CHUNK_MS = 50;
 /** Steps per second are measured over this window. */
@@ -78,8 +84,9 @@ const app = {
    * with 16: docs/speed.md); in a worker it only sets how often the page hears back.
    */
   budgetMs: 14,
-  /** Chunks asked of the engine and not answered yet. */
+  /** Chunks asked of the engine and not answered yet, and when the oldest was sent. */
   inFlight: 0,
+  chunkSentAt: 0,
   /** Until then someone is drawing or exploring: training goes in short chunks (frame()). */
   interactiveUntil: -Infinity,
   /** The step shown by the counters. */
@@ -302,9 +309,8 @@ async function applyRecipe(name) {
 }
 
 /** A settings control changed: check it, then apply it (asking first if it re-initialises). */
-async function applyField(field) {
-  const el = $(field.el);
-  const r = parse(field, field.type === 'bool' ? (el.checked ? '1' : '0') : el.value);
+async function applyField(field, text) {
+  const r = parse(field, text);
   if (r.error) {
     app.notify(`${r.error} Kept ${format(field, app.flat[field.key])}.`);
     writeControl(field);
@@ -505,12 +511,20 @@ function frame() {
   const interactive = start < app.interactiveUntil;
   const limit = training && app.path !== 'main' && !interactive ? CHUNKS_IN_FLIGHT : 1;
   const budgetMs = app.path === 'main' ? app.budgetMs : interactive ? INTERACTIVE_CHUNK_MS : Math.max(app.budgetMs, WORKER_CHUNK_MS);
+  if (app.inFlight && start - app.chunkSentAt > ENGINE_SILENT_MS) {
+    app.onPanic('Training', new Error(`the engine has not answered for ${ENGINE_SILENT_MS / 1000} s`));
+    return;
+  }
   if (app.inFlight < limit && (training || want.grid || want.history || app.view.busy)) {
+    if (!app.inFlight) app.chunkSentAt = start;
     app.inFlight++;
     app.engine
       .frame({ train: training, budgetMs, want })
       .then(apply, onFrameError)
-      .finally(() => app.inFlight--);
+      .finally(() => {
+        app.inFlight--;
+        app.chunkSentAt = performance.now(); // the next one waiting, from now
+      });
   } else if (gridDue) {
     app.gridAt = -Infinity; // not asked this frame: the next may
   }
@@ -556,7 +570,16 @@ function wireControls() {
   });
   document.addEventListener('visibilitychange', onVisibility);
   setInterval(tickHidden, 1000);
-  for (const f of FIELDS) if (f.key !== 'seed') $(f.el).addEventListener('change', () => inTurn(() => applyField(f)));
+  for (const f of FIELDS) {
+    if (f.key === 'seed') continue;
+    const el = $(f.el);
+    // The text as it is now: by the time its turn comes, the form may have been redrawn
+    // from the settings an earlier change left.
+    el.addEventListener('change', () => {
+      const text = f.type === 'bool' ? (el.checked ? '1' : '0') : el.value;
+      inTurn(() => applyField(f, text));
+    });
+  }
   $('recipe-tuned').addEventListener('click', () => inTurn(() => applyRecipe('tuned')));
   $('recipe-plain').addEventListener('click', () => inTurn(() => applyRecipe('plain')));
   $('error-close').addEventListener('click', () => ($('error-banner').hidden = true));

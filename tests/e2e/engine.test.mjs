@@ -126,3 +126,18 @@ test('with "Train while hidden" off, a hidden tab pauses training until it is ba
   await page.click('#train');
   await page.context().close();
 });
+
+test('an engine that stops answering (a panic on a pool thread hangs the call) shows the internal-error banner', { timeout: 60_000 }, async () => {
+  const page = await open(`${SMALL}&engine=worker`);
+  // Every chunk of training from now on waits forever, as a call does after such a panic.
+  await state(page, () => {
+    const engine = ganplay.state.engine;
+    ganplay.state.engine = new Proxy(engine, { get: (t, name) => (name === 'frame' ? () => new Promise(() => {}) : t[name]) });
+  });
+  await page.click('#train');
+  await page.waitForSelector('#error-banner:not([hidden])', { timeout: 30_000 });
+  assert.match(await page.textContent('#error-text'), /^Internal error: Training failed inside the wasm module \(the engine has not answered for 15 s\)/);
+  assert.equal(await page.isVisible('#error-reload'), true);
+  assert.equal(await state(page, () => ganplay.state.running), false);
+  await page.context().close();
+});
