@@ -50,9 +50,20 @@ for (const [input, previous, name] of [
       clip: { x: Math.max(0, box.x - 40), y: Math.max(0, box.y - 20), width: box.width + 200, height: box.height + 40 },
     });
 
-    const chooser = page.waitForEvent('filechooser', { timeout: 5_000 });
-    await page.keyboard.press('Space');
-    assert.equal(await (await chooser).element().getAttribute('id'), input);
+    // Headless Chromium now and then drops a file chooser asked for straight after the
+    // previous test's (about 1 run in 4 here): a second Space, focus still on the input.
+    let fc = null;
+    for (let attempt = 0; attempt < 2 && !fc; attempt++) {
+      assert.equal(await page.evaluate(() => document.activeElement?.id), input);
+      const chooser = page.waitForEvent('filechooser', { timeout: 4_000 }).catch(() => null);
+      await page.keyboard.press('Space');
+      fc = await chooser;
+    }
+    assert.ok(fc, `Space on ${input} did not open the file chooser`);
+    assert.equal(await fc.element().getAttribute('id'), input);
+    // Answer the dialog (no file), so that it is not still open when the next test's
+    // Space asks for one: Chromium shows one file chooser at a time.
+    await fc.setFiles([]);
 
     // Focus elsewhere: the label looks like the other buttons again.
     await page.keyboard.press('Tab');
