@@ -274,7 +274,7 @@ fn restore_last_good_puts_back_the_kept_step() {
     assert_eq!(p.restore_point_step(), 230.0);
     assert!(p
         .restore_point_reason()
-        .starts_with("before G's learning rate went from 0.0005 to 10 and D's"));
+        .starts_with("before G's learning rate went from 0.002 to 10 and D's"));
     assert_eq!(p.restore_last_good().unwrap(), 230.0);
     assert!(!p.diverged());
     assert_eq!(p.save_checkpoint().unwrap(), kept);

@@ -144,6 +144,14 @@ impl QualityJudge {
             .unwrap_or(f64::NAN)
     }
 
+    /// The last evaluation's isolated bright pixels per sample (NaN before any).
+    pub fn speckle(&self) -> f64 {
+        self.last
+            .as_ref()
+            .and_then(|q| q.speckle)
+            .unwrap_or(f64::NAN)
+    }
+
     /// Digits under 2% of the last evaluation's samples: mode collapse.
     pub fn vanished(&self) -> Vec<u8> {
         self.last

@@ -6,7 +6,10 @@
 
 use crate::checkpoint;
 use crate::data::Dataset;
-use crate::gan::{Gan, GanConfig, Phase, StepStats, GRID_SAMPLES, IMAGE_DIM, NUM_CLASSES};
+use crate::gan::{
+    Gan, GanConfig, Phase, StepStats, GRID_SAMPLES, IMAGE_DIM, IMAGE_SIDE, NUM_CLASSES,
+};
+use crate::judge::metrics::speckle_rate;
 use crate::render::{grid_gray, grid_size};
 use ndarray::{Array2, ArrayView2};
 use wasm_bindgen::prelude::*;
@@ -166,6 +169,13 @@ impl Playground {
         Ok(())
     }
 
+    /// Puts `gan` in place of the model, keeping the page's choice between G and its
+    /// average (a way of looking, not part of the model).
+    fn replace_gan(&mut self, mut gan: Gan) {
+        gan.set_samples_from_average(self.gan.samples_from_average());
+        self.gan = gan;
+    }
+
     /// Starts the history afresh, its record numbers counting on from the model's step
     /// count (0 for new weights, the checkpoint's for a loaded one), so the charts'
     /// x axis is in steps.
@@ -248,7 +258,8 @@ impl Playground {
     /// On error the current model stays.
     pub fn reset(&mut self, config_json: &str) -> Result<(), JsError> {
         let config = GanConfig::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
-        self.gan = Gan::new(config).map_err(|e| JsError::new(&e.to_string()))?;
+        let gan = Gan::new(config).map_err(|e| JsError::new(&e.to_string()))?;
+        self.replace_gan(gan);
         self.clear_history();
         self.start_restore_points("created");
         Ok(())
@@ -287,6 +298,23 @@ impl Playground {
     /// Images in the training data.
     pub fn data_len(&self) -> usize {
         self.data.len()
+    }
+
+    /// Isolated bright pixels per image of the training data: the figure G's samples are
+    /// compared with (about 0.002 for MNIST; `judge::metrics::speckles`).
+    pub fn data_speckle(&self) -> f64 {
+        speckle_rate(self.data.images(), IMAGE_SIDE)
+    }
+
+    /// Whether the grid, samples and judge use the averaged G (true) or G itself.
+    pub fn samples_from_average(&self) -> bool {
+        self.gan.samples_from_average()
+    }
+
+    /// Chooses between the averaged G (true) and G itself for the grid, samples and
+    /// judge; training is unchanged.
+    pub fn set_samples_from_average(&mut self, on: bool) {
+        self.gan.set_samples_from_average(on);
     }
 
     /// Runs one phase of the training step under way (or starts a step) and returns its
@@ -605,7 +633,7 @@ impl Playground {
             .map_err(|why| {
                 JsError::new(&checkpoint::CheckpointError::BadHistory(why).to_string())
             })?;
-        self.gan = gan;
+        self.replace_gan(gan);
         match history {
             Some(history) => self.history.copy_from(&history),
             None => self.clear_history(),

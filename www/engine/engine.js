@@ -94,6 +94,7 @@ export class Engine {
       configMessage = `The settings in the address could not be used (${describe(err)}) Using the defaults.`;
       this.pg = new Playground(this.builtin.images, this.builtin.labels, Playground.default_config_json());
     }
+    this.dataSpeckle = this.pg.data_speckle();
     this.loadJudge(judge);
     return { configMessage, config: this.pg.config_json(), ...this.report({ grid: true, history: true }) };
   }
@@ -141,6 +142,7 @@ export class Engine {
       msPerStep: this.msPerStep,
       free: this.free != null,
       busy: this.busy(),
+      average: pg.samples_from_average(),
     };
     if (r.diverged) {
       r.divergence = { message: pg.divergence_message(), restoreStep: pg.restore_point_step(), restoreReason: pg.restore_point_reason() };
@@ -179,6 +181,8 @@ export class Engine {
       fd: j.fd(),
       minShare: j.min_class_share(),
       agreement: j.agreement(),
+      speckle: j.speckle(),
+      dataSpeckle: this.dataSpeckle,
       vanished: Array.from(j.vanished()),
       history: new Float32Array(this.memory().buffer, j.history_ptr(), len).slice(),
       columns: QUALITY_COLUMNS,
@@ -382,6 +386,28 @@ export class Engine {
     return this.pg.config_json();
   }
 
+  /**
+   * Draws the grid, samples and the judge's verdicts from the averaged G (`on`) or from G
+   * itself; training is unchanged. The judge looks again. Returns a full report.
+   */
+  setSamplesFromAverage(on) {
+    this.guardBroken();
+    this.pg.set_samples_from_average(Boolean(on));
+    this.version++;
+    this.rejudge();
+    return this.report({ grid: true, history: true });
+  }
+
+  /** Forgets the judge's verdicts, which are about another G now, and asks for a new one. */
+  rejudge() {
+    const q = this.quality;
+    if (!this.judge) return;
+    this.judge.clear();
+    q.current = null;
+    q.due = true;
+    q.version++; // the cleared verdict is news for the panel
+  }
+
   /** New networks from `json` (a new seed or architecture): everything starts over. */
   reset(json) {
     return this.replaceRun(() => this.pg.reset(json));
@@ -421,13 +447,7 @@ export class Engine {
     this.version++;
     this.phaseMs = unmeasuredPhases();
     this.msPerStep = null;
-    const q = this.quality;
-    if (this.judge) {
-      this.judge.clear();
-      q.current = null;
-      q.due = true;
-      q.version++; // the cleared verdict is news for the panel
-    }
+    this.rejudge();
     const run = this.replacedRun;
     return { config: this.pg.config_json(), undo: run && { step: run.step }, ...this.report({ grid: true, history: true }) };
   }
@@ -471,6 +491,7 @@ export class Engine {
     this.guardBroken();
     const data = images ? { images, labels } : this.builtin;
     this.call(() => this.pg.load_data(data.images, data.labels));
+    this.dataSpeckle = this.pg.data_speckle();
     return this.pg.data_len();
   }
 
