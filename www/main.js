@@ -154,6 +154,8 @@ const render = (message) => (typeof message === 'function' ? message() : message
  */
 const say = (what) => (typeof what === 'string' && what.startsWith('what.') ? t(what) : render(what));
 app.say = say;
+/** Sentences one after another: a space between them in English, none in Chinese. */
+const sentences = (list) => list.filter(Boolean).join(t('sentence.sep'));
 
 app.showError = (message, err) => {
   const text = render(message);
@@ -260,8 +262,15 @@ function measureSps(now) {
 /** The address holds the settings, the language and where the engine runs: a shared link opens the same. */
 function writeUrl() {
   const params = new URLSearchParams(location.search);
-  const parts = app.flat ? [toQuery(app.flat, app.defaults)] : [];
-  for (const key of ['engine', 'wasm', 'threads']) if (params.has(key)) parts.push(`${key}=${encodeURIComponent(params.get(key))}`);
+  const parts = [];
+  if (app.flat) {
+    parts.push(toQuery(app.flat, app.defaults));
+    for (const key of ['engine', 'wasm', 'threads']) if (params.has(key)) parts.push(`${key}=${encodeURIComponent(params.get(key))}`);
+  } else {
+    // Still starting (the settings not read yet): the address keeps what it asks for.
+    params.delete('lang');
+    parts.push(params.toString());
+  }
   parts.push(`lang=${getLang()}`);
   history.replaceState(null, '', `${location.pathname}?${parts.filter(Boolean).join('&')}${location.hash}`);
 }
@@ -332,7 +341,7 @@ async function applyRecipe(name) {
   const after = app.flat;
   app.notify(() => {
     const changes = describeChanges(before, after);
-    return `${t(name === 'tuned' ? 'notice.recipe.tuned' : 'notice.recipe.plain')} ${changes.length ? t('notice.changed', { list: changes.join(t('list.sep')) }) : t('notice.unchanged')}`;
+    return sentences([t(name === 'tuned' ? 'notice.recipe.tuned' : 'notice.recipe.plain'), changes.length ? t('notice.changed', { list: changes.join(t('list.sep')) }) : t('notice.unchanged')]);
   });
 }
 
@@ -362,14 +371,14 @@ async function applyField(field, text) {
     const ok = window.confirm(t('notice.confirmArch', { label: field.label, seed }));
     if (!ok) return writeControl(field);
     const done = await replaceModel(() => t('what.changing', { label: field.label }), 'reset', () => app.engine.reset(toJson(next)), {
-      notice: () => [...messages.map(render), t('notice.newNetworks', { seed })].join(' '),
+      notice: () => sentences([...messages.map(render), t('notice.newNetworks', { seed })]),
       undo: true,
     });
     if (!done) writeControl(field);
     return;
   }
   await setHyperparameters(() => t('what.changing', { label: field.label }), next);
-  if (messages.length) app.notify(() => messages.map(render).join(' '));
+  if (messages.length) app.notify(() => sentences(messages.map(render)));
 }
 
 // ---- the model changed -----------------------------------------------------------------
@@ -399,7 +408,7 @@ async function replaceModel(what, stripLabel, fn, { notice = null, undo = false,
     const after = app.flat;
     const message = () => {
       const changed = describeChanges(before, after);
-      return [notice(report), changed.length ? t('notice.settingsChanged', { list: changed.join(t('list.sep')) }) : ''].join(' ').trim();
+      return sentences([notice(report), changed.length ? t('notice.settingsChanged', { list: changed.join(t('list.sep')) }) : '']);
     };
     const offer = undo && report.undo != null;
     app.notify(message, { undo: offer });
@@ -789,11 +798,11 @@ async function boot() {
   const { flat, messages } = fromQuery(search, app.defaults);
   const first = await app.engine.create({ configJson: toJson(flat), judge: new URL('www/data/judge.safetensors', location.href).href });
   if (messages.length || started.messages.length || first.configMessage) {
-    app.notify(() => [
+    app.notify(() => sentences([
       ...started.messages.map(engineMessage),
       ...fromQuery(search, app.defaults).messages,
       ...(first.configMessage ? [t(first.configMessage.key, { reason: app.describe(new Error(first.configMessage.reason)) })] : []),
-    ].join(' '));
+    ]));
   }
   app.charts = createCharts();
   setupPad(app);

@@ -263,9 +263,11 @@ test('switching language mid-training keeps it running; the address and the auto
   assert.equal(new URL(page.url()).searchParams.get('lang'), 'en');
   await page.click('#train');
   await page.waitForFunction(() => ganplay.state.view.steps >= 10, null, { timeout: 60_000 });
-  const charts = await state(page, () => ganplay.state.charts.loss);
-  assert.ok(charts !== undefined);
+  // A notice on show is said again in the new language.
+  await page.click('#recipe-tuned');
+  await page.waitForFunction(() => /^Tuned recipe: /.test(document.getElementById('notice-text').textContent));
   await page.click('#lang-zh');
+  assert.match(await page.textContent('#notice-text'), /^调优配方：/);
   assert.equal(new URL(page.url()).searchParams.get('lang'), 'zh');
   assert.equal(new URL(page.url()).searchParams.get('noise'), '16', 'the settings stay in the address');
   assert.equal(await state(page, () => ganplay.state.running), true, 'training goes on');

@@ -139,6 +139,7 @@ export default {
   'strip.label.loaded': 'loaded',
   'strip.label.pretrained.cond': 'pretrained conditional',
   'strip.label.pretrained.uncond': 'pretrained unconditional',
+  'sentence.sep': ' ',
   'list.sep': ', ',
 
   // ---- G's samples and the film strip ----------------------------------------------------

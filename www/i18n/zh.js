@@ -149,6 +149,7 @@ export default {
   'strip.label.loaded': '已载入',
   'strip.label.pretrained.cond': '预训练条件模型',
   'strip.label.pretrained.uncond': '预训练无条件模型',
+  'sentence.sep': '',
   'list.sep': '、',
 
   // ---- G 的样本与胶片条 -------------------------------------------------------------------------
