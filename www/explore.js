@@ -3,7 +3,7 @@
 // between two noise vectors; and the nearest training image (pixel distance) shows that
 // G makes new digits rather than copying them.
 import { drawGridView } from './grid.js';
-import { onLangChange, t } from './i18n.js';
+import { fixed, onLangChange, t } from './i18n.js';
 import { $, IMAGE_DIM, drawImage28, drawStrip, fmtNum, unitDirections } from './util.js';
 
 const DIRECTIONS = 5;
@@ -26,7 +26,7 @@ export function setupExplore(app) {
     out.value = '0.0';
     input.addEventListener('input', () => {
       app.explore.offsets[k] = Number(input.value);
-      out.value = Number(input.value).toFixed(1);
+      out.value = fixed(Number(input.value), 1);
       app.explore.dirty = true;
       app.explore.nearestDirty = true;
       app.interacted();
@@ -106,7 +106,7 @@ function syncSliders(app) {
   app.explore.offsets.forEach((v, k) => {
     const input = $(`z-dir-${k}`);
     input.value = v;
-    input.nextElementSibling.value = v.toFixed(1);
+    input.nextElementSibling.value = fixed(v, 1);
   });
 }
 
