@@ -733,6 +733,7 @@ function relabel() {
   b.textContent = t(b.dataset.i18n ?? 'controls.train');
   showEnginePath();
   if (app.view) showCounters();
+  else if (!app.errors.length) $('status').textContent = t('status.loading');
   for (const btn of document.querySelectorAll('.lang-switch button')) btn.setAttribute('aria-pressed', String(btn.dataset.lang === getLang()));
 }
 
