@@ -261,6 +261,7 @@ test('switching language mid-training keeps it running; the address and the auto
   // Headless Chromium reports en-US: the page starts in English.
   assert.equal(await page.textContent('#train'), 'Train');
   assert.equal(new URL(page.url()).searchParams.get('lang'), 'en');
+  await audit(page, 'en', 'en at start');
   await page.click('#train');
   await page.waitForFunction(() => ganplay.state.view.steps >= 10, null, { timeout: 60_000 });
   // A notice on show is said again in the new language.
