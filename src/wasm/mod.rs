@@ -11,9 +11,11 @@ use crate::gan::{
 };
 use crate::judge::metrics::speckle_rate;
 use crate::render::{grid_gray, grid_size};
+use codes::{checkpoint_error, config_error, data_error, input_error, train_error};
 use ndarray::{Array2, ArrayView2};
 use wasm_bindgen::prelude::*;
 
+mod codes;
 mod judge;
 mod recovery;
 pub use judge::{QualityJudge, QUALITY_COLUMNS};
@@ -161,8 +163,8 @@ impl Playground {
     /// Runs the rest of a step the frame loop left part-way done, so that what follows
     /// starts between steps.
     fn finish_step(&mut self) -> Result<(), JsError> {
-        if let Some(stats) = on_pool(|| self.gan.finish_step(&self.data))
-            .map_err(|e| JsError::new(&e.to_string()))?
+        if let Some(stats) =
+            on_pool(|| self.gan.finish_step(&self.data)).map_err(|e| train_error(&e))?
         {
             self.record(stats);
         }
@@ -185,13 +187,13 @@ impl Playground {
 
     fn image_view(image: &[f32]) -> Result<ArrayView2<'_, f32>, JsError> {
         if image.len() != IMAGE_DIM {
-            return Err(JsError::new(&format!(
+            return Err(input_error(format!(
                 "an image has {IMAGE_DIM} pixels, got {}",
                 image.len()
             )));
         }
         if let Some(v) = image.iter().find(|v| !v.is_finite()) {
-            return Err(JsError::new(&format!(
+            return Err(input_error(format!(
                 "image pixels must be finite numbers, got {v}"
             )));
         }
@@ -206,7 +208,7 @@ impl Playground {
             .ok()
             .filter(|&l| usize::from(l) < NUM_CLASSES)
             .ok_or_else(|| {
-                JsError::new(&format!(
+                input_error(format!(
                     "the model is conditional: pick a digit 0–9, got {label}"
                 ))
             })
@@ -223,10 +225,9 @@ impl Playground {
         labels_idx: &[u8],
         config_json: &str,
     ) -> Result<Playground, JsError> {
-        let data =
-            Dataset::from_idx(images_idx, labels_idx).map_err(|e| JsError::new(&e.to_string()))?;
-        let config = GanConfig::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
-        let gan = Gan::new(config).map_err(|e| JsError::new(&e.to_string()))?;
+        let data = Dataset::from_idx(images_idx, labels_idx).map_err(|e| data_error(&e))?;
+        let config = GanConfig::from_json(config_json).map_err(|e| config_error(&e))?;
+        let gan = Gan::new(config).map_err(|e| config_error(&e))?;
         let (w, h) = grid_size(10, 10);
         let mut playground = Playground {
             gan,
@@ -257,8 +258,8 @@ impl Playground {
     /// New weights from the given settings (their seed included); clears the history.
     /// On error the current model stays.
     pub fn reset(&mut self, config_json: &str) -> Result<(), JsError> {
-        let config = GanConfig::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
-        let gan = Gan::new(config).map_err(|e| JsError::new(&e.to_string()))?;
+        let config = GanConfig::from_json(config_json).map_err(|e| config_error(&e))?;
+        let gan = Gan::new(config).map_err(|e| config_error(&e))?;
         self.replace_gan(gan);
         self.clear_history();
         self.start_restore_points("created");
@@ -269,7 +270,7 @@ impl Playground {
     /// batch size, D steps, loss, smoothing); the seed stays. A change keeps a restore
     /// point of the state just before it (src/wasm/recovery.rs). On error nothing changes.
     pub fn set_hyperparameters(&mut self, config_json: &str) -> Result<(), JsError> {
-        let config = GanConfig::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
+        let config = GanConfig::from_json(config_json).map_err(|e| config_error(&e))?;
         self.finish_step()?;
         let config = GanConfig {
             seed: self.gan.config().seed,
@@ -277,19 +278,18 @@ impl Playground {
         };
         self.gan
             .check_hyperparameters(&config)
-            .map_err(|e| JsError::new(&e.to_string()))?;
+            .map_err(|e| config_error(&e))?;
         if config != *self.gan.config() {
             self.keep_restore_point_before_change(&config);
         }
         self.gan
             .set_hyperparameters(config)
-            .map_err(|e| JsError::new(&e.to_string()))
+            .map_err(|e| config_error(&e))
     }
 
     /// Replaces the training data with IDX bytes (gunzipped). On error the data stays.
     pub fn load_data(&mut self, images_idx: &[u8], labels_idx: &[u8]) -> Result<(), JsError> {
-        let data =
-            Dataset::from_idx(images_idx, labels_idx).map_err(|e| JsError::new(&e.to_string()))?;
+        let data = Dataset::from_idx(images_idx, labels_idx).map_err(|e| data_error(&e))?;
         self.finish_step()?;
         self.data = data;
         Ok(())
@@ -326,7 +326,7 @@ impl Playground {
     pub fn advance(&mut self) -> Result<u32, JsError> {
         let ran = self.next_phase();
         if let Some(stats) =
-            on_pool(|| self.gan.advance(&self.data)).map_err(|e| JsError::new(&e.to_string()))?
+            on_pool(|| self.gan.advance(&self.data)).map_err(|e| train_error(&e))?
         {
             self.record(stats);
         }
@@ -357,20 +357,19 @@ impl Playground {
             for done in 0..n {
                 match self.gan.train_step(&self.data) {
                     Ok(stats) => self.record(stats),
-                    Err(e) if done == 0 => return Err(e.to_string()),
+                    Err(e) if done == 0 => return Err(e),
                     Err(_) => return Ok(done),
                 }
             }
             Ok(n)
         })
-        .map_err(|e| JsError::new(&e))
+        .map_err(|e| train_error(&e))
     }
 
     /// Steps 1–2 only: one D update, G frozen.
     pub fn d_step(&mut self) -> Result<(), JsError> {
         self.finish_step()?;
-        let stats =
-            on_pool(|| self.gan.d_step(&self.data)).map_err(|e| JsError::new(&e.to_string()))?;
+        let stats = on_pool(|| self.gan.d_step(&self.data)).map_err(|e| train_error(&e))?;
         self.record(stats);
         Ok(())
     }
@@ -378,7 +377,7 @@ impl Playground {
     /// Step 3 only: one G update, D frozen.
     pub fn g_step(&mut self) -> Result<(), JsError> {
         self.finish_step()?;
-        let stats = on_pool(|| self.gan.g_step()).map_err(|e| JsError::new(&e.to_string()))?;
+        let stats = on_pool(|| self.gan.g_step()).map_err(|e| train_error(&e))?;
         self.record(stats);
         Ok(())
     }
@@ -460,7 +459,7 @@ impl Playground {
             index
         };
         if index >= GRID_SAMPLES {
-            return Err(JsError::new(&format!("grid cells are 0–99, got {index}")));
+            return Err(input_error(format!("grid cells are 0–99, got {index}")));
         }
         Ok(z.row(row).to_vec())
     }
@@ -475,23 +474,23 @@ impl Playground {
     pub fn generate(&mut self, z: &[f32], labels: &[u8]) -> Result<Vec<f32>, JsError> {
         let noise_dim = self.gan.config().noise_dim;
         if z.is_empty() || !z.len().is_multiple_of(noise_dim) {
-            return Err(JsError::new(&format!(
+            return Err(input_error(format!(
                 "noise must be a whole number of {noise_dim}-long vectors"
             )));
         }
         let n = z.len() / noise_dim;
         if n > 1000 {
-            return Err(JsError::new("at most 1000 images at a time"));
+            return Err(input_error("at most 1000 images at a time"));
         }
         if self.gan.config().conditional
             && (labels.len() != n || labels.iter().any(|&l| usize::from(l) >= NUM_CLASSES))
         {
-            return Err(JsError::new(
+            return Err(input_error(
                 "a conditional model needs one digit 0–9 per noise vector",
             ));
         }
         if z.iter().any(|v| !v.is_finite()) {
-            return Err(JsError::new("noise values must be finite numbers"));
+            return Err(input_error("noise values must be finite numbers"));
         }
         let z = ArrayView2::from_shape((n, noise_dim), z).expect("length checked");
         let mut out = Array2::zeros((n, IMAGE_DIM));
@@ -533,19 +532,19 @@ impl Playground {
     /// The page's histogram of D's verdicts on real digits and on fakes reads these.
     pub fn score_batch(&mut self, images: &[f32], labels: &[u8]) -> Result<Vec<f32>, JsError> {
         if images.is_empty() || !images.len().is_multiple_of(IMAGE_DIM) {
-            return Err(JsError::new(&format!(
+            return Err(input_error(format!(
                 "images must be a whole number of {IMAGE_DIM}-pixel images"
             )));
         }
         let n = images.len() / IMAGE_DIM;
         if n > 1000 {
-            return Err(JsError::new("at most 1000 images at a time"));
+            return Err(input_error("at most 1000 images at a time"));
         }
         if labels.len() != n || labels.iter().any(|&l| usize::from(l) >= NUM_CLASSES) {
-            return Err(JsError::new("one digit 0–9 per image is needed"));
+            return Err(input_error("one digit 0–9 per image is needed"));
         }
         if let Some(v) = images.iter().find(|v| !v.is_finite()) {
-            return Err(JsError::new(&format!(
+            return Err(input_error(format!(
                 "image pixels must be finite numbers, got {v}"
             )));
         }
@@ -566,7 +565,7 @@ impl Playground {
         let label = self.check_label(label)?;
         Self::image_view(image)?;
         if !(step_size.is_finite() && step_size > 0.0 && step_size <= 1.0) {
-            return Err(JsError::new(&format!(
+            return Err(input_error(format!(
                 "step size must be in (0, 1], got {step_size}"
             )));
         }
@@ -588,13 +587,13 @@ impl Playground {
             .map(|i| (i, distance(i)))
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(i, _)| i)
-            .ok_or_else(|| JsError::new("there is no training data"))
+            .ok_or_else(|| input_error("there is no training data"))
     }
 
     /// Training image `index` as 784 floats in [-1, 1].
     pub fn training_image(&self, index: usize) -> Result<Vec<f32>, JsError> {
         if index >= self.data.len() {
-            return Err(JsError::new(&format!(
+            return Err(input_error(format!(
                 "training images are 0–{}, got {index}",
                 self.data.len() - 1
             )));
@@ -626,13 +625,11 @@ impl Playground {
     /// leaves the current model and history untouched.
     pub fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<(), JsError> {
         let (gan, saved) =
-            checkpoint::load_with_history(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+            checkpoint::load_with_history(bytes).map_err(|e| checkpoint_error(&e))?;
         let history = saved
             .map(|saved| History::from_saved(&saved))
             .transpose()
-            .map_err(|why| {
-                JsError::new(&checkpoint::CheckpointError::BadHistory(why).to_string())
-            })?;
+            .map_err(|why| checkpoint_error(&checkpoint::CheckpointError::BadHistory(why)))?;
         self.replace_gan(gan);
         match history {
             Some(history) => self.history.copy_from(&history),

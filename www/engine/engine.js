@@ -91,7 +91,8 @@ export class Engine {
     try {
       this.pg = new Playground(this.builtin.images, this.builtin.labels, configJson);
     } catch (err) {
-      configMessage = `The settings in the address could not be used (${describe(err)}) Using the defaults.`;
+      // The page says it in its language: `reason` is the core's coded message.
+      configMessage = { key: 'engine.configUnusable', reason: err?.message ?? String(err) };
       this.pg = new Playground(this.builtin.images, this.builtin.labels, Playground.default_config_json());
     }
     this.dataSpeckle = this.pg.data_speckle();
@@ -145,7 +146,14 @@ export class Engine {
       average: pg.samples_from_average(),
     };
     if (r.diverged) {
-      r.divergence = { message: pg.divergence_message(), restoreStep: pg.restore_point_step(), restoreReason: pg.restore_point_reason() };
+      // The core's English, and the same as codes and data for the page's language (www/core-errors.js).
+      r.divergence = {
+        message: pg.divergence_message(),
+        code: pg.divergence_code(),
+        restoreStep: pg.restore_point_step(),
+        restoreReason: pg.restore_point_reason(),
+        restoreReasonJson: pg.restore_point_reason_json(),
+      };
     }
     if (want.grid || this.milestone != null) {
       const ptr = pg.render_grid();
@@ -435,7 +443,7 @@ export class Engine {
    */
   undoReplace() {
     const run = this.replacedRun;
-    if (!run) throw new Error('there is no replaced run to put back');
+    if (!run) throw new Error('[engine.no_undo] there is no replaced run to put back');
     return this.replaceRun(() => {
       this.pg.load_checkpoint(run.checkpoint);
       this.pg.import_history(run.history);
@@ -641,6 +649,6 @@ export class Engine {
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
 
 /** Playground methods that change nothing (the rest bump the model's version). */
-const READ_ONLY = /^(steps|epoch|images_seen|[dg]_updates|config_json|data_len|diverged|divergence_message|restore_point_step|restore_point_reason|restore_point_steps|last_stats|history_len|next_phase|grid_label|grid_z|export_history|training_label|training_image|score|score_labels|score_batch|nearest_training_image)$/;
+const READ_ONLY = /^(steps|epoch|images_seen|[dg]_updates|config_json|data_len|diverged|divergence_message|divergence_code|restore_point_step|restore_point_reason|restore_point_reason_json|restore_point_steps|last_stats|history_len|next_phase|grid_label|grid_z|export_history|training_label|training_image|score|score_labels|score_batch|nearest_training_image)$/;
 
 const describe = (err) => (err?.message ?? String(err)).replace(/[.!?]$/, '') + '.';
