@@ -486,6 +486,17 @@ function onFrameError(err) {
 }
 
 /** Pauses, runs one hand step, lights the steps of the game it ran. */
+/** The grid, samples and judge from the averaged G or from G itself, as the "Show" choice says. */
+async function showAverage() {
+  const on = $('show-average').checked;
+  try {
+    apply(await app.engine.setSamplesFromAverage(on));
+  } catch (err) {
+    if (app.isPanic(err)) return app.onPanic('what.show', err);
+    app.showError(() => t('error.what', { what: say('what.show'), reason: app.describe(err) }), err);
+  }
+}
+
 async function handStep(what, kind, steps) {
   await setRunning(false);
   try {
@@ -623,6 +634,7 @@ function wireControls() {
       inTurn(() => applyField(f, text));
     });
   }
+  for (const id of ['show-average', 'show-raw']) $(id).addEventListener('change', () => inTurn(showAverage));
   $('recipe-tuned').addEventListener('click', () => inTurn(() => applyRecipe('tuned')));
   $('recipe-plain').addEventListener('click', () => inTurn(() => applyRecipe('plain')));
   $('error-close').addEventListener('click', () => ($('error-banner').hidden = true));

@@ -42,6 +42,7 @@ export const FIELDS = [
   { key: 'label_smoothing', url: 'smoothing', el: 'label-smoothing', type: 'float', min: 0, max: 0.5 },
   { key: 'd_input_noise', url: 'instance_noise', el: 'instance-noise', type: 'float', min: 0, max: 1 },
   { key: 'd_mismatch', url: 'wrong_labels', el: 'd-mismatch', type: 'float', min: 0, max: 4 },
+  { key: 'g_average', url: 'average', el: 'g-average', type: 'float', min: 0, max: BELOW_ONE },
   ...['g', 'd'].flatMap((n) => {
     return [
       { key: `${n}_kind`, url: `opt_${n}`, el: `${n}-opt`, type: 'enum', options: ['adam', 'sgd'] },
@@ -75,12 +76,12 @@ export const defaultLr = (kind, defaults, n) =>
  * The two recipes: every training setting (the architecture and the weights stay).
  * "tuned" is the default settings; "textbook" is GanConfig::plain() in src/gan/config.rs:
  * batch 64, one D step, the non-saturating loss, Adam 2e-4, β1 0.5 for both networks, no
- * label smoothing, no instance noise, no wrong labels.
+ * label smoothing, no instance noise, no wrong labels, no averaging of G.
  */
 export function recipe(name, defaults) {
-  const keys = ['batch_size', 'd_steps', 'generator_loss', 'label_smoothing', 'd_input_noise', 'd_mismatch', ...['g', 'd'].flatMap((n) => ['kind', 'lr', 'beta1', 'beta2', 'eps'].map((k) => `${n}_${k}`))];
+  const keys = ['batch_size', 'd_steps', 'generator_loss', 'label_smoothing', 'd_input_noise', 'd_mismatch', 'g_average', ...['g', 'd'].flatMap((n) => ['kind', 'lr', 'beta1', 'beta2', 'eps'].map((k) => `${n}_${k}`))];
   if (name === 'tuned') return Object.fromEntries(keys.map((k) => [k, defaults[k]]));
-  const plain = { batch_size: 64, d_steps: 1, generator_loss: 'non_saturating', label_smoothing: 0, d_input_noise: 0, d_mismatch: 0 };
+  const plain = { batch_size: 64, d_steps: 1, generator_loss: 'non_saturating', label_smoothing: 0, d_input_noise: 0, d_mismatch: 0, g_average: 0 };
   for (const n of ['g', 'd']) Object.assign(plain, { [`${n}_kind`]: 'adam', [`${n}_lr`]: ADAM.lr, [`${n}_beta1`]: ADAM.beta1, [`${n}_beta2`]: ADAM.beta2, [`${n}_eps`]: ADAM.eps });
   return plain;
 }
@@ -100,6 +101,7 @@ export function fromConfig(config) {
     label_smoothing: config.label_smoothing,
     d_input_noise: config.d_input_noise,
     d_mismatch: config.d_mismatch,
+    g_average: config.g_average,
   };
   for (const n of ['g', 'd']) {
     const opt = config[`${n}_optimizer`];
@@ -132,6 +134,7 @@ export function toConfig(flat) {
     label_smoothing: flat.label_smoothing,
     d_input_noise: flat.d_input_noise,
     d_mismatch: flat.d_mismatch,
+    g_average: flat.g_average,
     g_optimizer: optimizer('g'),
     d_optimizer: optimizer('d'),
   };

@@ -18,9 +18,9 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 /** The defaults as Playground.default_config_json() gives them. */
 const DEFAULT_CONFIG = {
   seed: 1, noise_dim: 100, g_hidden: [256, 512], d_hidden: [512, 256], conditional: false, leaky_slope: 0.2,
-  batch_size: 64, d_steps: 1, generator_loss: 'non_saturating', label_smoothing: 0.1, d_input_noise: 0.1,
-  d_mismatch: 1.5, g_optimizer: { kind: 'adam', lr: 0.0005, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
-  d_optimizer: { kind: 'adam', lr: 0.0002, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
+  batch_size: 64, d_steps: 1, generator_loss: 'non_saturating', label_smoothing: 0.1, d_input_noise: 0.2,
+  d_mismatch: 1.5, g_average: 0.999, g_optimizer: { kind: 'adam', lr: 0.002, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
+  d_optimizer: { kind: 'adam', lr: 0.0004, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
 };
 
 /** A width × height canvas of zeros with rectangles of ink (value 1) painted in. */
@@ -159,20 +159,20 @@ test('settings: config → flat → config is the identity, and the URL round-tr
 test('settings: bad URL values keep the default and say why', () => {
   const defaults = fromConfig(DEFAULT_CONFIG);
   const { flat, messages } = fromQuery('lr_g=fast&batch=0&wat=1', defaults);
-  assert.equal(flat.g_lr, 0.0005);
+  assert.equal(flat.g_lr, 0.002);
   assert.equal(flat.batch_size, 1);
   assert.equal(messages.length, 3);
-  assert.match(messages.join(' '), /learning rate must be a number.*Kept 0\.0005/);
+  assert.match(messages.join(' '), /learning rate must be a number.*Kept 0\.002/);
   assert.match(messages.join(' '), /Unknown setting “wat”/);
 });
 
-test('recipes set every training setting: tuned is the defaults; textbook is plain Adam, batch 64, one D step, no smoothing, noise or wrong labels', () => {
+test('recipes set every training setting: tuned is the defaults; textbook is plain Adam, batch 64, one D step, no smoothing, noise, wrong labels or averaging', () => {
   const defaults = fromConfig(DEFAULT_CONFIG);
   const custom = { ...defaults, g_kind: 'sgd', g_lr: 0.1, label_smoothing: 0.3, batch_size: 8, d_steps: 3, generator_loss: 'minimax', g_hidden: [32] };
   assert.deepEqual(toConfig({ ...custom, ...recipe('tuned', defaults) }), { ...DEFAULT_CONFIG, g_hidden: [32] });
   const plain = toConfig({ ...custom, ...recipe('plain', defaults) });
   const adam = { kind: 'adam', lr: 0.0002, beta1: 0.5, beta2: 0.999, eps: 1e-8 };
-  assert.deepEqual(plain, { ...DEFAULT_CONFIG, g_hidden: [32], batch_size: 64, d_steps: 1, generator_loss: 'non_saturating', label_smoothing: 0, d_input_noise: 0, d_mismatch: 0, g_optimizer: adam, d_optimizer: adam });
+  assert.deepEqual(plain, { ...DEFAULT_CONFIG, g_hidden: [32], batch_size: 64, d_steps: 1, generator_loss: 'non_saturating', label_smoothing: 0, d_input_noise: 0, d_mismatch: 0, g_average: 0, g_optimizer: adam, d_optimizer: adam });
 });
 
 
@@ -197,8 +197,8 @@ test('settings changes are named with old and new values, an optimiser of anothe
     'batch size 64 → 32',
     'generator loss non-saturating → minimax',
     "G's optimiser Adam → SGD",
-    "G's learning rate 0.0005 → 0.01",
-    "D's learning rate 0.0002 → 0.0001",
+    "G's learning rate 0.002 → 0.01",
+    "D's learning rate 0.0004 → 0.0001",
     "D's β₁ 0.5 → 0.9",
   ]);
 });
@@ -206,8 +206,8 @@ test('settings changes are named with old and new values, an optimiser of anothe
 test('switching optimiser picks a sensible learning rate', () => {
   const defaults = fromConfig(DEFAULT_CONFIG);
   assert.equal(defaultLr('sgd', defaults, 'g'), 0.01);
-  assert.equal(defaultLr('adam', defaults, 'g'), 0.0005);
-  assert.equal(defaultLr('adam', defaults, 'd'), 0.0002);
+  assert.equal(defaultLr('adam', defaults, 'g'), 0.002);
+  assert.equal(defaultLr('adam', defaults, 'd'), 0.0004);
 });
 
 test('fmtNum: counts with separators, decimals to a precision, huge and tiny in short scientific form', () => {
