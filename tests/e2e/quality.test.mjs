@@ -106,3 +106,42 @@ test('Load pretrained loads a model that draws all ten digits', { timeout: 180_0
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test('Show: G itself or the averaged G redraws the grid and the judge scores the G shown, stray specks beside the real digits’', { timeout: 180_000 }, async () => {
+  const page = await open();
+  await page.click('#load-pretrained');
+  await page.waitForFunction(() => ganplay.state.view.steps > 0 && ganplay.state.quality.last?.history?.length >= 4, null, { timeout: 60_000 });
+  const look = () =>
+    state(page, async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      const canvas = document.getElementById('grid');
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let sum = 0;
+      for (let i = 0; i < pixels.length; i += 4) sum += pixels[i] * ((i / 4) % 97);
+      const q = ganplay.state.quality.last;
+      return { sum, average: ganplay.state.view.average, speckle: q.speckle, dataSpeckle: q.dataSpeckle, evaluations: ganplay.state.quality.evaluations };
+    });
+  const averaged = await look();
+  assert.equal(averaged.average, true, 'the averaged G by default');
+  assert.ok(averaged.dataSpeckle > 0 && averaged.dataSpeckle < 0.01, `real digits' specks ${averaged.dataSpeckle}`);
+  assert.ok(averaged.speckle >= 0 && averaged.speckle < 0.5, `G's specks ${averaged.speckle}`);
+  assert.match(await page.textContent('#quality-numbers'), /stray specks [\d.]+ per sample \(real digits: 0\.00\d\)/);
+
+  await page.check('#show-raw');
+  await page.waitForFunction((n) => ganplay.state.view.average === false && ganplay.state.quality.evaluations > n, averaged.evaluations, { timeout: 60_000 });
+  const raw = await look();
+  assert.notEqual(raw.sum, averaged.sum, 'the grid shows another G');
+  assert.notEqual(raw.speckle, averaged.speckle, 'the judge scored G itself');
+  // Back to the average: the same grid as before, drawn again.
+  await page.check('#show-average');
+  await page.waitForFunction(() => ganplay.state.view.average === true, null, { timeout: 30_000 });
+  assert.equal((await look()).sum, averaged.sum);
+  // Training is unchanged by the choice, and the choice survives a reset.
+  await page.check('#show-raw');
+  await page.waitForFunction(() => ganplay.state.view.average === false, null, { timeout: 30_000 });
+  await page.click('#reset');
+  await page.waitForFunction(() => ganplay.state.view.steps === 0, null, { timeout: 30_000 });
+  assert.equal(await state(page, () => ganplay.playground.samples_from_average()), false);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
