@@ -126,7 +126,7 @@ export function showQuality(app, r) {
     parts.push(t('quality.fd', { fd: fixed(r.fd, 2) }));
     parts.push(t('quality.minShare', { share: percent(r.minShare) }));
     if (!Number.isNaN(r.agreement)) parts.push(t('quality.agreement', { share: percent(r.agreement) }));
-    if (Number.isFinite(r.speckle)) parts.push(t('quality.speckle', { speckle: fixed(r.speckle, 2), real: fixed(r.dataSpeckle, 3) }));
+    if (Number.isFinite(r.speckle)) parts.push(t('quality.speckle', { speckle: fixed(r.speckle, 2) }), t('quality.speckle.real', { real: fixed(r.dataSpeckle, 3) }));
     if (step != null) parts.push(t('quality.at', { step: fmtInt(step) }));
   }
   $('quality-numbers').innerHTML = parts.join(' · ');

@@ -100,7 +100,8 @@ async function audit(page, lang, label) {
   const pieces = [...new Set(seen)].sort((a, b) => b.length - a.length);
   const problems = [];
   for (const { text, where, en } of texts) {
-    let rest = text;
+    // The " · " between the Quality panel's figures is a separator, not a word.
+    let rest = text.replace(/(^|\s)·(\s|$)/g, ' ').trim();
     // A text that is (part of) one catalogue string, or catalogue strings joined into one.
     if (pieces.some((p) => p.includes(rest))) rest = '';
     else for (const piece of pieces) if (rest.includes(piece)) rest = rest.split(piece).join(' ');

@@ -235,6 +235,7 @@ test('every training setting reaches the model and the URL; bad values are clamp
     ['#label-smoothing', '0.2', (c) => c.label_smoothing, 0.2, 'smoothing=0.2'],
     ['#instance-noise', '0.3', (c) => c.d_input_noise, 0.3, 'instance_noise=0.3'],
     ['#d-mismatch', '0.5', (c) => c.d_mismatch, 0.5, 'wrong_labels=0.5'],
+    ['#g-average', '0.99', (c) => c.g_average, 0.99, 'average=0.99'],
   ];
   for (const [sel, value, get, want, inUrl] of cases) {
     await setField(page, sel, value);
@@ -280,15 +281,15 @@ test('every training setting reaches the model and the URL; bad values are clamp
   await page.click('#recipe-plain');
   await page.waitForFunction(() => /^Textbook recipe: .* Changed: /.test(document.getElementById('notice-text').textContent));
   c = await config(page);
-  assert.deepEqual([c.batch_size, c.d_steps, c.generator_loss, c.label_smoothing, c.d_input_noise, c.d_mismatch, c.g_optimizer.kind, c.g_optimizer.lr, c.d_optimizer.lr], [64, 1, 'non_saturating', 0, 0, 0, 'adam', 0.0002, 0.0002]);
+  assert.deepEqual([c.batch_size, c.d_steps, c.generator_loss, c.label_smoothing, c.d_input_noise, c.d_mismatch, c.g_average, c.g_optimizer.kind, c.g_optimizer.lr, c.d_optimizer.lr], [64, 1, 'non_saturating', 0, 0, 0, 0, 'adam', 0.0002, 0.0002]);
   assert.equal(await page.inputValue('#instance-noise'), '0');
   assert.equal(await page.inputValue('#batch-size'), '64');
   assert.match(page.url(), /smoothing=0&instance_noise=0&wrong_labels=0/);
   assert.match(await page.textContent('#notice-text'), /batch size 1024 → 64/);
   await page.click('#recipe-tuned');
-  await page.waitForFunction(() => /^Tuned recipe: .* Changed: .*G's learning rate 0\.0002 → 0\.0005/.test(document.getElementById('notice-text').textContent));
+  await page.waitForFunction(() => /^Tuned recipe: .* Changed: .*G's learning rate 0\.0002 → 0\.002/.test(document.getElementById('notice-text').textContent));
   c = await config(page);
-  assert.deepEqual([c.label_smoothing, c.d_input_noise, c.d_mismatch, c.g_optimizer.lr, c.batch_size], [0.1, 0.1, 1.5, 0.0005, 64]);
+  assert.deepEqual([c.label_smoothing, c.d_input_noise, c.d_mismatch, c.g_average, c.g_optimizer.lr, c.batch_size], [0.1, 0.2, 1.5, 0.999, 0.002, 64]);
   assert.equal(c.conditional, false, 'a recipe keeps the architecture');
   // The model still trains with all of that.
   await page.click('#step');
@@ -400,7 +401,7 @@ test('settings in the URL: read, clamped or refused with a message, and written 
   const bad = await open('seed=2&batch=5000&lr_g=abc&loss=sideways&conditional=maybe&g_hidden=0,99999&colour=red');
   const b = await config(bad);
   assert.equal(b.batch_size, 1024);
-  assert.equal(b.g_optimizer.lr, 0.0005);
+  assert.equal(b.g_optimizer.lr, 0.002);
   assert.equal(b.generator_loss, 'non_saturating');
   assert.equal(b.conditional, false);
   assert.deepEqual(b.g_hidden, [1, 4096]);

@@ -66,7 +66,7 @@ test('divergence: training pauses with a plain message; one click restores the s
   assert.match(text, /at step \d+ \(phase: (D on real digits|G making fakes|D on fakes|G's fakes through D|G's update)\) — the learning rate may be too high/);
   assert.match(
     text,
-    /The last healthy state is from step 195, before G's learning rate went from 0\.0005 to 10 and D's learning rate from 0\.0002 to 10, and 2 more changes: restore it, with the settings it had then/,
+    /The last healthy state is from step 195, before G's learning rate went from 0\.002 to 10 and D's learning rate from 0\.0004 to 10, and 2 more changes: restore it, with the settings it had then/,
   );
   assert.equal(await page.textContent('#restore-good'), 'Restore step 195');
   const divergedAt = Number(text.match(/at step (\d+)/)[1]);
@@ -93,13 +93,13 @@ test('divergence: training pauses with a plain message; one click restores the s
   assert.deepEqual(await state(page, () => ganplay.playground.export_history()), goodHistory);
   assert.equal(await gridHash(page), goodHash, 'the grid of step 195, before the change');
   // The form shows the settings from before the change.
-  for (const [n, lr] of [['g', '0.0005'], ['d', '0.0002']]) {
+  for (const [n, lr] of [['g', '0.002'], ['d', '0.0004']]) {
     assert.equal(await page.inputValue(`#${n}-opt`), 'adam');
     assert.equal(await page.inputValue(`#${n}-lr`), lr);
   }
   const notice = await page.textContent('#notice-text');
   assert.match(notice, /Restored step 195/);
-  assert.match(notice, /Settings changed: .*G's optimiser SGD → Adam, G's learning rate 10 → 0\.0005/);
+  assert.match(notice, /Settings changed: .*G's optimiser SGD → Adam, G's learning rate 10 → 0\.002/);
   assert.equal(await page.isHidden('#notice-undo'), true, 'no Undo back to a diverged run');
   await shot(page, 'robust-restored.png');
   // And it trains on, finitely.

@@ -101,11 +101,11 @@ test('Load pretrained offers Undo and names the settings it reset, paused or whi
   const text = await noticeMatching(page, /^Loaded the pretrained/);
   assert.equal(
     text,
-    'Loaded the pretrained unconditional model (step 10,000). Train to keep going from there. ' +
+    'Loaded the pretrained unconditional model (step 5,000). Train to keep going from there. ' +
       "Settings changed: noise size 16 → 100, G's hidden widths [64] → [256, 512], D's hidden widths [64] → [512, 256], " +
-      "batch size 32 → 64, G's learning rate 0.001 → 0.0005.",
+      "batch size 32 → 64, G's learning rate 0.001 → 0.002.",
   );
-  assert.equal(await steps(page), 10_000);
+  assert.equal(await steps(page), 5_000);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SHOTS, 'undo-offer.png') });
   await undo(page);
@@ -138,7 +138,7 @@ test('Load model offers Undo, a failed load keeps the offer, and Undo brings the
   await page.setInputFiles('#load-model', { name: 'run-25.safetensors', mimeType: 'application/octet-stream', buffer: saved });
   assert.equal(
     await noticeMatching(page, /^Loaded “run-25/),
-    "Loaded “run-25.safetensors”: step 25. Settings changed: batch size 48 → 32, G's learning rate 0.001 → 0.0005.",
+    "Loaded “run-25.safetensors”: step 25. Settings changed: batch size 48 → 32, G's learning rate 0.001 → 0.002.",
   );
   assert.equal(await steps(page), 25);
   // A bad file changes nothing, the Undo on offer included.
@@ -147,7 +147,7 @@ test('Load model offers Undo, a failed load keeps the offer, and Undo brings the
   assert.match(await page.textContent('#error-text'), /Could not load “empty\.safetensors”: .* The model is unchanged\./);
   await page.click('#error-close');
   assert.equal(await steps(page), 25);
-  assert.equal(await undo(page), "Undone: back to step 40. Settings changed: batch size 32 → 48, G's learning rate 0.0005 → 0.001.");
+  assert.equal(await undo(page), "Undone: back to step 40. Settings changed: batch size 32 → 48, G's learning rate 0.002 → 0.001.");
   assert.deepEqual(await run(page), before);
   assert.deepEqual(page.problems, []);
   await page.context().close();
