@@ -239,7 +239,7 @@ fn an_older_checkpoint_without_a_history_loads() {
     let bytes = std::fs::read(path).unwrap();
     let (gan, history) = load_with_history(&bytes).unwrap();
     assert_eq!(history, None);
-    assert_eq!(gan.counters().steps, 10_000);
+    assert_eq!(gan.counters().steps, 5_000);
 }
 
 #[test]
