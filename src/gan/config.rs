@@ -4,6 +4,7 @@
 //! one to one, and a checkpoint stores them as JSON in its metadata.
 
 use crate::nn::{AdamConfig, GeneratorLoss, OptimizerConfig};
+use crate::worlds::World;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -53,6 +54,9 @@ pub struct GanConfig {
     pub d_mismatch: f32,
     pub g_optimizer: OptimizerConfig,
     pub d_optimizer: OptimizerConfig,
+    /// What G learns to draw: the digits (784 pixels, the default), or a 1-D or 2-D
+    /// world of points (src/worlds/), which sets the data width G makes and D reads.
+    pub world: World,
 }
 
 /// The tuned recipe, the default: the plain recipe with G's learning rate raised to 5e-4
@@ -98,6 +102,7 @@ impl GanConfig {
             d_mismatch: 0.0,
             g_optimizer: OptimizerConfig::default(),
             d_optimizer: OptimizerConfig::default(),
+            world: World::Digits,
         }
     }
 }
@@ -197,6 +202,10 @@ impl GanConfig {
                 self.d_mismatch
             ));
         }
+        self.world.validate().map_err(ConfigError)?;
+        if self.conditional && self.world != World::Digits {
+            return err("conditional mode is for the digits world only".into());
+        }
         self.g_optimizer
             .validate()
             .map_err(|e| ConfigError(format!("G's optimiser: {e}")))?;
@@ -211,9 +220,14 @@ impl GanConfig {
         self.noise_dim + self.label_dim()
     }
 
-    /// Width of D's input: an image, plus the one-hot label when conditional.
+    /// Width of one data point: 784 pixels for digits, 1 or 2 numbers in the other worlds.
+    pub fn data_dim(&self) -> usize {
+        self.world.dim()
+    }
+
+    /// Width of D's input: a data point, plus the one-hot label when conditional.
     pub fn d_input_dim(&self) -> usize {
-        IMAGE_DIM + self.label_dim()
+        self.data_dim() + self.label_dim()
     }
 
     fn label_dim(&self) -> usize {
@@ -228,7 +242,7 @@ impl GanConfig {
     pub fn g_sizes(&self) -> Vec<usize> {
         let mut sizes = vec![self.g_input_dim()];
         sizes.extend(&self.g_hidden);
-        sizes.push(IMAGE_DIM);
+        sizes.push(self.data_dim());
         sizes
     }
 
@@ -240,11 +254,13 @@ impl GanConfig {
         sizes
     }
 
-    /// Whether `other` builds networks of the same shape (so weights carry over).
+    /// Whether `other` builds networks of the same shape (so weights carry over), in the
+    /// same world.
     pub fn same_architecture(&self, other: &GanConfig) -> bool {
         self.g_sizes() == other.g_sizes()
             && self.d_sizes() == other.d_sizes()
             && self.leaky_slope == other.leaky_slope
+            && self.world == other.world
     }
 }
 
@@ -361,6 +377,7 @@ impl GanConfig {
             on_off(b.conditional).into(),
         );
         push("LeakyReLU slope", num(a.leaky_slope), num(b.leaky_slope));
+        push("world", a.world.name().into(), b.world.name().into());
         push("seed", a.seed.to_string(), b.seed.to_string());
         out
     }
