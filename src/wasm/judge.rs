@@ -66,6 +66,11 @@ impl QualityJudge {
             )));
         }
         let gan = &playground.gan;
+        if gan.config().world.is_points() {
+            return Err(JsError::new(
+                "the judge reads digits: it has nothing to say in a world of points",
+            ));
+        }
         self.eval = Some(Pending {
             eval: Evaluation::new(gan, &self.judge, n),
             step: gan.counters().steps,
@@ -89,7 +94,10 @@ impl QualityJudge {
             return false;
         };
         let config = playground.gan.config();
-        if config.noise_dim != pending.noise_dim || config.conditional != pending.conditional {
+        if config.noise_dim != pending.noise_dim
+            || config.conditional != pending.conditional
+            || config.world.is_points()
+        {
             self.eval = None;
             return false;
         }
