@@ -18,6 +18,7 @@ import {
 } from './settings.js';
 import { setupRecovery } from './recovery.js';
 import { $, IMAGE_SIDE, drawImage28, fmtInt } from './util.js';
+import { drawWorld, isWorld, setupWorlds, showWorld, showWorldMetrics, worldDefaults, worldFromQuery, worldQuery } from './worlds/world.js';
 
 /** Redraw the grid at most 10×/s, the charts and counters at most 4×/s. */
 const GRID_EVERY_MS = 100;
@@ -187,6 +188,11 @@ function apply(r) {
   if (r.config) {
     app.flat = fromConfig(JSON.parse(r.config));
   }
+  if (r.world) {
+    app.gridCost = drawWorld(app, r.world);
+    app.gridVersion = r.world.version;
+  }
+  if (r.worldMetrics) showWorldMetrics(app, r.worldMetrics);
   if (r.grid) {
     app.gridCost = showGrid(app, r.grid);
     app.gridVersion = r.grid.version;
@@ -236,11 +242,12 @@ function measureSps(now) {
 }
 
 function writeUrl() {
-  let query = toQuery(app.flat, app.defaults);
+  let query = [toQuery(app.flat, app.defaults), worldQuery(app.flat.world)].filter(Boolean).join('&');
   const params = new URLSearchParams(location.search);
   for (const key of ['engine', 'wasm', 'threads']) if (params.has(key)) query += `&${key}=${encodeURIComponent(params.get(key))}`;
   history.replaceState(null, '', `${location.pathname}?${query}${location.hash}`);
 }
+app.writeUrl = writeUrl;
 
 // ---- settings form ---------------------------------------------------------------------
 
@@ -404,6 +411,7 @@ function modelReplaced(report, stripLabel) {
   syncForm({ seed: true });
   writeUrl();
   setRowLabels(app.flat.conditional);
+  showWorld(app);
   app.gridAt = performance.now();
   if (report.milestone == null) snapshot(app, report.steps, report.steps === 0 || !stripLabel ? undefined : `${stripLabel} at step ${fmtInt(report.steps)}`);
   resetExplore(app);
@@ -456,6 +464,7 @@ async function handStep(what, kind, steps) {
     return app.showError(`${what}: ${app.describe(err)}`, err);
   }
   highlight(app, steps);
+  for (const [id, on] of [['world-step-d', steps.includes(1)], ['world-step-g', steps.includes(3)]]) $(id).classList.toggle('lit', on);
   showCounters();
 }
 
@@ -506,8 +515,11 @@ function frame() {
     showCounters();
   }
   // D's verdict and G's explored digit are asked first, so they do not queue behind training.
-  tickJudge(app, want.history);
-  tickExplore(app, start, want.history);
+  // The pad and the noise explorer are the digits'.
+  if (!isWorld(app.flat.world)) {
+    tickJudge(app, want.history);
+    tickExplore(app, start, want.history);
+  }
   const interactive = start < app.interactiveUntil;
   const limit = training && app.path !== 'main' && !interactive ? CHUNKS_IN_FLIGHT : 1;
   const budgetMs = app.path === 'main' ? app.budgetMs : interactive ? INTERACTIVE_CHUNK_MS : Math.max(app.budgetMs, WORKER_CHUNK_MS);
@@ -688,7 +700,12 @@ async function boot() {
   $('engine-path').textContent = started.label;
   $('wasm-build').textContent = started.label;
   app.defaults = fromConfig(JSON.parse(started.defaults));
+  // A world in the address brings its own defaults; the other settings go on top.
+  const place = worldFromQuery(location.search);
+  if (isWorld(place.world)) app.defaults = await worldDefaults(app, place.world).catch(() => app.defaults);
   const { flat, messages } = fromQuery(location.search, app.defaults);
+  flat.world = isWorld(app.defaults.world) ? place.world : 'digits';
+  if (place.message) messages.push(place.message);
   messages.unshift(...started.messages);
   const first = await app.engine.create({ configJson: toJson(flat), judge: new URL('www/data/judge.safetensors', location.href).href });
   if (first.configMessage) messages.push(first.configMessage);
@@ -699,6 +716,7 @@ async function boot() {
   setupFiles(app);
   setupRecovery(app);
   setupQuality(app);
+  setupWorlds(app);
   wireControls();
   modelReplaced(first);
   for (const id of ['train', 'step', 'step-d', 'step-g', 'reset']) $(id).disabled = false;

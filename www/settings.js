@@ -87,6 +87,8 @@ export function fromConfig(config) {
     label_smoothing: config.label_smoothing,
     d_input_noise: config.d_input_noise,
     d_mismatch: config.d_mismatch,
+    // The 1-D or 2-D world (www/worlds/world.js keeps it in the address), or 'digits'.
+    world: config.world ?? 'digits',
   };
   for (const n of ['g', 'd']) {
     const opt = config[`${n}_optimizer`];
@@ -121,6 +123,7 @@ export function toConfig(flat) {
     d_mismatch: flat.d_mismatch,
     g_optimizer: optimizer('g'),
     d_optimizer: optimizer('d'),
+    world: flat.world ?? 'digits',
   };
 }
 
@@ -249,8 +252,8 @@ export function parse(field, text) {
   }
 }
 
-/** Address parameters that are not training settings: where the engine runs (engine/connect.js). */
-const PAGE_PARAMS = new Set(['wasm', 'engine', 'threads']);
+/** Address parameters that are not training settings: where the engine runs (engine/connect.js), and the world (worlds/world.js). */
+const PAGE_PARAMS = new Set(['wasm', 'engine', 'threads', 'world', 'points']);
 
 /**
  * Reads settings from a URL query string on top of `defaults` (flat). Returns
