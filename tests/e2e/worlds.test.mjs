@@ -139,12 +139,18 @@ test('draw your own points: strokes become the data, the address keeps them', as
   await page.waitForSelector('#world-card:not([hidden])');
   const box = await page.locator('#world-view').boundingBox();
   // Two strokes: a diagonal and a short arc.
+  let had = 0;
   for (const [[x0, y0], [x1, y1]] of [[[0.2, 0.2], [0.8, 0.8]], [[0.2, 0.8], [0.45, 0.6]]]) {
     await page.mouse.move(box.x + x0 * box.width, box.y + y0 * box.height);
     await page.mouse.down();
     await page.mouse.move(box.x + x1 * box.width, box.y + y1 * box.height, { steps: 25 });
     await page.mouse.up();
-    await page.waitForFunction(() => typeof ganplay.state.flat.world === 'object' && ganplay.state.world.painting == null && ganplay.state.world.view?.name === 'drawn');
+    // The stroke's points are the data once the model trained on them is in.
+    await page.waitForFunction(
+      (n) => ganplay.state.flat.world?.drawn?.length > n && ganplay.state.world.painting == null && ganplay.state.world.view?.name === 'drawn',
+      had,
+    );
+    had = await state(page, () => ganplay.state.flat.world.drawn.length);
   }
   const n = await state(page, () => ganplay.state.flat.world.drawn.length);
   assert.ok(n > 20, `${n} points painted`);
