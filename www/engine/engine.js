@@ -142,7 +142,7 @@ export class Engine {
    * The counters and state every call returns, plus on request (`want`) G's grid as RGBA
    * pixels and the charts' history rows, both copied out of wasm memory.
    */
-  report(want = {}) {
+  report(want = {}, worldParts = null) {
     const { pg } = this;
     const r = {
       version: this.version,
@@ -166,8 +166,7 @@ export class Engine {
     }
     if (this.inWorld()) {
       r.worldName = pg.world_name();
-      if (want.grid || want.world) r.world = this.worldView();
-      if (want.history || want.world) r.worldMetrics = this.worldMetrics(r.steps);
+      Object.assign(r, worldParts ?? this.worldParts(want));
       this.milestone = null;
     } else if (want.grid || this.milestone != null) {
       const ptr = pg.render_grid();
@@ -187,6 +186,14 @@ export class Engine {
 
   memory() {
     return this.glue.wasm.memory;
+  }
+
+  /** The world's view and metrics, as far as `want` asks for them (grid: the view; history: the metrics). */
+  worldParts(want) {
+    const parts = {};
+    if (want.grid || want.world) parts.world = this.worldView();
+    if (want.history || want.world) parts.worldMetrics = this.worldMetrics(this.pg.steps());
+    return parts;
   }
 
   /**
@@ -268,8 +275,12 @@ export class Engine {
     // its slice would leave too little of the chunk for a phase of unknown cost.
     const warmingUp = train && this.msPerStep == null;
     if (!warmingUp && !this.inWorld()) this.tickQuality();
+    // A world's view and metrics are computed before the chunk's training, so that their
+    // cost counts in its budget (on the page's thread a frame has room for both only so);
+    // they show the model as the chunk found it, and the next redraw catches up.
+    const worldParts = this.inWorld() ? this.worldParts(want) : null;
     if (train) this.trainChunk(start, budgetMs);
-    return this.report(want);
+    return this.report(want, worldParts);
   }
 
   /** Whether a call to `frame` has work even when not training (an evaluation due or under way, the judge loading). */

@@ -264,8 +264,12 @@ function createCharts() {
   return { js, modes };
 }
 
-/** The world's metrics as reported: the numbers now and their history in the charts. */
+/**
+ * The world's metrics as reported: the numbers now and their history in the charts.
+ * Returns the milliseconds it took.
+ */
 export function showWorldMetrics(app, m) {
+  const t0 = performance.now();
   const { rows, columns } = m;
   const n = rows.length / columns;
   const cols = Array.from({ length: 4 }, () => new Array(n));
@@ -283,4 +287,5 @@ export function showWorldMetrics(app, m) {
   const now = [tw('metrics.now', { js: fmtNum(m.js, 3) })];
   now.push(Number.isFinite(m.covered) ? tw('metrics.modes', { covered: m.covered, modes: m.modes, hq: fmtNum(100 * m.highQuality, 1) }) : tw('metrics.noModes'));
   $('world-metrics-now').textContent = now.join(' · ');
+  return performance.now() - t0;
 }
