@@ -136,10 +136,11 @@ pub fn noise_mesh(noise_dim: usize, data_dim: usize, res: usize) -> Array2<f32> 
     })
 }
 
-/// An RGB picture of a world's view, `size × size` pixels: in 2-D, D's verdict as the
-/// background (blue where D says fake, 0, through white at ½, to red where it says real,
-/// 1), the real points in green and G's in dark blue; in 1-D, the real histogram (green
-/// bars), G's (blue outline), and D(x) as a red curve on a ½ grey line.
+/// An RGB picture of a world's view, `size × size` pixels, in the page's colours: in 2-D,
+/// D's verdict as the background (pink where D says fake, 0, through white at ½, to teal
+/// where it says real, 1), the real points in teal and G's in orange; in 1-D, the real
+/// histogram (light teal bars), G's (orange outline), and D(x) as a blue curve on a ½
+/// grey line.
 pub fn render_rgb(view: &WorldView, real: &[f32], dim: usize, size: usize) -> Vec<u8> {
     let mut img = vec![255u8; size * size * 3];
     let px =
@@ -165,10 +166,10 @@ pub fn render_rgb(view: &WorldView, real: &[f32], dim: usize, size: usize) -> Ve
             }
         };
         for p in real.chunks_exact(2).take(1500) {
-            dot(&mut img, p, [20, 150, 60]);
+            dot(&mut img, p, [15, 118, 110]);
         }
         for p in view.fake.rows() {
-            dot(&mut img, p.as_slice().expect("row"), [30, 40, 160]);
+            dot(&mut img, p.as_slice().expect("row"), [234, 88, 12]);
         }
         return img;
     }
@@ -182,7 +183,7 @@ pub fn render_rgb(view: &WorldView, real: &[f32], dim: usize, size: usize) -> Ve
     let fake_y = |x: usize| size - 1 - bar(fake_h[x * bins / size]).min(size - 1);
     for x in 0..size {
         for y in 0..bar(real_h[x * bins / size]) {
-            put(&mut img, x, size - 1 - y, [170, 225, 180]);
+            put(&mut img, x, size - 1 - y, [182, 226, 221]);
         }
         put(&mut img, x, size / 2, [200, 200, 200]);
     }
@@ -190,8 +191,8 @@ pub fn render_rgb(view: &WorldView, real: &[f32], dim: usize, size: usize) -> Ve
     for x in 0..size {
         let prev = x.saturating_sub(1);
         for (y0, y1, c) in [
-            (fake_y(prev), fake_y(x), [30, 40, 160]),
-            (curve(prev), curve(x), [200, 30, 30]),
+            (fake_y(prev), fake_y(x), [234, 88, 12]),
+            (curve(prev), curve(x), [29, 78, 216]),
         ] {
             for y in y0.min(y1)..=y0.max(y1) {
                 put(&mut img, x, y.min(size - 1), c);
@@ -202,13 +203,15 @@ pub fn render_rgb(view: &WorldView, real: &[f32], dim: usize, size: usize) -> Ve
     img
 }
 
-/// D's verdict as a colour: blue (0, fake) through white (½) to red (1, real).
+/// D's verdict as a colour: pink (0, fake) through white (½) to teal (1, real), as the
+/// page draws it (www/worlds/view2d.js): the square root makes small leanings visible.
 pub fn verdict_colour(d: f32) -> [u8; 3] {
     let t = (d.clamp(0.0, 1.0) - 0.5) * 2.0;
-    let fade = |c: f32| (255.0 - (255.0 - c) * t.abs()) as u8;
+    let a = t.abs().sqrt() * 0.7;
+    let fade = |c: f32| (255.0 - (255.0 - c) * a) as u8;
     if t >= 0.0 {
-        [fade(214.0), fade(96.0), fade(77.0)]
+        [fade(13.0), fade(148.0), fade(136.0)]
     } else {
-        [fade(67.0), fade(147.0), fade(195.0)]
+        [fade(219.0), fade(39.0), fade(119.0)]
     }
 }
