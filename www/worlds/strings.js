@@ -56,7 +56,7 @@ export const STRINGS = {
     'explain.intro1d': 'The real data are numbers on a line; their density is the teal curve. The generator G turns random noise z into a number, and the orange curve is the density of its samples. The discriminator D gives every x a probability D(x) that it is real: the blue curve.',
     'explain.stepD': 'Step D: D studies a batch of real points (labelled 1) and a batch of G’s (labelled 0). Its verdict rises where the data is and falls where G’s samples are: watch the map (or the curve) move while the samples stay put.',
     'explain.stepG': 'Step G: D is frozen, and each of G’s samples moves along D’s slope towards where D says “real” (the arrows). Only G’s weights change: the samples move, the map stays.',
-    'explain.equilibrium': 'At the game’s equilibrium G’s samples are spread exactly like the data. Then D cannot tell them apart anywhere, and the best it can say is ½: the map fades to white and the curve flattens to ½. In practice it wobbles around there, and on the ring of 8 G can settle on a few modes and leave the rest (mode collapse): the modes-covered chart shows it.',
+    'explain.equilibrium': 'At the game’s equilibrium G’s samples are spread exactly like the data. Then D cannot tell them apart anywhere, and the best it can say is ½: the map fades to white and the curve flattens to ½. With label smoothing s, D aims at 1 − s on real data, so it settles at (1 − s)/2 instead: 0.45 with the default 0.1, a faint pink everywhere. In practice it wobbles around there, and on the ring of 8 G can settle on a few modes and leave the rest for a while (mode collapse): the modes-covered chart shows it.',
   },
   zh: {
     'world.label': '世界',
@@ -110,7 +110,7 @@ export const STRINGS = {
     'explain.intro1d': '真实数据是直线上的数，青色曲线是它们的密度。生成器 G 把随机噪声 z 变成一个数，橙色曲线是生成样本的密度。判别器 D 对每个 x 给出它是真实数据的概率 D(x)：蓝色曲线。',
     'explain.stepD': '训练 D：D 学习一批真实的点（标签 1）和一批 G 的生成样本（标签 0）。它的判断在数据所在处升高，在生成样本所在处降低：可以看到背景（或曲线）在变化，而样本不动。',
     'explain.stepG': '训练 G：D 被冻结，G 的每个样本沿着 D 的斜率向 D 判为“真”的地方移动（箭头）。只有 G 的权重改变：样本移动，背景不变。',
-    'explain.equilibrium': '在博弈的纳什均衡处，G 的样本与数据分布完全相同。这时 D 在任何地方都无法区分二者，最好的判断只能是 ½：背景褪成白色，曲线变平到 ½。实际训练中它会在附近摆动；在 8 个高斯的环上，G 可能只停留在少数几个模式而丢掉其余的（模式崩溃）：覆盖的模式图表会显示出来。',
+    'explain.equilibrium': '在博弈的纳什均衡处，G 的样本与数据分布完全相同。这时 D 在任何地方都无法区分二者，最好的判断只能是 ½：背景褪成白色，曲线变平到 ½。如果使用标签平滑 s，D 对真实数据的目标是 1 − s，于是它会停在 (1 − s)/2：默认的 0.1 时为 0.45，整个背景呈淡粉色。实际训练中它会在附近摆动；在 8 个高斯的环上，G 可能在一段时间内只停留在少数几个模式而丢掉其余的（模式崩溃）：覆盖的模式图表会显示出来。',
   },
 };
 
