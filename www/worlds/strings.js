@@ -1,7 +1,8 @@
 // Every user-visible string of the 1-D and 2-D worlds, in English and Simplified Chinese,
 // for the shared catalogue (www/i18n/) to take in. `tw(key, params)` picks the page's
 // language (`<html lang="zh…">` gives Chinese) and fills `{placeholders}`; `fillStrings`
-// writes every `data-i18n="worlds.<key>"` element's text.
+// writes every `data-i18n="worlds.<key>"` element's text (and the `label` of each
+// `data-i18n-label="worlds.<key>"` option group).
 
 export const STRINGS = {
   en: {
@@ -127,5 +128,8 @@ export function tw(key, params = {}) {
 export function fillStrings(root = document) {
   for (const el of root.querySelectorAll('[data-i18n^="worlds."]')) {
     el.textContent = tw(el.dataset.i18n.slice('worlds.'.length));
+  }
+  for (const el of root.querySelectorAll('[data-i18n-label^="worlds."]')) {
+    el.label = tw(el.dataset.i18nLabel.slice('worlds.'.length));
   }
 }
