@@ -196,3 +196,30 @@ test('the autosave brings a world back, drawn points included', async () => {
   await context.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('every world string has a Chinese text, and tw follows the page language', async () => {
+  const page = await open();
+  const r = await page.evaluate(async () => {
+    const { STRINGS, tw, fillStrings } = await import('./www/worlds/strings.js');
+    const missing = Object.keys(STRINGS.en).filter((k) => !STRINGS.zh[k]);
+    const extra = Object.keys(STRINGS.zh).filter((k) => !STRINGS.en[k]);
+    const placeholders = (t) => (t.match(/\{\w+\}/g) ?? []).sort().join();
+    const mismatched = Object.keys(STRINGS.en).filter((k) => STRINGS.zh[k] && placeholders(STRINGS.en[k]) !== placeholders(STRINGS.zh[k]));
+    const en = tw('draw.count', { n: 3 });
+    document.documentElement.lang = 'zh-CN';
+    const zh = tw('draw.count', { n: 3 });
+    fillStrings();
+    const label = document.querySelector('#world option[value="ring8"]').textContent;
+    const group = document.querySelector('#world optgroup').label;
+    document.documentElement.lang = 'en';
+    fillStrings();
+    return { missing, extra, mismatched, en, zh, label, group, back: document.querySelector('#world option[value="ring8"]').textContent };
+  });
+  assert.deepEqual([r.missing, r.extra, r.mismatched], [[], [], []]);
+  assert.equal(r.en, '3 points drawn');
+  assert.equal(r.zh, '已画 3 个点');
+  assert.equal(r.label, '8 个高斯组成的环');
+  assert.equal(r.group, '二维：平面上的点');
+  assert.equal(r.back, 'ring of 8 Gaussians');
+  await page.context().close();
+});
