@@ -3,6 +3,7 @@
 // same axis), and D(x) as a curve between 0 and 1 with the ½ line, plus optional arrows
 // under the axis showing which way G's loss pushes each sample.
 import { tw } from './strings.js';
+import { pushScale } from './view2d.js';
 
 const REAL_FILL = 'rgba(13, 148, 136, 0.25)';
 const REAL_LINE = '#0f766e';
@@ -93,15 +94,14 @@ export function drawView1d(canvas, w, opts = {}) {
     // Under the axis: ARROWS of G's samples, evenly spread over their sorted order, each
     // at its x with its push as a horizontal arrow, in four staggered rows.
     const order = Array.from(w.fake.keys()).sort((i, j) => w.fake[i] - w.fake[j]);
-    let max = 0;
-    for (const p of w.push) max = Math.max(max, Math.abs(p));
+    const max = pushScale(Array.from(w.push, Math.abs));
     ctx.strokeStyle = G_ARROW;
     ctx.lineWidth = 1.2;
     ctx.beginPath();
     for (let k = 0; k < ARROWS; k++) {
       const i = order[Math.floor(((k + 0.5) / ARROWS) * order.length)];
       const x = xPx(w.fake[i]);
-      const dx = max > 0 ? (w.push[i] / max) * 26 : 0;
+      const dx = max > 0 ? Math.max(-1, Math.min(1, w.push[i] / max)) * 26 : 0;
       const y = yPx(0) + 20 + (k % 4) * 6;
       ctx.moveTo(x, y);
       ctx.lineTo(x + dx, y);

@@ -93,19 +93,30 @@ function drawMesh(ctx, canvas, points, n) {
   ctx.stroke();
 }
 
-/** Each sample's push as an arrow, lengths relative to the strongest push in view. */
+/**
+ * A scale for arrows: the 90th percentile of the pushes' lengths, so that a few samples far
+ * out where D is steep do not shrink every other arrow to a dot (longer ones are capped).
+ */
+export function pushScale(lengths) {
+  const sorted = Float64Array.from(lengths).sort();
+  return sorted.length ? sorted[Math.floor(0.9 * (sorted.length - 1))] : 0;
+}
+
+/** Each sample's push as an arrow, lengths relative to the 90th percentile push in view. */
 function drawArrows(ctx, canvas, fake, push) {
-  let max = 0;
-  for (let i = 0; i + 1 < push.length; i += 2) max = Math.max(max, Math.hypot(push[i], push[i + 1]));
+  const lengths = [];
+  for (let i = 0; i + 1 < push.length; i += 2) lengths.push(Math.hypot(push[i], push[i + 1]));
+  const max = pushScale(lengths);
   if (!(max > 0)) return;
   ctx.strokeStyle = G_ARROW;
   ctx.lineWidth = 1;
   ctx.beginPath();
   for (let i = 0; i + 1 < fake.length; i += 2) {
     const [px, py] = toPx(canvas, fake[i], fake[i + 1]);
-    // Plane y is up, canvas y down.
-    const dx = (push[i] / max) * ARROW_PX;
-    const dy = (-push[i + 1] / max) * ARROW_PX;
+    // Plane y is up, canvas y down; an arrow longer than ARROW_PX is cut to it.
+    const cap = Math.min(1, max / Math.max(lengths[i / 2], 1e-30));
+    const dx = (push[i] / max) * ARROW_PX * cap;
+    const dy = (-push[i + 1] / max) * ARROW_PX * cap;
     const len = Math.hypot(dx, dy);
     if (len < 1.5) continue;
     const [ex, ey] = [px + dx, py + dy];
