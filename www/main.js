@@ -192,7 +192,6 @@ function apply(r) {
     app.gridCost = drawWorld(app, r.world);
     app.gridVersion = r.world.version;
   }
-  if (r.worldMetrics) app.chartsCost = showWorldMetrics(app, r.worldMetrics);
   if (r.grid) {
     app.gridCost = showGrid(app, r.grid);
     app.gridVersion = r.grid.version;
@@ -203,6 +202,8 @@ function apply(r) {
     app.chartsCost = updateCharts(app);
     app.chartsVersion = r.history.version;
   }
+  // A world's metric charts are drawn with the loss charts, and cost with them.
+  if (r.worldMetrics) app.chartsCost = (r.history ? app.chartsCost : 0) + showWorldMetrics(app, r.worldMetrics);
   if (r.quality) showQuality(app, r.quality);
   if (r.diverged && app.running) {
     setRunning(false);
@@ -522,10 +523,11 @@ function frame() {
   }
   const interactive = start < app.interactiveUntil;
   const limit = training && app.path !== 'main' && !interactive ? CHUNKS_IN_FLIGHT : 1;
-  // On this thread a world's view is drawn in the same frame as the chunk: its last cost
-  // comes out of the chunk's time (4 ms of training at least).
-  const viewMs = gridDue && isWorld(app.flat.world) ? app.gridCost : 0;
-  const budgetMs = app.path === 'main' ? Math.max(4, app.budgetMs - viewMs) : interactive ? INTERACTIVE_CHUNK_MS : Math.max(app.budgetMs, WORKER_CHUNK_MS);
+  // On this thread a world's view and charts are drawn in the same frame as the chunk:
+  // their last cost comes out of the chunk's time (4 ms of training at least).
+  const inWorld = isWorld(app.flat.world);
+  const drawMs = inWorld ? (gridDue ? app.gridCost : 0) + (want.history ? app.chartsCost : 0) : 0;
+  const budgetMs = app.path === 'main' ? Math.max(4, app.budgetMs - drawMs) : interactive ? INTERACTIVE_CHUNK_MS : Math.max(app.budgetMs, WORKER_CHUNK_MS);
   if (app.inFlight && start - app.chunkSentAt > ENGINE_SILENT_MS) {
     app.onPanic('Training', new Error(`the engine has not answered for ${ENGINE_SILENT_MS / 1000} s`));
     return;
