@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: native and wasm training speed measured in one run on this machine (on
 # 1 and 2 threads for the native and the threaded wasm build), plus the page's
-# smoothness, payload and start-up figures, and memory over a long run.
+# smoothness, payload and start-up figures, the time from Train to digits, and memory
+# over a long run.
 # Prints one JSON line per figure (also kept in bench/last.jsonl) and then a short table.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,6 +21,8 @@ trap 'kill $server 2>/dev/null; rm -f "$port_file"' EXIT
 for _ in $(seq 50); do grep -qo 'http://[^ ]*' "$port_file" && break; sleep 0.1; done
 url=$(grep -o 'http://[^ ]*' "$port_file" | head -1)
 GANPLAY_URL="$url" node bench/page.mjs | tee -a "$out"
+# Seconds from pressing Train to recognisable digits of every kind, page and native.
+GANPLAY_URL="$url" node bench/time-to-digits.mjs | tee -a "$out"
 GANPLAY_URL="$url" node bench/tfjs.mjs | tee -a "$out" # the same GAN in TF.js's wasm: docs/peer-bench.md
 # 100,000 steps of a small model: wasm memory must stay flat (exits non-zero if it grew).
 GANPLAY_URL="$url" node bench/memory.mjs | tee -a "$out"

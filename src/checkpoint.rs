@@ -9,6 +9,9 @@
 //! | `g.<l>.weight`               | F32   | (in, out)    | G's layer `l` (`Mlp::param_tensors`)   |
 //! | `g.<l>.bias`                 | F32   | (out)        |                                        |
 //! | `d.<l>.weight`, `d.<l>.bias` | F32   | as for G     | D's layers                             |
+//! | `g_avg.<l>.weight`, `.bias`  | F32   | as for G     | G's moving average (`config.g_average`);|
+//! |                              |       |              | optional: without it the average starts|
+//! |                              |       |              | as G (files from before it existed)    |
 //! | `g_opt.m`                    | F32   | (G's params) | SGD's velocity, or Adam's first moment |
 //! | `g_opt.v`                    | F32   | (G's params) | Adam's second moment; absent for SGD   |
 //! | `d_opt.m`, `d_opt.v`         | F32   | (D's params) | the same for D                         |
@@ -21,6 +24,14 @@
 //! `1`, `config` = the [`GanConfig`] as JSON, and the decimal counters `steps`,
 //! `d_updates`, `g_updates`, `images_seen`, `epoch`, `sampler_cursor`, `g_opt_step`,
 //! `d_opt_step`.
+//!
+//! **Compact checkpoints** (metadata `compact` = `1`, written by [`save_compact`] and
+//! `ganplay compact`) are what the page fetches as its pretrained models: the three
+//! networks' tensors (`g`, `g_avg`, `d`) are F16 instead of F32 and the optimisers' moments
+//! are left out, a quarter of the bytes. Loading one starts the optimisers afresh (zero
+//! moments, step 0, as Adam does at the start of a run); everything else, the random
+//! stream and the data order included, is as saved. docs/checkpoints.md measures what that
+//! does to training on from it.
 //!
 //! `history` is what the page's loss charts show, so that they go on after a save and a
 //! load: the numbers `Playground::export_history` gives (`src/wasm/recovery.rs`),
@@ -49,6 +60,10 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// The `format` metadata that marks a safetensors file as a ganplay checkpoint.
 const FORMAT_NAME: &str = "ganplay-checkpoint";
+
+/// The metadata entry that marks a compact checkpoint, and its value.
+const COMPACT: &str = "compact";
+const COMPACT_YES: &str = "1";
 
 /// The optional tensor holding the page's chart history.
 const HISTORY: &str = "history";
@@ -201,16 +216,33 @@ pub fn save(gan: &Gan) -> Vec<u8> {
 /// As [`save`], with the page's chart history if there is one (layout in the module
 /// doc). Without one the bytes are exactly `save`'s.
 pub fn save_with_history(gan: &Gan, history: Option<&[f64]>) -> Vec<u8> {
+    write(gan, history, false)
+}
+
+/// A compact checkpoint (see the module doc): the networks in F16, no optimiser state.
+/// Loading it gives the same networks to within F16's rounding, and optimisers that
+/// start afresh.
+pub fn save_compact(gan: &Gan) -> Vec<u8> {
+    write(gan, None, true)
+}
+
+fn write(gan: &Gan, history: Option<&[f64]>, compact: bool) -> Vec<u8> {
     let mut tensors = Vec::new();
-    for (prefix, mlp) in [("g", &gan.g), ("d", &gan.d)] {
+    for (prefix, mlp) in [("g", &gan.g), ("g_avg", &gan.g_avg), ("d", &gan.d)] {
         for (name, shape, range) in mlp.param_tensors() {
-            tensors.push((
-                format!("{prefix}.{name}"),
-                Raw::f32(shape, &mlp.params[range]),
-            ));
+            let values = &mlp.params[range];
+            let raw = if compact {
+                Raw::f16(shape, values)
+            } else {
+                Raw::f32(shape, values)
+            };
+            tensors.push((format!("{prefix}.{name}"), raw));
         }
     }
     for (prefix, opt) in [("g_opt", &gan.g_opt), ("d_opt", &gan.d_opt)] {
+        if compact {
+            break;
+        }
         tensors.push((format!("{prefix}.m"), Raw::f32(vec![opt.m.len()], &opt.m)));
         if keeps_second_moment(&opt.config) {
             tensors.push((format!("{prefix}.v"), Raw::f32(vec![opt.v.len()], &opt.v)));
@@ -252,6 +284,9 @@ pub fn save_with_history(gan: &Gan, history: Option<&[f64]>) -> Vec<u8> {
         ("format_version".to_string(), FORMAT_VERSION.to_string()),
         ("config".to_string(), gan.config().to_json()),
     ]);
+    if compact {
+        metadata.insert(COMPACT.to_string(), COMPACT_YES.to_string());
+    }
     for (key, value) in [
         ("steps", counters.steps),
         ("d_updates", counters.d_updates),
@@ -259,8 +294,8 @@ pub fn save_with_history(gan: &Gan, history: Option<&[f64]>) -> Vec<u8> {
         ("images_seen", counters.images_seen),
         ("epoch", gan.sampler.epoch),
         ("sampler_cursor", gan.sampler.cursor as u64),
-        ("g_opt_step", gan.g_opt.step),
-        ("d_opt_step", gan.d_opt.step),
+        ("g_opt_step", if compact { 0 } else { gan.g_opt.step }),
+        ("d_opt_step", if compact { 0 } else { gan.d_opt.step }),
     ] {
         metadata.insert(key.to_string(), value.to_string());
     }
@@ -298,6 +333,16 @@ pub fn load_with_history(bytes: &[u8]) -> Result<(Gan, Option<Vec<f64>>), Checkp
     }
     let config = GanConfig::from_json(file.required_meta("config")?)
         .map_err(|e| CheckpointError::BadConfig(e.0))?;
+    let compact = match file.meta(COMPACT) {
+        None => false,
+        Some(COMPACT_YES) => true,
+        Some(other) => {
+            return Err(CheckpointError::BadMetadata {
+                key: COMPACT,
+                value: other.to_string(),
+            })
+        }
+    };
 
     let counters = Counters {
         steps: file.count("steps")?,
@@ -312,11 +357,17 @@ pub fn load_with_history(bytes: &[u8]) -> Result<(Gan, Option<Vec<f64>>), Checkp
 
     // Every tensor, its dtype and shape, before anything is allocated: the model's size
     // comes from the configuration, and the file must really hold that much data.
-    let expected = expected_tensors(&config);
+    let expected = expected_tensors(&config, compact);
+    let has_average = file.names().iter().any(|n| n.starts_with("g_avg."));
     for spec in &expected {
+        if spec.name.starts_with("g_avg.") && !has_average {
+            continue;
+        }
         let data = file.tensor(&spec.name, spec.dtype, &spec.shape)?;
-        if spec.dtype == Dtype::F32 {
-            check_floats(&spec.name, data, spec.nonnegative)?;
+        match spec.dtype {
+            Dtype::F32 => check_floats(&spec.name, data, spec.nonnegative)?,
+            Dtype::F16 => check_floats16(&spec.name, data)?,
+            _ => {}
         }
     }
     let order = file.order()?;
@@ -352,10 +403,17 @@ pub fn load_with_history(bytes: &[u8]) -> Result<(Gan, Option<Vec<f64>>), Checkp
     }
 
     let mut gan = Gan::new(config).map_err(|e| CheckpointError::BadConfig(e.0))?;
-    file.fill_params("g", &mut gan.g)?;
-    file.fill_params("d", &mut gan.d)?;
-    file.fill_optimizer("g_opt", &mut gan.g_opt, g_opt_step)?;
-    file.fill_optimizer("d_opt", &mut gan.d_opt, d_opt_step)?;
+    file.fill_params("g", &mut gan.g, compact)?;
+    if has_average {
+        file.fill_params("g_avg", &mut gan.g_avg, compact)?;
+    } else {
+        gan.g_avg.params.copy_from_slice(&gan.g.params);
+    }
+    file.fill_params("d", &mut gan.d, compact)?;
+    if !compact {
+        file.fill_optimizer("g_opt", &mut gan.g_opt, g_opt_step)?;
+        file.fill_optimizer("d_opt", &mut gan.d_opt, d_opt_step)?;
+    }
     let rng = file.tensor("rng", Dtype::U8, &[49])?;
     let rng: &[u8; 49] = rng
         .try_into()
@@ -383,28 +441,36 @@ struct Spec {
 /// Every fixed-shape tensor of a checkpoint for `config` (all but `sampler.order`, whose
 /// length is the data set's). Parameters follow the layout of `Mlp::param_tensors`
 /// without building an `Mlp`; a test checks the two agree.
-fn expected_tensors(config: &GanConfig) -> Vec<Spec> {
+fn expected_tensors(config: &GanConfig, compact: bool) -> Vec<Spec> {
     let f32_spec = |name: String, shape: Vec<usize>| Spec {
         name,
         dtype: Dtype::F32,
         shape,
         nonnegative: false,
     };
+    let param_spec = |name: String, shape: Vec<usize>| Spec {
+        dtype: if compact { Dtype::F16 } else { Dtype::F32 },
+        ..f32_spec(name, shape)
+    };
     let mut specs = Vec::new();
     for (prefix, sizes, opt) in [
-        ("g", config.g_sizes(), &config.g_optimizer),
-        ("d", config.d_sizes(), &config.d_optimizer),
+        ("g", config.g_sizes(), Some(&config.g_optimizer)),
+        ("g_avg", config.g_sizes(), None),
+        ("d", config.d_sizes(), Some(&config.d_optimizer)),
     ] {
         let mut count = 0;
         for (l, pair) in sizes.windows(2).enumerate() {
             let (fan_in, fan_out) = (pair[0], pair[1]);
-            specs.push(f32_spec(
+            specs.push(param_spec(
                 format!("{prefix}.{l}.weight"),
                 vec![fan_in, fan_out],
             ));
-            specs.push(f32_spec(format!("{prefix}.{l}.bias"), vec![fan_out]));
+            specs.push(param_spec(format!("{prefix}.{l}.bias"), vec![fan_out]));
             count += fan_in * fan_out + fan_out;
         }
+        let Some(opt) = opt.filter(|_| !compact) else {
+            continue;
+        };
         specs.push(f32_spec(format!("{prefix}_opt.m"), vec![count]));
         if keeps_second_moment(opt) {
             let name = format!("{prefix}_opt.v");
@@ -449,6 +515,24 @@ pub(crate) fn check_floats(
         }
     }
     Ok(())
+}
+
+/// Refuses NaN and infinities in F16 data.
+fn check_floats16(name: &str, data: &[u8]) -> Result<(), CheckpointError> {
+    match f16s(data).enumerate().find(|(_, v)| !v.is_finite()) {
+        Some((index, value)) => Err(CheckpointError::NonFinite {
+            name: name.to_string(),
+            index,
+            value,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Little-endian F16 data as f32 values.
+fn f16s(data: &[u8]) -> impl Iterator<Item = f32> + '_ {
+    data.chunks_exact(2)
+        .map(|c| crate::f16::from_f16(u16::from_le_bytes([c[0], c[1]])))
 }
 
 /// Little-endian F32 data as values (the data may be unaligned, so no cast).
@@ -584,11 +668,23 @@ impl<'a> File<'a> {
         ))
     }
 
-    /// Copies `prefix.<l>.weight` and `.bias` into the network's flat parameters.
-    pub(crate) fn fill_params(&self, prefix: &str, mlp: &mut Mlp) -> Result<(), CheckpointError> {
+    /// Copies `prefix.<l>.weight` and `.bias` into the network's flat parameters (stored
+    /// as F16 when `half`, as F32 otherwise).
+    pub(crate) fn fill_params(
+        &self,
+        prefix: &str,
+        mlp: &mut Mlp,
+        half: bool,
+    ) -> Result<(), CheckpointError> {
         for (name, shape, range) in mlp.param_tensors() {
-            let data = self.tensor(&format!("{prefix}.{name}"), Dtype::F32, &shape)?;
-            copy_f32s(&mut mlp.params[range], data);
+            let name = format!("{prefix}.{name}");
+            let dst = &mut mlp.params[range];
+            if half {
+                let data = self.tensor(&name, Dtype::F16, &shape)?;
+                dst.iter_mut().zip(f16s(data)).for_each(|(d, v)| *d = v);
+            } else {
+                copy_f32s(dst, self.tensor(&name, Dtype::F32, &shape)?);
+            }
         }
         Ok(())
     }
@@ -720,6 +816,18 @@ impl Raw {
             data: values.iter().flat_map(|v| v.to_le_bytes()).collect(),
         }
     }
+
+    /// `values` rounded to F16 (`crate::f16`).
+    pub(crate) fn f16(shape: Vec<usize>, values: &[f32]) -> Raw {
+        Raw {
+            dtype: Dtype::F16,
+            shape,
+            data: values
+                .iter()
+                .flat_map(|&v| crate::f16::to_f16(v).to_le_bytes())
+                .collect(),
+        }
+    }
 }
 
 impl View for Raw {
@@ -802,13 +910,13 @@ mod tests {
             let config = config(conditional);
             let gan = Gan::new(config.clone()).unwrap();
             let mut from_mlps: Vec<(String, Vec<usize>)> = Vec::new();
-            for (prefix, mlp) in [("g", &gan.g), ("d", &gan.d)] {
+            for (prefix, mlp) in [("g", &gan.g), ("g_avg", &gan.g_avg), ("d", &gan.d)] {
                 for (name, shape, range) in mlp.param_tensors() {
                     assert_eq!(shape.iter().product::<usize>(), range.len());
                     from_mlps.push((format!("{prefix}.{name}"), shape));
                 }
             }
-            let from_config: Vec<(String, Vec<usize>)> = expected_tensors(&config)
+            let from_config: Vec<(String, Vec<usize>)> = expected_tensors(&config, false)
                 .into_iter()
                 .filter(|s| s.name.contains(".weight") || s.name.contains(".bias"))
                 .map(|s| (s.name, s.shape))
@@ -818,7 +926,7 @@ mod tests {
             b.sort();
             assert_eq!(a, b);
             let moment = |name: &str| {
-                expected_tensors(&config)
+                expected_tensors(&config, false)
                     .into_iter()
                     .find(|s| s.name == name)
                     .map(|s| s.shape)
@@ -849,5 +957,109 @@ mod tests {
         assert_eq!(loaded.sampler.order.len(), 40);
         assert_eq!(loaded.rng.serialize_state(), gan.rng.serialize_state());
         assert_eq!(loaded.counters, gan.counters);
+        assert_eq!(loaded.g_avg.params, gan.g_avg.params);
+        assert_ne!(loaded.g_avg.params, loaded.g.params, "the average lags G");
+    }
+
+    fn small_data() -> Dataset {
+        let labels: Vec<u8> = (0..40).map(|i| (i % 10) as u8).collect();
+        let images = (0..40 * IMAGE_DIM)
+            .map(|k| ((k as f32) * 0.21).cos() * 0.9)
+            .collect();
+        Dataset::from_parts(images, labels, IMAGE_SIDE, IMAGE_SIDE).unwrap()
+    }
+
+    #[test]
+    fn a_file_without_the_average_starts_it_as_g() {
+        let data = small_data();
+        let mut gan = Gan::new(config(false)).unwrap();
+        for _ in 0..3 {
+            gan.train_step(&data).unwrap();
+        }
+        // A checkpoint as written before the average existed: no g_avg tensors.
+        let bytes = save(&gan);
+        let file = File::parse(&bytes).unwrap();
+        let mut tensors = Vec::new();
+        for name in file.names() {
+            if name.starts_with("g_avg.") {
+                continue;
+            }
+            let (dtype, shape, data) = file.raw(&name).unwrap();
+            let raw = Raw {
+                dtype,
+                shape: shape.to_vec(),
+                data: data.to_vec(),
+            };
+            tensors.push((name, raw));
+        }
+        let metadata = file.header.metadata().clone().unwrap();
+        let old = safetensors::serialize(tensors, Some(metadata)).unwrap();
+        let loaded = load(&old).unwrap();
+        assert_eq!(loaded.g_avg.params, gan.g.params);
+        assert_eq!(loaded.g.params, gan.g.params);
+    }
+
+    #[test]
+    fn compact_checkpoints_round_weights_to_f16_and_restart_the_optimisers() {
+        let data = small_data();
+        let mut gan = Gan::new(config(true)).unwrap();
+        for _ in 0..4 {
+            gan.train_step(&data).unwrap();
+        }
+        let full = save(&gan);
+        let compact = save_compact(&gan);
+        assert!(
+            compact.len() * 3 < full.len(),
+            "{} vs {} bytes",
+            compact.len(),
+            full.len()
+        );
+        let mut loaded = load(&compact).unwrap();
+        for (a, b) in [
+            (&loaded.g.params, &gan.g.params),
+            (&loaded.g_avg.params, &gan.g_avg.params),
+            (&loaded.d.params, &gan.d.params),
+        ] {
+            for (x, y) in a.iter().zip(b.iter()) {
+                assert!(
+                    (x - y).abs() <= y.abs() * 2f32.powi(-11) + 1e-7,
+                    "{x} vs {y}"
+                );
+            }
+        }
+        assert_eq!(loaded.g_opt.step, 0);
+        assert!(loaded.g_opt.m.iter().all(|&m| m == 0.0));
+        assert!(loaded.d_opt.m.iter().all(|&m| m == 0.0));
+        assert_eq!(loaded.counters, gan.counters);
+        assert_eq!(loaded.sampler, gan.sampler);
+        assert_eq!(loaded.rng.serialize_state(), gan.rng.serialize_state());
+        loaded.train_step(&data).unwrap();
+        // A compact file saved again is the same file.
+        assert_eq!(save_compact(&load(&compact).unwrap()), compact);
+        // A bad marker is refused, by name.
+        let file = File::parse(&compact).unwrap();
+        let mut metadata = file.header.metadata().clone().unwrap();
+        metadata.insert(COMPACT.into(), "yes".into());
+        let tensors: Vec<(String, Raw)> = file
+            .names()
+            .into_iter()
+            .map(|name| {
+                let (dtype, shape, data) = file.raw(&name).unwrap();
+                let raw = Raw {
+                    dtype,
+                    shape: shape.to_vec(),
+                    data: data.to_vec(),
+                };
+                (name, raw)
+            })
+            .collect();
+        let forged = safetensors::serialize(tensors, Some(metadata)).unwrap();
+        assert_eq!(
+            load(&forged).err(),
+            Some(CheckpointError::BadMetadata {
+                key: COMPACT,
+                value: "yes".into()
+            })
+        );
     }
 }

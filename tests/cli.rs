@@ -98,11 +98,16 @@ fn check_train_outputs(dir: &Path) -> Array2<f32> {
     assert_eq!(lines.len(), 21, "header and one row per step");
     assert_eq!(
         lines[0],
-        "step,d_loss,g_loss,d_real,d_fake,fd,min_class_share,agreement"
+        "step,d_loss,g_loss,d_real,d_fake,fd,min_class_share,agreement,speckle,seconds"
     );
+    let mut seconds = 0.0;
     for (i, line) in lines[1..].iter().enumerate() {
         let fields: Vec<&str> = line.split(',').collect();
-        assert_eq!(fields.len(), 8, "{line}");
+        assert_eq!(fields.len(), 10, "{line}");
+        // Training time so far: never going back.
+        let now: f64 = fields[9].parse().expect(line);
+        assert!(now >= seconds, "{line}");
+        seconds = now;
         assert_eq!(fields[0], (i + 1).to_string());
         for f in &fields[1..5] {
             assert!(f.parse::<f32>().expect(line).is_finite(), "{line}");
@@ -118,6 +123,11 @@ fn check_train_outputs(dir: &Path) -> Array2<f32> {
         }
         if !last {
             assert!(fields[7].is_empty(), "{line}");
+        }
+        // The speckle figure comes with the judge's verdict.
+        assert_eq!(fields[8].is_empty(), !last, "{line}");
+        if last {
+            assert!(fields[8].parse::<f64>().expect(line) >= 0.0, "{line}");
         }
     }
 
@@ -229,7 +239,16 @@ fn resuming_matches_an_uninterrupted_run() {
     let resumed_rows: Vec<String> = metrics(&resumed).lines().map(String::from).collect();
     assert_eq!(resumed_rows.len(), 11);
     assert_eq!(resumed_rows[0], straight_rows[0]);
-    assert_eq!(resumed_rows[1..], straight_rows[11..]);
+    // Every column but the last, the seconds each run took, is the same.
+    let without_seconds = |rows: &[String]| -> Vec<String> {
+        rows.iter()
+            .map(|r| r.rsplit_once(',').expect("a metrics row").0.to_string())
+            .collect()
+    };
+    assert_eq!(
+        without_seconds(&resumed_rows[1..]),
+        without_seconds(&straight_rows[11..])
+    );
     for dir in [straight, first, resumed] {
         fs::remove_dir_all(dir).unwrap();
     }

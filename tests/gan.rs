@@ -381,6 +381,7 @@ fn changes_are_named_in_plain_words() {
             momentum: 0.9,
         }),
         d_optimizer: OptimizerConfig::Adam(AdamConfig {
+            lr: 4e-4,
             beta1: 0.9,
             eps: 1e-6,
             ..AdamConfig::default()
@@ -396,7 +397,7 @@ fn changes_are_named_in_plain_words() {
     assert_eq!(
         said,
         [
-            "G's learning rate went from 0.0005 to 10",
+            "G's learning rate went from 0.002 to 10",
             "G's optimiser went from Adam to SGD",
             "D's β₁ went from 0.5 to 0.9",
             "D's ε went from 1e-8 to 1e-6",

@@ -170,9 +170,15 @@ fn history_xs(p: &Playground) -> Vec<f64> {
         .collect()
 }
 
-/// The message of an error that crossed the boundary.
-fn message(e: JsError) -> String {
-    js_sys::Error::from(JsValue::from(e)).message().into()
+/// The message of an error that crossed the boundary: its code (src/wasm/codes.rs), and
+/// the core's English after it.
+fn message(e: JsError) -> (String, String) {
+    let text: String = js_sys::Error::from(JsValue::from(e)).message().into();
+    let (code, english) = text
+        .strip_prefix('[')
+        .and_then(|rest| rest.split_once("] "))
+        .unwrap_or_else(|| panic!("no code in {text:?}"));
+    (code.to_string(), english.to_string())
 }
 
 /// A checkpoint without a chart history (the native trainer's, an older page's) loads
@@ -204,7 +210,8 @@ fn a_checkpoint_without_or_with_a_bad_history() {
         (&[7.0, 1.0, 1.0, 1.0, 0.5, 0.5, 1.0][..], "rows of 5"),
     ] {
         let file = checkpoint::save_with_history(&gan, Some(bad));
-        let e = message(q.load_checkpoint(&file).unwrap_err());
+        let (code, e) = message(q.load_checkpoint(&file).unwrap_err());
+        assert_eq!(code, "checkpoint.bad_history");
         assert!(
             e.starts_with("checkpoint chart history is malformed: ") && e.contains(why),
             "{e}"
@@ -252,6 +259,7 @@ fn restore_last_good_puts_back_the_kept_step() {
     assert_eq!(p.train_steps(230).unwrap(), 230);
     assert_eq!(p.restore_point_step(), 200.0);
     assert_eq!(p.restore_point_reason(), "kept automatically");
+    assert_eq!(p.restore_point_reason_json(), r#"{"kind":"periodic"}"#);
     let kept = p.save_checkpoint().unwrap();
     let kept_grid = grid(&mut p);
     let kept_history = p.export_history();
@@ -267,6 +275,13 @@ fn restore_last_good_puts_back_the_kept_step() {
     assert!(p
         .divergence_message()
         .contains("the learning rate may be too high"));
+    // The same for the page to say in its language (src/wasm/codes.rs).
+    let code = p.divergence_code();
+    assert!(code.starts_with("train.diverged step="), "{code}");
+    assert!(
+        code.contains(" who=D ") || code.contains(" who=G "),
+        "{code}"
+    );
     assert!(
         p.train_steps(1).is_err(),
         "a diverged model does not train on"
@@ -274,7 +289,7 @@ fn restore_last_good_puts_back_the_kept_step() {
     assert_eq!(p.restore_point_step(), 230.0);
     assert!(p
         .restore_point_reason()
-        .starts_with("before G's learning rate went from 0.0005 to 10 and D's"));
+        .starts_with("before G's learning rate went from 0.002 to 10 and D's"));
     assert_eq!(p.restore_last_good().unwrap(), 230.0);
     assert!(!p.diverged());
     assert_eq!(p.save_checkpoint().unwrap(), kept);

@@ -2,11 +2,15 @@
 // autosave. Every call settles: IndexedDB can throw, hang (a blocked open, a stalled disk),
 // be full or hold a record of another shape, and the page must boot and work whatever it
 // does, so each call fails with a plain message after at most STORE_TIMEOUT_MS instead.
-// Plain DOM APIs only, so that a worker can import it as well as the page.
+// Plain DOM APIs only, so that a worker can import it as well as the page. Messages are in
+// the page's language (www/i18n.js).
+import { t } from './i18n.js';
 
 const DB_NAME = 'ganplay';
 const STORE = 'autosave';
 const KEY = 'run';
+/** The page's language, under its own key: a switch does not rewrite the run. */
+const LANG_KEY = 'lang';
 /** Layout of the saved record; a record of another version is not restored. */
 export const RECORD_VERSION = 1;
 /** A call that has not settled by then fails (a hung open or transaction). */
@@ -19,7 +23,7 @@ let db = null;
 function within(promise, ms, what) {
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+    timer = setTimeout(() => reject(new Error(t('store.timeout', { what: t(what), s: ms / 1000 }))), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -37,8 +41,8 @@ function openDb() {
       };
       resolve(open);
     };
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB could not be opened'));
-    req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab'));
+    req.onerror = () => reject(req.error ?? new Error(t('store.open')));
+    req.onblocked = () => reject(new Error(t('store.blocked')));
   });
 }
 
@@ -58,13 +62,13 @@ function withStore(mode, fn) {
         result = req.result;
       };
       tx.oncomplete = () => resolve(result);
-      tx.onerror = () => reject(tx.error ?? req.error ?? new Error('the saved-run transaction failed'));
-      tx.onabort = () => reject(tx.error ?? new Error('the saved-run transaction was aborted'));
+      tx.onerror = () => reject(tx.error ?? req.error ?? new Error(t('store.failed')));
+      tx.onabort = () => reject(tx.error ?? new Error(t('store.aborted')));
       // A write commits now, not when this task ends: the page may be going away.
       if (mode === 'readwrite') tx.commit?.();
     });
   const go = async () => {
-    if (typeof indexedDB === 'undefined') throw new Error('this browser has no IndexedDB here');
+    if (typeof indexedDB === 'undefined') throw new Error(t('store.none'));
     if (!db) db = await openDb();
     try {
       return await run(db);
@@ -75,13 +79,13 @@ function withStore(mode, fn) {
       return run(db);
     }
   };
-  return within(go(), STORE_TIMEOUT_MS, mode === 'readonly' ? 'Reading the saved run' : 'Writing the saved run');
+  return within(go(), STORE_TIMEOUT_MS, mode === 'readonly' ? 'store.reading' : 'store.writing');
 }
 
 /**
  * The saved run: `{ run }` with a record this version can restore, `{ run: null }` when
- * there is none, or `{ run: null, problem }` with a sentence saying why it could not be
- * read (the store failed, hung or holds something else). Never rejects.
+ * there is none, or `{ run: null, problem }` with a function that says why it could not be
+ * read (the store failed, hung or holds something else), in the page's language. Never rejects.
  */
 export async function readSavedRun() {
   let record;
@@ -89,18 +93,18 @@ export async function readSavedRun() {
     record = await withStore('readonly', (s) => s.get(KEY));
   } catch (err) {
     console.warn('autosave: cannot read IndexedDB', err);
-    return { run: null, problem: `Your saved run could not be read (${describe(err)}).` };
+    return { run: null, problem: () => t('autosave.unreadable', { reason: describe(err) }) };
   }
   if (record === undefined) return { run: null };
   const problem = checkRecord(record);
-  return problem ? { run: null, problem } : { run: record };
+  return problem ? { run: null, problem: () => checkRecord(record) } : { run: record };
 }
 
-/** Why `record` cannot be restored, or null when it can. */
+/** Why `record` cannot be restored (in the page's language), or null when it can. */
 export function checkRecord(record) {
-  if (record === null || typeof record !== 'object') return 'The saved run is not a ganplay run and was not restored.';
+  if (record === null || typeof record !== 'object') return t('autosave.notRun');
   if (record.version !== RECORD_VERSION) {
-    return `The saved run has another layout (version ${String(record.version)}, this page reads ${RECORD_VERSION}) and was not restored.`;
+    return t('autosave.layout', { version: String(record.version), reads: RECORD_VERSION });
   }
   const ok =
     record.checkpoint instanceof Uint8Array &&
@@ -108,10 +112,17 @@ export function checkRecord(record) {
     Number.isSafeInteger(record.step) &&
     record.step >= 0 &&
     Number.isFinite(record.savedAt);
-  return ok ? null : 'The saved run is incomplete and was not restored.';
+  return ok ? null : t('autosave.incomplete');
 }
 
 export const writeSavedRun = (record) => withStore('readwrite', (s) => s.put(record, KEY));
 export const deleteSavedRun = () => withStore('readwrite', (s) => s.delete(KEY));
+
+/** The language last chosen with the switch ('zh' or 'en'), kept beside the run; null if none. */
+export async function readSavedLang() {
+  const lang = await withStore('readonly', (s) => s.get(LANG_KEY));
+  return typeof lang === 'string' ? lang : null;
+}
+export const writeSavedLang = (lang) => withStore('readwrite', (s) => s.put(lang, LANG_KEY));
 
 const describe = (err) => (err?.message ?? String(err)).replace(/[.!?]$/, '');

@@ -7,6 +7,7 @@
 // grid shows the same samples from the same z. While the offer is open nothing is saved,
 // so a new session cannot overwrite the old run before you choose.
 import { deleteSavedRun, readSavedRun, writeSavedRun, RECORD_VERSION } from './autosave-store.js';
+import { locale, onLangChange, t } from './i18n.js';
 import { $, fmtInt } from './util.js';
 
 export { readSavedRun };
@@ -37,7 +38,7 @@ export function setupAutosave(app, saved) {
   return saved.then(({ run, problem }) => {
     app.autosave.reading = false;
     if (run) offer(app, run);
-    else if (problem) app.notify(`${problem} This visit's run will be saved in its place.`);
+    else if (problem) app.notify(() => t('autosave.problem', { problem: problem() }));
   });
 }
 
@@ -93,7 +94,7 @@ export function saveNow(app, { spread = false } = {}) {
       if (app.isPanic(err)) return false; // errors.js says it
       a.lastError = app.describe(err);
       console.warn('autosave: cannot save the run', err);
-      if (!a.warned) app.notify(`Autosave could not save your run: ${a.lastError} The page works on; save with “Save model” to keep it.`);
+      if (!a.warned) app.notify(() => t('autosave.failed', { reason: app.describe(err) }));
       a.warned = true;
       return false;
     })
@@ -103,9 +104,13 @@ export function saveNow(app, { spread = false } = {}) {
 
 function offer(app, saved) {
   app.autosave.offered = saved;
-  const when = new Date(saved.savedAt).toLocaleString();
-  const data = saved.dataSource && saved.dataSource !== 'built-in MNIST' ? ` It trained on ${saved.dataSource}, which is not saved: load those files again to go on with them.` : '';
-  $('autosave-text').textContent = `Restore your run from ${when} (step ${fmtInt(saved.step)})?${data} Until you choose, nothing from this visit is saved.`;
+  const show = () => {
+    const when = new Date(saved.savedAt).toLocaleString(locale());
+    const data = saved.dataSource && saved.dataSource !== 'built-in MNIST' ? t('autosave.offer.data', { source: saved.dataSource }) : '';
+    $('autosave-text').textContent = t('autosave.offer', { when, step: fmtInt(saved.step), data });
+  };
+  show();
+  const stop = onLangChange(() => (app.autosave.offered === saved ? show() : stop()));
   $('autosave-banner').hidden = false;
 }
 
@@ -113,8 +118,8 @@ async function restore(app) {
   const saved = app.autosave.offered;
   if (!saved) return;
   closeOffer(app);
-  const r = await app.replaceModel('Restoring your run', 'restored', () => app.engine.restoreRun(saved.checkpoint, saved.history), {
-    notice: (r) => `Restored your run at step ${fmtInt(r.steps)}.`,
+  const r = await app.replaceModel('what.restoringRun', 'restored', () => app.engine.restoreRun(saved.checkpoint, saved.history), {
+    notice: (r) => t('autosave.restored', { step: fmtInt(r.steps) }),
   });
   if (r) app.autosave.savedVersion = app.modelVersion; // it is the saved run
 }
@@ -123,9 +128,9 @@ async function discard(app) {
   closeOffer(app);
   try {
     await deleteSavedRun();
-    app.notify('Discarded the saved run.');
+    app.notify(() => t('autosave.discarded'));
   } catch (err) {
-    app.showError(`Could not discard the saved run: ${app.describe(err)}`, err);
+    app.showError(() => t('autosave.discardFailed', { reason: app.describe(err) }), err);
   }
 }
 

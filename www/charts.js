@@ -4,8 +4,10 @@
 // value is drawn twice: every step, faint, and a moving average on top, since one
 // batch's numbers jump around too much to read a trend from. Every number they show goes
 // through util.js's fmtNum, and the y axis widens to fit its labels, so that a diverging
-// run's losses (6.05e30) stay readable instead of being clipped.
+// run's losses (6.05e30) stay readable instead of being clipped. Titles and legends are in
+// the page's language: a language switch rebuilds both charts with the data they hold.
 import uPlot from './vendor/uplot/uPlot.esm.js';
+import { onLangChange, t } from './i18n.js';
 import { $, clamp, fmtNum } from './util.js';
 
 const COLUMNS = 5;
@@ -14,10 +16,10 @@ const HEIGHT = 190;
 /** The moving average spans about this share of the history (at least 1, at most 200 rows). */
 const SMOOTH_SHARE = 0.02;
 
-/** `series`: [label, colour, dash] of the two values; smoothed lines first, raw after. */
+/** `series`: [label key, colour, dash] of the two values; smoothed lines first, raw after. */
 function options(title, series, yRange) {
-  const line = ([label, stroke, dash], raw) => ({
-    label: raw ? `${label} (each step)` : `${label} (moving average)`,
+  const line = ([key, stroke, dash], raw) => ({
+    label: t(raw ? 'charts.raw' : 'charts.avg', { label: t(key) }),
     stroke: raw ? `${stroke}40` : stroke, // raw: the same colour, 25% opaque
     dash: raw ? undefined : dash,
     width: raw ? 1 : 2,
@@ -26,17 +28,17 @@ function options(title, series, yRange) {
     value: (u, v, s, idx) => fmtNum(latest(u, s, idx, v), 3),
   });
   return {
-    title,
+    title: t(title),
     width: 400,
     height: HEIGHT,
     cursor: { drag: { x: true, y: false } },
     scales: { x: { time: false }, y: yRange ? { range: yRange } : { auto: true } },
     axes: [
-      { label: 'step', size: 40, labelSize: 14, values: tickLabels },
+      { label: t('charts.step'), size: 40, labelSize: 14, values: tickLabels },
       { values: tickLabels, size: yAxisSize },
     ],
     series: [
-      { label: 'step', value: (u, v, s, idx) => fmtNum(latest(u, s, idx, v), 0) },
+      { label: t('charts.step'), value: (u, v, s, idx) => fmtNum(latest(u, s, idx, v), 0) },
       ...series.map((s) => line(s, false)),
       ...series.map((s) => line(s, true)),
     ],
@@ -98,25 +100,27 @@ const empty = () => Array.from({ length: 5 }, () => []);
 
 /** Creates both charts; they follow their containers' width. */
 export function createCharts() {
-  const loss = new uPlot(
-    options('Loss', [['D loss', COLOR.d], ['G loss', COLOR.g]]),
-    empty(),
-    $('chart-loss'),
-  );
-  const prob = new uPlot(
-    options('D’s mean verdict', [['D(x) real', COLOR.real], ['D(G(z)) fake', COLOR.fake, [6, 3]]], [0, 1]),
-    empty(),
-    $('chart-prob'),
-  );
-  const charts = { loss, prob, rows: 0 };
+  const make = (data = [empty(), empty()]) => [
+    new uPlot(options('charts.loss', [['charts.dLoss', COLOR.d], ['charts.gLoss', COLOR.g]]), data[0], $('chart-loss')),
+    new uPlot(options('charts.prob', [['charts.real', COLOR.real], ['charts.fake', COLOR.fake, [6, 3]]], [0, 1]), data[1], $('chart-prob')),
+  ];
+  const charts = { rows: 0 };
+  [charts.loss, charts.prob] = make();
   const fit = () => {
-    for (const [chart, el] of [[loss, $('chart-loss')], [prob, $('chart-prob')]]) {
+    for (const [chart, el] of [[charts.loss, $('chart-loss')], [charts.prob, $('chart-prob')]]) {
       const width = Math.max(200, Math.floor(el.clientWidth));
       if (width !== chart.width) chart.setSize({ width, height: HEIGHT });
     }
   };
   new ResizeObserver(fit).observe($('chart-loss'));
   fit();
+  onLangChange(() => {
+    const data = [charts.loss.data, charts.prob.data];
+    charts.loss.destroy();
+    charts.prob.destroy();
+    [charts.loss, charts.prob] = make(data);
+    fit();
+  });
   return charts;
 }
 

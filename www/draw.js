@@ -3,6 +3,7 @@
 // one per claimed digit in conditional mode) against D's scores on real digits and on G's
 // fakes (a histogram), a real digit to compare, and "Can D generate?": gradient ascent on
 // the pixels that raises D's score but makes noise, not a digit.
+import { fixed, onLangChange, percent, t } from './i18n.js';
 import { $, IMAGE_DIM, IMAGE_SIDE, clamp, drawImage28, fmtNum } from './util.js';
 
 /** MNIST fitted each digit's ink into 20×20, then centred it by mass in 28×28. */
@@ -153,13 +154,21 @@ export function setupPad(app) {
   const brush = $('brush');
   const setBrush = () => {
     app.judge.brush = Number(brush.value);
-    $('brush-value').value = `${brush.value} px`;
+    $('brush-value').value = t('judge.brush.value', { px: brush.value });
   };
   brush.addEventListener('input', setBrush);
   setBrush();
+  showWords(app);
+  // A language switch redraws the verdict's words, the histogram's and the ascent's.
+  onLangChange(() => {
+    setBrush();
+    showWords(app);
+    drawScoreHistogram(app);
+    showAscent(app);
+  });
   $('ascend').addEventListener('click', () => startAscent(app));
   $('pad-real').addEventListener('click', () =>
-    app.guard('Picking a real digit', async () => {
+    app.guard('what.realDigit', async () => {
       stopAscent(app);
       const { index, label, image } = await app.engine.randomTrainingImage();
       loadOntoPad(app, image, 'real');
@@ -246,7 +255,7 @@ function sampleDue(app) {
 async function refreshSample(app) {
   const { judge } = app;
   judge.sampleAt = performance.now();
-  await app.guard('Sampling D’s verdicts', async () => {
+  await app.guard('what.sample', async () => {
     judge.sample = await app.engine.scoreSample(SAMPLE_SIZE);
   });
   drawScoreHistogram(app);
@@ -261,6 +270,7 @@ export function drawScoreHistogram(app) {
   const { judge } = app;
   const box = $('score-hist-box');
   box.hidden = Boolean(app.flat.conditional) || !judge.sample;
+  showMine(app);
   if (box.hidden) return;
   const { real, fake } = judge.sample;
   const canvas = $('score-hist');
@@ -299,14 +309,20 @@ export function drawScoreHistogram(app) {
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const [mr, mf] = [mean(real), mean(fake)];
   const share = judge.score == null ? null : real.filter((v) => v < judge.score).length / real.length;
-  const where = share == null ? '' : ` The ${judge.source === 'real' ? 'real digit' : judge.source === 'g' ? 'digit from G' : 'drawing'} scores higher than ${Math.round(100 * share)}% of the real digits.`;
+  const what = t(judge.source === 'real' ? 'judge.where.real' : judge.source === 'g' ? 'judge.where.g' : 'judge.where.drawing');
+  const where = share == null ? '' : t('judge.where', { what, share: percent(share, 0) });
   const balanced = Math.abs(mr - mf) < 0.15 && Math.abs(mr - 0.5) < 0.2;
-  $('score-hist-words').textContent = (balanced
-    ? `Both heaps sit near ½ (real ${fmtNum(mr, 2)}, fakes ${fmtNum(mf, 2)}): G fools D about as often as not, so D cannot tell them apart, and a score near ½ means “could be either”, not “fake”.`
-    : mr > mf
-      ? `D still tells them apart: real digits average ${fmtNum(mr, 2)}, G’s fakes ${fmtNum(mf, 2)}. As G improves, the two heaps move together towards ½.`
-      : `Real digits average ${fmtNum(mr, 2)}, G’s fakes ${fmtNum(mf, 2)}.`) + where;
-  $('score-hist-mine').textContent = judge.source === 'real' && judge.real ? `the real ${judge.real.label} (#${judge.real.index})` : judge.source === 'g' ? 'the digit from G' : 'your drawing';
+  const means = { real: fmtNum(mr, 2), fake: fmtNum(mf, 2) };
+  $('score-hist-words').textContent = t(balanced ? 'judge.balanced' : mr > mf ? 'judge.apart' : 'judge.averages', means) + where;
+  showMine(app);
+}
+
+/** The histogram caption's name for what is on the pad. */
+function showMine(app) {
+  const { judge } = app;
+  $('score-hist-mine').textContent = judge.source === 'real' && judge.real
+    ? t('judge.mine.real', { label: judge.real.label, index: judge.real.index })
+    : t(judge.source === 'g' ? 'judge.mine.g' : 'judge.mine.drawing');
 }
 
 /** Draws what D sees, asks D, and shows its verdict(s). */
@@ -320,24 +336,24 @@ async function showJudgement(app) {
   if (!judge.image) {
     judge.score = null;
     judge.labelScores = null;
-    setScore(null, 'Draw a digit, or drag one of G’s onto the pad.');
+    setScore(app, null, { key: 'judge.emptyDrag' });
     if (conditional) renderLabelBars(null);
     drawScoreHistogram(app);
     return;
   }
   const started = performance.now();
-  await app.guard('Scoring the drawing', async () => {
+  await app.guard('what.score', async () => {
     if (conditional) {
       const ps = Array.from(await app.engine.scoreLabels(img));
       const best = ps.indexOf(Math.max(...ps));
       judge.labelScores = ps;
       judge.score = ps[best];
-      setScore(ps[best], `D’s best guess: a real ${best} (${fmtNum(ps[best], 2)}).`);
+      setScore(app, ps[best], { key: 'judge.bestGuess', params: { digit: best, p: ps[best] } });
       renderLabelBars(ps);
     } else {
       judge.score = await app.engine.score(img, -1);
       judge.labelScores = null;
-      setScore(judge.score, verdict(judge.score));
+      setScore(app, judge.score, { key: verdict(judge.score) });
     }
   });
   drawScoreHistogram(app);
@@ -346,13 +362,21 @@ async function showJudgement(app) {
   if (judge.scoreLog.length > 500) judge.scoreLog.shift();
 }
 
-const verdict = (p) =>
-  p > 0.8 ? 'D is sure this is a real digit.' : p > 0.5 ? 'D leans towards “real”.' : p > 0.2 ? 'D leans towards “fake”.' : 'D is sure this is a fake.';
+/** The catalogue key of D's verdict in words for score `p`. */
+const verdict = (p) => (p > 0.8 ? 'judge.sureReal' : p > 0.5 ? 'judge.leanReal' : p > 0.2 ? 'judge.leanFake' : 'judge.sureFake');
 
-function setScore(p, words) {
-  $('score-value').value = p == null ? '–' : p.toFixed(3);
+/** Shows score `p` and `words` ({ key, params }: drawn again in a new language). */
+function setScore(app, p, words) {
+  $('score-value').value = p == null ? '–' : fixed(p, 3);
   $('score-bar').style.width = `${p == null ? 0 : Math.round(p * 100)}%`;
-  $('score-words').textContent = words;
+  app.judge.words = words;
+  showWords(app);
+}
+
+function showWords(app) {
+  const { key, params = {} } = app.judge.words ?? { key: 'judge.empty' };
+  const p = params.p == null ? params : { ...params, p: fmtNum(params.p, 2) };
+  $('score-words').textContent = t(key, p);
 }
 
 function renderLabelBars(ps) {
@@ -381,7 +405,7 @@ async function startAscent(app) {
   $('ascend').disabled = true;
   let label = -1;
   if (app.flat.conditional) {
-    const ok = await app.guard('Gradient ascent', async () => {
+    const ok = await app.guard('what.ascent', async () => {
       const ps = Array.from(await app.engine.scoreLabels(image));
       label = ps.indexOf(Math.max(...ps));
     });
@@ -395,26 +419,34 @@ async function stepAscent(app) {
   const { judge } = app;
   const a = judge.ascent;
   const n = Math.min(ASCENT_STEPS_PER_FRAME, a.left);
-  const ok = await app.guard('Gradient ascent', async () => {
+  const ok = await app.guard('what.ascent', async () => {
     const r = await app.engine.ascend(a.image, a.label, ASCENT_STEP_SIZE, n);
     a.image = r.image;
     a.scores.push(...r.scores);
     a.left -= n;
   });
   const done = !ok || a.left === 0;
-  if (done) await app.guard('Gradient ascent', async () => a.scores.push(await app.engine.score(a.image, a.label)));
+  if (done) await app.guard('what.ascent', async () => a.scores.push(await app.engine.score(a.image, a.label)));
   if (judge.ascent !== a) return; // stopped meanwhile (a new drawing)
   loadOntoPad(app, a.image, 'ascent', false);
   judge.dirty = false;
   await showJudgement(app);
   const first = a.scores[0];
   const last = a.scores[a.scores.length - 1];
-  const as = a.label >= 0 ? ` (as a ${a.label})` : '';
-  $('ascend-status').value = `step ${ASCENT_STEPS - a.left}/${ASCENT_STEPS}: D(x)${as} ${fmtNum(first)} → ${fmtNum(last)}`;
+  judge.ascentShown = { done: ASCENT_STEPS - a.left, label: a.label, first, last };
+  showAscent(app);
   if (done) {
     judge.lastAscent = { first, last, steps: a.scores.length - 1 };
     stopAscent(app);
   }
+}
+
+/** The ascent's progress line, from the last numbers shown. */
+function showAscent(app) {
+  const s = app.judge.ascentShown;
+  if (!s) return;
+  const as = s.label >= 0 ? t('judge.ascend.as', { digit: s.label }) : '';
+  $('ascend-status').value = t('judge.ascend.status', { done: s.done, total: ASCENT_STEPS, as, first: fmtNum(s.first), last: fmtNum(s.last) });
 }
 
 function stopAscent(app) {

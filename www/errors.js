@@ -4,6 +4,7 @@
 // leaves the wasm instance unusable,
 // so the page stops training for good and offers a reload; the autosave (autosave.js) was
 // written before the panic and is offered again after the reload.
+import { t } from './i18n.js';
 import { $ } from './util.js';
 
 /** The last panic message console_error_panic_hook logged (it logs through console.error). */
@@ -17,25 +18,25 @@ export function setupErrors(app) {
     consoleError(...args);
   };
   const uncaught = (err) => {
-    if (app.isPanic(err)) app.onPanic('The page', err);
-    else app.showError(`Unexpected error: ${app.describe(err)}`);
+    if (app.isPanic(err)) app.onPanic('what.page', err);
+    else app.showError(() => t('error.unexpected', { reason: app.describe(err) }));
   };
   window.addEventListener('error', (e) => uncaught(e.error ?? e.message));
   window.addEventListener('unhandledrejection', (e) => uncaught(e.reason));
   $('error-reload').addEventListener('click', () => location.reload());
 
-  /** `what` hit a wasm trap: the playground is unusable from here on. */
+  /** `what` (as app.guard takes it) hit a wasm trap: the playground is unusable from here on. */
   app.onPanic = (what, err) => {
     if (app.broken) return;
     app.broken = true;
     app.setRunning(false);
     document.body.classList.add('broken');
+    // Rust's own panic message stays as Rust wrote it (it is for whoever fixes the bug).
     const show = (panic) => {
-      const detail = panic ? ` Rust said: ${panic.replace(/[.!?]?$/, '.')}` : '';
-      app.showError(
-        `Internal error: ${what} failed inside the wasm module (${err.message}).${detail} Training is stopped; reload the page to start again.`,
-        err,
-      );
+      app.showError(() => {
+        const detail = panic ? t('error.panic.rust', { panic: panic.replace(/[.!?]?$/, '.') }) : '';
+        return t('error.panic', { what: app.say(what), message: err.message, detail });
+      }, err);
     };
     show(panicMessage);
     $('error-reload').hidden = false;

@@ -1,6 +1,7 @@
 // The explanation panel's live parts: it lights up the step(s) of the game that just ran
 // when stepping by hand (Step: 1 → 2 → 3 in sequence; Step D: 1–2; Step G: 3), pulses all
 // three while training, and shows the last step's numbers beside each step.
+import { onLangChange, t } from './i18n.js';
 import { $, fmtNum } from './util.js';
 
 /** How long each step stays lit in the Step sequence, in ms. */
@@ -31,10 +32,14 @@ export function setTraining(running) {
   $('explain').classList.toggle('training', running);
 }
 
+let lastStats = [];
+onLangChange(() => showStats(lastStats));
+
 /** Shows the last step's measurements: [d_loss, g_loss, d_real, d_fake], NaN if not measured. */
 export function showStats(stats) {
+  lastStats = stats;
   const [dLoss, gLoss, dReal, dFake] = stats.length === 4 ? stats : [NaN, NaN, NaN, NaN];
-  $('live-1').textContent = Number.isFinite(dReal) ? `Last batch: mean D(x) = ${fmtNum(dReal)}` : '';
-  $('live-2').textContent = Number.isFinite(dLoss) ? `Last batch: D loss = ${fmtNum(dLoss)}` : '';
-  $('live-3').textContent = Number.isFinite(gLoss) ? `Last batch: mean D(G(z)) = ${fmtNum(dFake)}, G loss = ${fmtNum(gLoss)}` : '';
+  $('live-1').textContent = Number.isFinite(dReal) ? t('explain.live1', { dReal: fmtNum(dReal) }) : '';
+  $('live-2').textContent = Number.isFinite(dLoss) ? t('explain.live2', { dLoss: fmtNum(dLoss) }) : '';
+  $('live-3').textContent = Number.isFinite(gLoss) ? t('explain.live3', { dFake: fmtNum(dFake), gLoss: fmtNum(gLoss) }) : '';
 }

@@ -3,6 +3,7 @@
 // between two noise vectors; and the nearest training image (pixel distance) shows that
 // G makes new digits rather than copying them.
 import { drawGridView } from './grid.js';
+import { fixed, onLangChange, t } from './i18n.js';
 import { $, IMAGE_DIM, drawImage28, drawStrip, fmtNum, unitDirections } from './util.js';
 
 const DIRECTIONS = 5;
@@ -17,14 +18,15 @@ export function setupExplore(app) {
   const box = $('z-sliders');
   for (let k = 0; k < DIRECTIONS; k++) {
     const label = document.createElement('label');
-    label.innerHTML = `<span>direction ${k + 1}</span>`;
+    label.innerHTML = '<span class="z-dir-name"></span>';
+    label.firstChild.dataset.k = String(k + 1);
     const input = document.createElement('input');
     Object.assign(input, { type: 'range', min: -SLIDER_RANGE, max: SLIDER_RANGE, step: 0.1, value: 0, id: `z-dir-${k}` });
     const out = document.createElement('output');
     out.value = '0.0';
     input.addEventListener('input', () => {
       app.explore.offsets[k] = Number(input.value);
-      out.value = Number(input.value).toFixed(1);
+      out.value = fixed(Number(input.value), 1);
       app.explore.dirty = true;
       app.explore.nearestDirty = true;
       app.interacted();
@@ -39,6 +41,30 @@ export function setupExplore(app) {
     syncSliders(app);
     app.explore.dirty = app.explore.nearestDirty = true;
   });
+  captions(app);
+  onLangChange(() => captions(app));
+}
+
+/** The panel's words, from what it shows (again after a language switch). */
+function captions(app) {
+  const ex = app.explore;
+  for (const span of document.querySelectorAll('#z-sliders .z-dir-name')) span.textContent = t('explore.direction', { k: span.dataset.k });
+  $('explore-caption').textContent = !ex.captioned
+    ? t('explore.caption.none')
+    : t('explore.caption', {
+      index: ex.captioned.index,
+      digit: ex.captioned.told == null ? '' : t('explore.caption.told', { label: ex.captioned.told }),
+      moved: ex.captioned.moved ? t('explore.caption.moved') : '',
+    });
+  $('nearest-caption').textContent = ex.nearest
+    ? t('explore.nearest.found', { label: ex.nearest.label, index: ex.nearest.index, rms: fmtNum(ex.nearest.rms, 2) })
+    : t('explore.nearest');
+  const { a, b, interp } = ex;
+  const caption = $('interp-caption');
+  if (interp && a && b) caption.textContent = t('explore.interp.caption', { a: interp.a, b: interp.b, n: interp.steps });
+  else if (a && !b) caption.textContent = t('explore.pickB', { a: a.index });
+  else if (!a) caption.textContent = t('explore.pickAB');
+  // A and B both set, their strip not drawn yet: the caption changes when it is.
 }
 
 /** New networks or noise: fresh directions; the picked cell keeps its place, A and B go. */
@@ -46,14 +72,14 @@ export function resetExplore(app) {
   const ex = app.explore;
   ex.dirs = unitDirections(app.flat.seed, DIRECTIONS, app.flat.noise_dim);
   ex.a = ex.b = null;
-  if (ex.index != null) app.guard('Picking a digit', () => pickCell(app, ex.index));
+  if (ex.index != null) app.guard('what.pick', () => pickCell(app, ex.index));
   ex.interpDirty = true;
 }
 
 /** Selects grid cell `index` (0–99); with `asB`, it becomes B of the interpolation. */
 export function selectCell(app, index, asB = false) {
   const ex = app.explore;
-  return app.guard('Picking a digit', async () => {
+  return app.guard('what.pick', async () => {
     await pickCell(app, index);
     if (asB) setEnd(app, 'b');
     else if (!ex.a) setEnd(app, 'a');
@@ -80,7 +106,7 @@ function syncSliders(app) {
   app.explore.offsets.forEach((v, k) => {
     const input = $(`z-dir-${k}`);
     input.value = v;
-    input.nextElementSibling.value = v.toFixed(1);
+    input.nextElementSibling.value = fixed(v, 1);
   });
 }
 
@@ -122,27 +148,25 @@ async function redraw(app, now) {
   const ex = app.explore;
   if (ex.dirty && ex.z != null) {
     ex.dirty = false;
-    await app.guard('Drawing the picked digit', async () => {
+    await app.guard('what.picked', async () => {
       ex.image = await app.engine.generate(currentZ(ex), Uint8Array.of(ex.label));
       drawImage28($('explore-img'), ex.image);
-      const moved = ex.offsets.some((v) => v !== 0) ? ', moved by the sliders' : '';
-      const digit = app.flat.conditional ? `, told “${ex.label}”` : '';
-      $('explore-caption').textContent = `cell ${ex.index}${digit}${moved}`;
+      ex.captioned = { index: ex.index, told: app.flat.conditional ? ex.label : null, moved: ex.offsets.some((v) => v !== 0) };
+      captions(app);
     });
   }
   const every = app.running ? NEAREST_TRAINING_MS : NEAREST_EVERY_MS;
   if (ex.nearestDirty && ex.image && now - ex.nearestAt >= every) {
     ex.nearestDirty = false;
     ex.nearestAt = now;
-    await app.guard('Finding the nearest training image', async () => {
+    await app.guard('what.nearest', async () => {
       const image = ex.image;
       const { index, label, image: real } = await app.engine.nearest(image);
       let sq = 0;
       for (let i = 0; i < IMAGE_DIM; i++) sq += (real[i] - image[i]) ** 2;
       ex.nearest = { index, label, rms: Math.sqrt(sq / IMAGE_DIM) };
       drawImage28($('nearest-img'), real);
-      $('nearest-caption').textContent =
-        `nearest real digit: a ${ex.nearest.label} (#${index}), RMS distance ${fmtNum(ex.nearest.rms, 2)}`;
+      captions(app);
     });
   }
   if (ex.interpDirty) {
@@ -155,16 +179,13 @@ async function redraw(app, now) {
 async function showInterp(app) {
   const { a, b } = app.explore;
   const canvas = $('interp');
-  const caption = $('interp-caption');
   if (!a || !b) {
     canvas.hidden = true;
     app.explore.interp = null;
-    caption.textContent = a
-      ? `A is cell ${a.index}. Now pick B (shift-click a digit, or “Set as B”).`
-      : 'Pick A and B to see G’s images along the straight line between their noise vectors.';
+    captions(app);
     return;
   }
-  await app.guard('Interpolating between A and B', async () => {
+  await app.guard('what.interp', async () => {
     const dim = a.z.length;
     const zs = new Float32Array(INTERP_STEPS * dim);
     const labels = new Uint8Array(INTERP_STEPS);
@@ -177,6 +198,6 @@ async function showInterp(app) {
     drawStrip(canvas, images, INTERP_STEPS);
     canvas.hidden = false;
     app.explore.interp = { steps: INTERP_STEPS, a: a.index, b: b.index };
-    caption.textContent = `From A (cell ${a.index}) to B (cell ${b.index}): G’s images for ${INTERP_STEPS} evenly spaced points on the line between their z.`;
+    captions(app);
   });
 }

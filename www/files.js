@@ -2,18 +2,19 @@
 // file is refused with its reason and the model stays), export the grid as PNG, and
 // train on your own IDX files (or go back to the built-in MNIST sample).
 import { EXPORT_SCALE, exportGrid } from './grid.js';
+import { fixed, onLangChange, t } from './i18n.js';
 import { $, download, fmtInt, gunzipIfNeeded } from './util.js';
 
 export function setupFiles(app) {
-  $('save-model').addEventListener('click', () => app.guard('Saving the model', () => saveModel(app)));
+  $('save-model').addEventListener('click', () => app.guard('what.saveModel', () => saveModel(app)));
   $('load-model').addEventListener('change', async (e) => {
     const input = e.target;
     const file = input.files?.[0];
     input.value = ''; // so choosing the same file again fires `change` again
     if (file) await loadModel(app, file);
   });
-  $('export-png').addEventListener('click', () => app.guard('Exporting the grid', () => exportGrid(app, 1)));
-  $('export-png-4x').addEventListener('click', () => app.guard('Exporting the grid', () => exportGrid(app, EXPORT_SCALE)));
+  $('export-png').addEventListener('click', () => app.guard('what.export', () => exportGrid(app, 1)));
+  $('export-png-4x').addEventListener('click', () => app.guard('what.export', () => exportGrid(app, EXPORT_SCALE)));
   $('load-idx').addEventListener('change', async (e) => {
     const input = e.target;
     const files = [...(input.files ?? [])];
@@ -21,28 +22,29 @@ export function setupFiles(app) {
     if (files.length) await loadIdx(app, files);
   });
   $('builtin-data').addEventListener('click', () =>
-    app.guard('Switching to the built-in data', async () => {
+    app.guard('what.builtin', async () => {
       const n = await app.engine.loadData(null, null);
       app.dataSource = 'built-in MNIST';
       showDataSource(app, n);
-      app.notify(`Training on the built-in MNIST sample again (${fmtInt(n)} images).`);
+      app.notify(() => t('files.builtinAgain', { n: fmtInt(n) }));
     }),
   );
+  onLangChange(() => app.view && showDataSource(app));
 }
 
 async function saveModel(app) {
   const bytes = await app.engine.saveCheckpoint();
-  if (!bytes.length) throw new Error('this build cannot save checkpoints yet (the checkpoint module returned no bytes)');
+  if (!bytes.length) throw new Error(t('files.noSave'));
   const name = `ganplay-${app.view.steps}.safetensors`;
   download(new Blob([bytes], { type: 'application/octet-stream' }), name);
-  app.notify(`Saved ${name} (${(bytes.length / 1e6).toFixed(1)} MB).`);
+  app.notify(() => t('files.saved', { name, mb: fixed(bytes.length / 1e6, 1) }));
 }
 
 function loadModel(app, file) {
-  return app.replaceModel('Loading the model', 'loaded', async () => app.engine.loadCheckpoint(new Uint8Array(await file.arrayBuffer())), {
-    notice: (r) => `Loaded “${file.name}”: step ${fmtInt(r.steps)}.`,
+  return app.replaceModel('what.loadModel', 'loaded', async () => app.engine.loadCheckpoint(new Uint8Array(await file.arrayBuffer())), {
+    notice: (r) => t('files.loaded', { name: file.name, step: fmtInt(r.steps) }),
     undo: true,
-    failed: (err) => `Could not load “${file.name}”: ${app.describe(err)} The model is unchanged.`,
+    failed: (err) => t('files.loadFailed', { name: file.name, reason: app.describe(err) }),
   });
 }
 
@@ -61,31 +63,34 @@ async function loadIdx(app, files) {
       const dims = idxKind(bytes);
       if (dims === 3) images = { file, bytes };
       else if (dims === 1) labels = { file, bytes };
-      else throw new Error(`“${file.name}” is not an IDX file of unsigned bytes (it should start 00 00 08 01 for labels or 00 00 08 03 for images).`);
+      else throw Object.assign(new Error(t('files.notIdx', { name: file.name })), { i18n: ['files.notIdx', { name: file.name }] });
     }
   } catch (err) {
-    app.showError(`Could not read your data: ${app.describe(err)} Training data unchanged.`, err);
+    // Made again in the new language after a switch (an error of ours carries its key).
+    const reason = () => (err.i18n ? t(...err.i18n) : app.describe(err));
+    app.showError(() => t('files.readFailed', { reason: reason() }), err);
     return;
   }
   if (!images || !labels) {
-    app.showError(`Pick both files at once: an images file (IDX3) and a labels file (IDX1). Got ${files.map((f) => `“${f.name}”`).join(', ')}. Training data unchanged.`);
+    app.showError(() => t('files.pickBoth', { names: files.map((f) => t('files.name', { name: f.name })).join(t('list.sep')) }));
     return;
   }
   let n;
   try {
     n = await app.engine.loadData(images.bytes, labels.bytes);
   } catch (err) {
-    if (app.isPanic(err)) return app.onPanic('Loading your data', err);
-    app.showError(`Could not use your data: ${app.describe(err)} Training data unchanged.`, err);
+    if (app.isPanic(err)) return app.onPanic('what.loadData', err);
+    app.showError(() => t('files.useFailed', { reason: app.describe(err) }), err);
     return;
   }
   app.dataSource = `${images.file.name} + ${labels.file.name}`;
   showDataSource(app, n);
-  app.notify(`Training on your data now: ${fmtInt(n)} images.`);
+  app.notify(() => t('files.yours', { n: fmtInt(n) }));
 }
 
 /** Names the training data and its size (`n`, or as the engine last reported). */
 export function showDataSource(app, n = app.view.dataLen) {
   if (app.view) app.view.dataLen = n;
-  $('data-source').textContent = `${app.dataSource} (${fmtInt(n)} images)`;
+  const source = app.dataSource === 'built-in MNIST' ? t('files.source.builtin') : app.dataSource;
+  $('data-source').textContent = t('files.source', { source, n: fmtInt(n) });
 }

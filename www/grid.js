@@ -2,6 +2,7 @@
 // native 298×298 canvas, then scaled up crisply onto the visible one, with the explore
 // selection outlined and row labels in conditional mode. Also the film strip of
 // snapshots at milestone steps, and the grid's PNG export.
+import { onLangChange, t } from './i18n.js';
 import { $, GRID_PITCH, IMAGE_SIDE, canvasBlob, download, fmtInt } from './util.js';
 
 /** Snapshot steps: 0, 100, 500, then 1-2-5 from 1,000 on (1k, 2k, 5k, 10k, 20k…). */
@@ -92,7 +93,10 @@ export function setRowLabels(conditional) {
   }
 }
 
-/** Adds the grid as last drawn (G at `step`) to the film strip, labelled with its step. */
+/**
+ * Adds the grid as last drawn (G at `step`) to the film strip, captioned with its step, or
+ * with `label` ('restored', 'loaded', 'pretrained.cond'…: a key under `strip.label.`) and its step.
+ */
 export function snapshot(app, step, label) {
   const copy = document.createElement('canvas');
   copy.width = native.width;
@@ -101,22 +105,34 @@ export function snapshot(app, step, label) {
   const fig = document.createElement('figure');
   fig.className = 'snap';
   fig.dataset.step = String(step);
+  if (label) fig.dataset.label = label;
   const cap = document.createElement('figcaption');
-  cap.textContent = label ?? `step ${fmtInt(step)}`;
+  const words = document.createElement('span');
   const btn = document.createElement('button');
   btn.className = 'link snap-download';
-  btn.textContent = 'PNG';
-  btn.title = `Download the grid at step ${fmtInt(step)} as a PNG`;
+  btn.textContent = t('strip.png');
   btn.addEventListener('click', () =>
-    app.guard('Downloading the snapshot', async () => download(await canvasBlob(copy), `ganplay-step-${step}.png`)),
+    app.guard('what.snapshot', async () => download(await canvasBlob(copy), `ganplay-step-${step}.png`)),
   );
-  cap.append(' ', btn);
+  cap.append(words, ' ', btn);
   fig.append(copy, cap);
+  captionSnapshot(fig);
   const strip = $('film-strip');
   strip.append(fig);
   strip.scrollLeft = strip.scrollWidth; // the newest snapshot in view (never scrolls the page)
   app.snapshots.push(step);
 }
+
+/** A film-strip figure's caption and button title, in the page's language. */
+function captionSnapshot(fig) {
+  const step = fmtInt(Number(fig.dataset.step));
+  const { label } = fig.dataset;
+  fig.querySelector('figcaption span').textContent = label ? t('strip.at', { label: t(`strip.label.${label}`), step }) : t('strip.step', { step });
+  fig.querySelector('.snap-download').title = t('strip.download', { step });
+}
+
+// Kept figures (an Undo puts old ones back) are captioned again from their data.
+onLangChange(() => globalThis.document?.querySelectorAll('#film-strip figure.snap').forEach(captionSnapshot));
 
 export function clearStrip(app) {
   $('film-strip').replaceChildren();

@@ -8,6 +8,7 @@
 // here: "Load pretrained", a trained model in one click.
 import { latest } from './charts.js';
 import uPlot from './vendor/uplot/uPlot.esm.js';
+import { fixed, onLangChange, percent, t } from './i18n.js';
 import { $, fetchBytes, fmtInt } from './util.js';
 
 const PRETRAINED = { false: 'www/models/uncond.safetensors', true: 'www/models/cond.safetensors' };
@@ -31,6 +32,7 @@ export function setupQuality(app) {
   $('load-pretrained').addEventListener('click', () => loadPretrained(app));
   $('load-pretrained').disabled = false;
   const q = app.quality;
+  $('quality-status').textContent = t('quality.loading');
   q.chart = new uPlot(chartOptions(), [[], [], [], []], $('chart-fd'));
   const fit = () => {
     const width = Math.max(200, Math.floor($('chart-fd').clientWidth));
@@ -38,29 +40,38 @@ export function setupQuality(app) {
   };
   new ResizeObserver(fit).observe($('chart-fd'));
   fit();
+  // A language switch rebuilds the chart with its words in the new language, and redraws the panel.
+  onLangChange(() => {
+    const data = q.chart.data;
+    q.chart.destroy();
+    q.chart = new uPlot(chartOptions(), data, $('chart-fd'));
+    q.chart.setSize({ width: Math.max(200, Math.floor($('chart-fd').clientWidth)), height: HEIGHT });
+    if (q.last) showQuality(app, q.last);
+    else $('quality-status').textContent = t(q.failed ? 'quality.failed' : 'quality.loading');
+  });
 }
 
 function chartOptions() {
   // The legend shows the point under the cursor, or the newest one when it is away.
   const fmt = (digits) => (u, v, s, idx) => {
     const value = latest(u, s, idx, v);
-    return value == null ? '–' : value.toFixed(digits);
+    return value == null ? '–' : fixed(value, digits);
   };
   return {
-    title: 'Fréchet distance to real digits (lower is better)',
+    title: t('quality.chart.title'),
     width: 400,
     height: HEIGHT,
     scales: { x: { time: false }, y: { auto: true }, share: { range: [0, 1] } },
     axes: [
-      { label: 'step', size: 40, labelSize: 14 },
+      { label: t('charts.step'), size: 40, labelSize: 14 },
       { size: 48 },
       { scale: 'share', side: 1, size: 40, grid: { show: false } },
     ],
     series: [
-      { label: 'step', value: (u, v, s, idx) => (latest(u, s, idx, v) == null ? '–' : fmtInt(latest(u, s, idx, v))) },
-      { label: 'FD', stroke: '#7c3aed', width: 2, points: { show: true, size: 4 }, value: fmt(2) },
-      { label: 'smallest digit share', stroke: '#0d9488', dash: [6, 3], scale: 'share', spanGaps: true, value: fmt(3) },
-      { label: 'label agreement', stroke: '#ea580c', scale: 'share', spanGaps: true, value: fmt(3) },
+      { label: t('charts.step'), value: (u, v, s, idx) => (latest(u, s, idx, v) == null ? '–' : fmtInt(latest(u, s, idx, v))) },
+      { label: t('quality.chart.fd'), stroke: '#7c3aed', width: 2, points: { show: true, size: 4 }, value: fmt(2) },
+      { label: t('quality.chart.minShare'), stroke: '#0d9488', dash: [6, 3], scale: 'share', spanGaps: true, value: fmt(3) },
+      { label: t('quality.chart.agreement'), stroke: '#ea580c', scale: 'share', spanGaps: true, value: fmt(3) },
     ],
   };
 }
@@ -75,13 +86,13 @@ export function showQuality(app, r) {
   q.last = r;
   q.evaluations = r.evaluations;
   if (r.status === 'failed') {
-    $('quality-status').textContent = 'The judge could not be loaded; quality is not measured.';
-    if (!q.failed) app.showError(`Loading the judge: ${r.error}`);
+    $('quality-status').textContent = t('quality.failed');
+    if (!q.failed) app.showError(() => t('error.what', { what: t('what.judge'), reason: app.describe(new Error(r.error)) }));
     q.failed = true;
     return;
   }
   if (r.status === 'loading') return;
-  $('quality-status').textContent = `Judge: an MLP digit classifier, ${(100 * r.accuracy).toFixed(1)}% right on held-out digits. Scoring ${r.samples} samples every ${r.every} steps.`;
+  $('quality-status').textContent = t('quality.status', { accuracy: percent(r.accuracy), samples: fmtInt(r.samples), every: fmtInt(r.every) });
   const counts = r.counts;
   const total = counts.reduce((a, b) => a + b, 0);
   const threshold = r.vanishedShare;
@@ -98,24 +109,24 @@ export function showQuality(app, r) {
     // Full height is 25% of the samples; an even spread (10%) reaches 40% of it.
     bar.style.height = `${Math.min(100, (100 * share) / 0.25)}%`;
     bar.classList.toggle('vanished', total > 0 && !early && share < threshold);
-    bar.title = total ? `digit ${d}: ${(100 * share).toFixed(1)}% of ${total} samples` : '';
+    bar.title = total ? t('quality.bar', { d, share: percent(share), total: fmtInt(total) }) : '';
   });
   const vanished = r.vanished;
   const warning = $('quality-warning');
   warning.hidden = total === 0 || (!early && vanished.length === 0);
   warning.classList.toggle('early', early);
   if (early) {
-    warning.textContent = `Mode-collapse warnings start at step ${fmtInt(WARN_FROM_STEP)}: until then G draws mostly noise, and which digits the judge sees in it means little.`;
+    warning.textContent = t('quality.early', { step: fmtInt(WARN_FROM_STEP) });
   } else if (vanished.length) {
-    const list = vanished.length === 1 ? `digit ${vanished[0]} has` : `digits ${vanished.join(', ')} have`;
-    warning.textContent = `Mode collapse: ${list} vanished (under ${100 * threshold}% of G’s samples).`;
+    const list = t('quality.vanished', { count: vanished.length, digits: vanished.join(t('list.sep')) });
+    warning.textContent = t('quality.collapse', { list, threshold: `${100 * threshold}%` });
   }
   const parts = [];
   if (total) {
-    parts.push(`Fréchet distance <b>${r.fd.toFixed(2)}</b>`);
-    parts.push(`smallest digit share <b>${(100 * r.minShare).toFixed(1)}%</b>`);
-    if (!Number.isNaN(r.agreement)) parts.push(`label agreement <b>${(100 * r.agreement).toFixed(1)}%</b>`);
-    if (step != null) parts.push(`<span class="muted">at step ${fmtInt(step)}</span>`);
+    parts.push(t('quality.fd', { fd: fixed(r.fd, 2) }));
+    parts.push(t('quality.minShare', { share: percent(r.minShare) }));
+    if (!Number.isNaN(r.agreement)) parts.push(t('quality.agreement', { share: percent(r.agreement) }));
+    if (step != null) parts.push(t('quality.at', { step: fmtInt(step) }));
   }
   $('quality-numbers').innerHTML = parts.join(' · ');
   q.chart.setData(cols);
@@ -129,13 +140,13 @@ async function loadPretrained(app) {
   button.disabled = true;
   try {
     const bytes = await fetchBytes(url);
-    const what = conditional ? 'conditional' : 'unconditional';
-    await app.replaceModel('Loading the pretrained model', `pretrained ${what}`, () => app.engine.loadCheckpoint(bytes), {
-      notice: (r) => `Loaded the pretrained ${what} model (step ${fmtInt(r.steps)}). Train to keep going from there.`,
+    const what = conditional ? 'cond' : 'uncond';
+    await app.replaceModel('what.pretrained', `pretrained.${what}`, () => app.engine.loadCheckpoint(bytes), {
+      notice: (r) => t('quality.pretrained', { what: t(`quality.pretrained.${what}`), step: fmtInt(r.steps) }),
       undo: true,
     });
   } catch (err) {
-    app.showError(`Loading the pretrained model: ${app.describe(err)}`, err);
+    app.showError(() => t('error.what', { what: t('what.pretrained'), reason: app.describe(err) }), err);
   } finally {
     button.disabled = false;
   }

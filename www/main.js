@@ -17,6 +17,9 @@ import {
   FIELDS, FIELD_BY_KEY, archDiffers, controlText, defaultLr, describeChanges, format, fromConfig, fromQuery, parse, recipe, toJson, toQuery,
 } from './settings.js';
 import { setupRecovery } from './recovery.js';
+import { coreMessage } from './core-errors.js';
+import { chooseLang, fixed, getLang, onLangChange, setLang, t } from './i18n.js';
+import { readSavedLang, writeSavedLang } from './autosave-store.js';
 import { $, IMAGE_SIDE, drawImage28, fmtInt } from './util.js';
 import { drawWorld, isWorld, setupWorlds, showWorld, showWorldMetrics, worldDefaults, worldFromQuery, worldQuery } from './worlds/world.js';
 
@@ -113,6 +116,7 @@ const app = {
   explore: { index: null, z: null, label: 0, offsets: new Array(5).fill(0), dirs: [], a: null, b: null, image: null, nearest: null, nearestAt: -Infinity, dirty: false, nearestDirty: false, interpDirty: false, interp: null, busy: false },
   /** A digit being dragged from the grid: { cell, x, y, ghost, image, scroll }. */
   drag: null,
+  /** The training data: 'built-in MNIST' (shown in the page's language), or the files' names. */
   dataSource: 'built-in MNIST',
   errors: [],
   notices: [],
@@ -129,27 +133,49 @@ const app = {
 /** A wasm trap (a Rust panic), on this thread or passed on from a worker. */
 app.isPanic = (err) => err instanceof WebAssembly.RuntimeError || err?.name === 'RuntimeError';
 
-/** A readable message for anything thrown, wasm traps included. */
+/**
+ * A readable message for anything thrown, wasm traps included, in the page's language:
+ * the core's errors carry a code the catalogue translates (core-errors.js).
+ */
 app.describe = (err) => {
-  if (app.isPanic(err)) return `internal error in the wasm module (${err.message}).`;
-  const msg = err?.message ?? String(err);
-  return /[.!?]$/.test(msg) ? msg : `${msg}.`;
-};
-
-app.showError = (message, err) => {
-  app.errors.push(message);
-  $('error-text').textContent = message;
-  $('error-banner').hidden = false;
-  if (err) console.warn(message, err);
+  if (app.isPanic(err)) return t('error.panicDescribe', { message: err.message });
+  const msg = coreMessage(err?.message ?? String(err));
+  return /[.!?。！？]$/.test(msg) ? msg : `${msg}${getLang() === 'zh' ? '。' : '.'}`;
 };
 
 /**
- * Shows `message` in the notice line; with `undo`, an Undo button that puts back the run
- * the last replacement replaced. Any other message withdraws the offer.
+ * The text of a banner: `message` is a string, or a function that makes it in the page's
+ * language (called again on a language switch, so the banner follows it).
+ */
+const shown = { error: null, notice: null };
+const render = (message) => (typeof message === 'function' ? message() : message);
+/**
+ * What was being done, for the start of an error ("Step: …"): a catalogue key 'what.…', or
+ * a function or a string as for a message.
+ */
+const say = (what) => (typeof what === 'string' && what.startsWith('what.') ? t(what) : render(what));
+app.say = say;
+/** Sentences one after another: a space between them in English, none in Chinese. */
+const sentences = (list) => list.filter(Boolean).join(t('sentence.sep'));
+
+app.showError = (message, err) => {
+  const text = render(message);
+  app.errors.push(text);
+  shown.error = message;
+  $('error-text').textContent = text;
+  $('error-banner').hidden = false;
+  if (err) console.warn(text, err);
+};
+
+/**
+ * Shows `message` (as for showError) in the notice line; with `undo`, an Undo button that
+ * puts back the run the last replacement replaced. Any other message withdraws the offer.
  */
 app.notify = (message, { undo = false } = {}) => {
-  app.notices.push(message);
-  $('notice-text').textContent = message;
+  const text = render(message);
+  app.notices.push(text);
+  shown.notice = message;
+  $('notice-text').textContent = text;
   $('notice-undo').hidden = !undo;
   if (!undo) app.undo = null;
   $('notice').hidden = false;
@@ -163,7 +189,7 @@ app.notify = (message, { undo = false } = {}) => {
 app.guard = (what, fn) => {
   const fail = (err) => {
     if (app.isPanic(err)) app.onPanic(what, err); // errors.js
-    else app.showError(`${what}: ${app.describe(err)}`, err);
+    else app.showError(() => t('error.what', { what: say(what), reason: app.describe(err) }), err);
     return false;
   };
   try {
@@ -220,18 +246,16 @@ function showCounters() {
   $('count-step').textContent = fmtInt(v.steps);
   $('count-epoch').textContent = fmtInt(v.epoch);
   $('count-images').textContent = fmtInt(v.imagesSeen);
-  $('count-sps').textContent = app.running ? app.sps.toFixed(app.sps < 10 ? 1 : 0) : '–';
+  $('count-sps').textContent = app.running ? fixed(app.sps, app.sps < 10 ? 1 : 0) : '–';
   $('count-d').textContent = fmtInt(v.dUpdates);
   $('count-g').textContent = fmtInt(v.gUpdates);
   showStats(v.stats);
-  const perStep = `a step is ${3 * (app.flat?.d_steps ?? 1) + 2} phases, ${v.msPerStep?.toFixed(1) ?? '–'} ms`;
+  const perStep = t('status.perStep', { phases: 3 * (app.flat?.d_steps ?? 1) + 2, ms: v.msPerStep == null ? '–' : fixed(v.msPerStep, 1) });
   $('status').textContent = app.broken
-    ? 'Stopped after an internal error: reload the page.'
+    ? t('status.broken')
     : app.running
-      ? app.path === 'main'
-        ? `Training: ${v.lastPhases} phase${v.lastPhases === 1 ? '' : 's'} per frame (${perStep}).`
-        : `Training in ${app.path === 'threads' ? 'a worker on every core' : 'a worker'}: ${v.lastPhases} phase${v.lastPhases === 1 ? '' : 's'} per chunk (${perStep}).`
-      : 'Paused. Press Train, or step by hand.';
+      ? t(`status.${app.path}`, { count: v.lastPhases, n: fmtInt(v.lastPhases), perStep })
+      : t('status.paused');
 }
 
 function measureSps(now) {
@@ -242,11 +266,20 @@ function measureSps(now) {
   app.sps = now > t0 ? ((steps - s0) * 1000) / (now - t0) : 0;
 }
 
+/** The address holds the settings, the language and where the engine runs: a shared link opens the same. */
 function writeUrl() {
-  let query = [toQuery(app.flat, app.defaults), worldQuery(app.flat.world)].filter(Boolean).join('&');
   const params = new URLSearchParams(location.search);
-  for (const key of ['engine', 'wasm', 'threads']) if (params.has(key)) query += `&${key}=${encodeURIComponent(params.get(key))}`;
-  history.replaceState(null, '', `${location.pathname}?${query}${location.hash}`);
+  const parts = [];
+  if (app.flat) {
+    parts.push(toQuery(app.flat, app.defaults), worldQuery(app.flat.world));
+    for (const key of ['engine', 'wasm', 'threads']) if (params.has(key)) parts.push(`${key}=${encodeURIComponent(params.get(key))}`);
+  } else {
+    // Still starting (the settings not read yet): the address keeps what it asks for.
+    params.delete('lang');
+    parts.push(params.toString());
+  }
+  parts.push(`lang=${getLang()}`);
+  history.replaceState(null, '', `${location.pathname}?${parts.filter(Boolean).join('&')}${location.hash}`);
 }
 app.writeUrl = writeUrl;
 
@@ -274,13 +307,16 @@ function syncForm({ seed = false } = {}) {
 /** The seed field's value, or null (with a message) when it cannot be read. */
 function readSeed() {
   const f = FIELD_BY_KEY.seed;
-  const r = parse(f, $('seed').value);
+  const text = $('seed').value;
+  const kept = app.flat.seed;
+  const r = parse(f, text);
+  // Messages are made again in the new language after a switch: parse is pure.
   if (r.error) {
-    app.notify(`${r.error} Kept ${app.flat.seed}.`);
+    app.notify(() => t('notice.kept', { error: parse(f, text).error, value: kept }));
     writeControl(f);
     return null;
   }
-  if (r.message) app.notify(r.message);
+  if (r.message) app.notify(() => parse(f, text).message);
   return r.value;
 }
 
@@ -308,48 +344,49 @@ function inTurn(change) {
 /** Applies a recipe: every training setting it names (the weights stay); says what changed. */
 async function applyRecipe(name) {
   const before = app.flat;
-  const ok = await setHyperparameters('Changing the recipe', { ...app.flat, ...recipe(name, app.defaults) });
+  const ok = await setHyperparameters('what.recipe', { ...app.flat, ...recipe(name, app.defaults) });
   if (!ok) return;
-  const changes = describeChanges(before, app.flat);
-  app.notify(`${name === 'tuned'
-    ? 'Tuned recipe: the default training settings (Adam at the default learning rates, label smoothing and instance noise on).'
-    : 'Textbook recipe: batch 64, one D step, the non-saturating loss, Adam lr 0.0002 and β₁ 0.5 for both, no label smoothing, no instance noise, no wrong labels.'} ${changes.length ? `Changed: ${changes.join(', ')}.` : 'Nothing changed: these were the settings already.'}`);
+  const after = app.flat;
+  app.notify(() => {
+    const changes = describeChanges(before, after);
+    return sentences([t(name === 'tuned' ? 'notice.recipe.tuned' : 'notice.recipe.plain'), changes.length ? t('notice.changed', { list: changes.join(t('list.sep')) }) : t('notice.unchanged')]);
+  });
 }
 
 /** A settings control changed: check it, then apply it (asking first if it re-initialises). */
 async function applyField(field, text) {
   const r = parse(field, text);
   if (r.error) {
-    app.notify(`${r.error} Kept ${format(field, app.flat[field.key])}.`);
+    const kept = format(field, app.flat[field.key]);
+    app.notify(() => t('notice.kept', { error: parse(field, text).error, value: kept }));
     writeControl(field);
     return;
   }
   const next = structuredClone(app.flat);
   next[field.key] = r.value;
-  const messages = r.message ? [r.message] : [];
+  // Functions that make each message in the page's language (again after a switch).
+  const messages = r.message ? [() => parse(field, text).message] : [];
   const kind = field.key.match(/^([gd])_kind$/);
   if (kind && r.value !== app.flat[field.key]) {
     const lr = defaultLr(r.value, app.defaults, kind[1]);
     next[`${kind[1]}_lr`] = lr;
-    messages.push(`${kind[1].toUpperCase()}'s learning rate set to ${lr}, a usual start for ${r.value === 'sgd' ? 'SGD' : 'Adam'}.`);
+    messages.push(() => t('notice.lrSet', { who: kind[1].toUpperCase(), lr, kind: t(`value.${r.value}`) }));
   }
   if (field.arch && archDiffers(next, app.flat)) {
     const seed = readSeed();
     if (seed == null) return writeControl(field);
     next.seed = seed;
-    const ok = window.confirm(
-      `Changing ${field.label} builds new networks: G and D start again from random weights (seed ${seed}), and the charts and film strip start over. Continue?`,
-    );
+    const ok = window.confirm(t('notice.confirmArch', { label: field.label, seed }));
     if (!ok) return writeControl(field);
-    const done = await replaceModel(`Changing ${field.label}`, 'step 0', () => app.engine.reset(toJson(next)), {
-      notice: () => [...messages, `New networks from seed ${seed}: G and D start again from random weights.`].join(' '),
+    const done = await replaceModel(() => t('what.changing', { label: field.label }), 'reset', () => app.engine.reset(toJson(next)), {
+      notice: () => sentences([...messages.map(render), t('notice.newNetworks', { seed })]),
       undo: true,
     });
     if (!done) writeControl(field);
     return;
   }
-  await setHyperparameters(`Changing ${field.label}`, next);
-  if (messages.length) app.notify(messages.join(' '));
+  await setHyperparameters(() => t('what.changing', { label: field.label }), next);
+  if (messages.length) app.notify(() => sentences(messages.map(render)));
 }
 
 // ---- the model changed -----------------------------------------------------------------
@@ -371,13 +408,16 @@ async function replaceModel(what, stripLabel, fn, { notice = null, undo = false,
     report = await fn();
   } catch (err) {
     if (app.isPanic(err)) app.onPanic(what, err); // errors.js
-    else app.showError(failed ? failed(err) : `${what}: ${app.describe(err)}`, err);
+    else app.showError(failed ? () => failed(err) : () => t('error.what', { what: say(what), reason: app.describe(err) }), err);
     return null;
   }
   modelReplaced(report, stripLabel);
   if (notice) {
-    const changed = describeChanges(before, app.flat);
-    const message = [notice(report), changed.length ? `Settings changed: ${changed.join(', ')}.` : ''].join(' ').trim();
+    const after = app.flat;
+    const message = () => {
+      const changed = describeChanges(before, after);
+      return sentences([notice(report), changed.length ? t('notice.settingsChanged', { list: changed.join(t('list.sep')) }) : '']);
+    };
     const offer = undo && report.undo != null;
     app.notify(message, { undo: offer });
     app.undo = offer ? { step: report.undo.step, strip } : null;
@@ -396,8 +436,8 @@ app.interacted = () => (app.interactiveUntil = performance.now() + INTERACTIVE_M
 async function undoReplace() {
   const offer = app.undo;
   if (!offer) return;
-  const r = await replaceModel('Undoing', null, () => app.engine.undoReplace(), {
-    notice: (r) => `Undone: back to step ${fmtInt(r.steps)}.`,
+  const r = await replaceModel('what.undoing', null, () => app.engine.undoReplace(), {
+    notice: (r) => t('notice.undone', { step: fmtInt(r.steps) }),
   });
   if (!r) return;
   $('film-strip').replaceChildren(...offer.strip.figures);
@@ -414,7 +454,8 @@ function modelReplaced(report, stripLabel) {
   setRowLabels(app.flat.conditional);
   showWorld(app);
   app.gridAt = performance.now();
-  if (report.milestone == null) snapshot(app, report.steps, report.steps === 0 || !stripLabel ? undefined : `${stripLabel} at step ${fmtInt(report.steps)}`);
+  // The strip's caption is a key ('restored', 'loaded', …), in the page's language when drawn.
+  if (report.milestone == null) snapshot(app, report.steps, report.steps === 0 || !stripLabel ? undefined : stripLabel);
   resetExplore(app);
   app.judge.dirty = true;
   $('diverge-banner').hidden = true;
@@ -429,7 +470,8 @@ async function setRunning(running) {
   const was = app.running;
   app.running = running && !app.broken;
   const b = $('train');
-  b.textContent = app.running ? 'Pause' : 'Train';
+  b.dataset.i18n = app.running ? 'controls.pause' : 'controls.train';
+  b.textContent = t(b.dataset.i18n);
   b.setAttribute('aria-pressed', String(app.running));
   b.classList.toggle('running', app.running);
   setTraining(app.running);
@@ -437,7 +479,7 @@ async function setRunning(running) {
   app.sps = 0;
   if (was && !app.running && app.engine && !app.broken) {
     app.free = false;
-    await app.guard('Pausing', async () => {
+    await app.guard('what.pausing', async () => {
       const r = await app.engine.finishPendingStep();
       apply(r);
     });
@@ -448,7 +490,7 @@ app.setRunning = setRunning;
 
 /** A chunk of training failed: a panic stops the page; anything else pauses and says why. */
 function onFrameError(err) {
-  if (app.isPanic(err)) return app.onPanic('Training', err);
+  if (app.isPanic(err)) return app.onPanic('what.training', err);
   app.onTrainError(err); // recovery.js
 }
 
@@ -462,7 +504,7 @@ async function handStep(what, kind, steps) {
     // A diverged model refuses to train: the divergence banner says so, with the way out.
     const r = await app.engine.frame({ want: { history: true } }).then(apply, () => null);
     if (r?.diverged) return app.showDiverged();
-    return app.showError(`${what}: ${app.describe(err)}`, err);
+    return app.showError(() => t('error.what', { what: say(what), reason: app.describe(err) }), err);
   }
   highlight(app, steps);
   for (const [id, on] of [['world-step-d', steps.includes(1)], ['world-step-g', steps.includes(3)]]) $(id).classList.toggle('lit', on);
@@ -474,10 +516,10 @@ async function onVisibility() {
   const hidden = document.visibilityState === 'hidden';
   if (hidden && app.running && app.trainHidden && app.path !== 'main' && !app.broken) {
     app.free = true;
-    await app.guard('Training in the background', async () => apply(await app.engine.startFree(FREE_CHUNK_MS)));
+    await app.guard('what.background', async () => apply(await app.engine.startFree(FREE_CHUNK_MS)));
   } else if (!hidden && app.free) {
     app.free = false;
-    await app.guard('Training in the background', async () => {
+    await app.guard('what.background', async () => {
       const r = apply(await app.engine.stopFree());
       if (r.error) app.onTrainError(new Error(r.error));
     });
@@ -492,7 +534,7 @@ async function onVisibility() {
 /** While hidden (no frames), the page still hears the engine once a second, and autosaves. */
 async function tickHidden() {
   if (!app.free || app.broken) return;
-  await app.guard('Training in the background', async () => apply(await app.engine.frame({})));
+  await app.guard('what.background', async () => apply(await app.engine.frame({})));
   tickAutosave(app, performance.now());
 }
 
@@ -529,7 +571,7 @@ function frame() {
   const drawMs = inWorld ? (gridDue ? app.gridCost : 0) + (want.history ? app.chartsCost : 0) : 0;
   const budgetMs = app.path === 'main' ? Math.max(4, app.budgetMs - drawMs) : interactive ? INTERACTIVE_CHUNK_MS : Math.max(app.budgetMs, WORKER_CHUNK_MS);
   if (app.inFlight && start - app.chunkSentAt > ENGINE_SILENT_MS) {
-    app.onPanic('Training', new Error(`the engine has not answered for ${ENGINE_SILENT_MS / 1000} s`));
+    app.onPanic('what.training', new Error(t('error.silent', { s: ENGINE_SILENT_MS / 1000 })));
     return;
   }
   if (app.inFlight < limit && (training || want.grid || want.history || app.view.busy)) {
@@ -558,14 +600,14 @@ function frame() {
 
 function wireControls() {
   $('train').addEventListener('click', () => setRunning(!app.running));
-  $('step').addEventListener('click', () => handStep('Step', 'step', [1, 2, 3]));
-  $('step-d').addEventListener('click', () => handStep('Step D', 'd', [1, 2]));
-  $('step-g').addEventListener('click', () => handStep('Step G', 'g', [3]));
+  $('step').addEventListener('click', () => handStep('what.step', 'step', [1, 2, 3]));
+  $('step-d').addEventListener('click', () => handStep('what.stepD', 'd', [1, 2]));
+  $('step-g').addEventListener('click', () => handStep('what.stepG', 'g', [3]));
   $('reset').addEventListener('click', () => {
     const seed = readSeed();
     if (seed == null) return;
-    replaceModel('Reset', 'step 0', () => app.engine.reset(toJson({ ...app.flat, seed })), {
-      notice: () => `Reset: new networks from seed ${seed}, at step 0.`,
+    replaceModel('what.reset', 'reset', () => app.engine.reset(toJson({ ...app.flat, seed })), {
+      notice: () => t('notice.reset', { seed }),
       undo: true,
     });
   });
@@ -575,9 +617,10 @@ function wireControls() {
   const speed = $('speed');
   const setSpeed = () => {
     app.budgetMs = Number(speed.value);
-    $('speed-value').value = `${speed.value} ms/frame`;
+    $('speed-value').value = t('controls.speed.value', { ms: speed.value });
   };
   speed.addEventListener('input', setSpeed);
+  onLangChange(setSpeed);
   setSpeed();
   const hidden = $('train-hidden');
   hidden.disabled = app.path === 'main';
@@ -696,25 +739,95 @@ const markDropTarget = () => $('pad').classList.toggle('drop-target', overPad(ap
 
 // ---- boot -------------------------------------------------------------------------------
 
+// ---- language ---------------------------------------------------------------------------
+
+/** Texts this module writes that a language switch redraws in place (training runs on). */
+function relabel() {
+  if (!app.quality) $('quality-status').textContent = t('quality.loading');
+  if (shown.error != null) $('error-text').textContent = render(shown.error);
+  if (shown.notice != null) $('notice-text').textContent = render(shown.notice);
+  const b = $('train');
+  b.textContent = t(b.dataset.i18n ?? 'controls.train');
+  showEnginePath();
+  if (app.view) showCounters();
+  else if (!app.errors.length) $('status').textContent = t('status.loading');
+  for (const btn of document.querySelectorAll('.lang-switch button')) btn.setAttribute('aria-pressed', String(btn.dataset.lang === getLang()));
+}
+
+/** The header's and the footer's words for where the engine runs and which build. */
+function showEnginePath() {
+  if (!app.path) {
+    $('engine-path').textContent = t('header.engine.starting');
+    return;
+  }
+  const where = app.path === 'threads' ? t('engine.threads', { count: app.threads, n: app.threads }) : t(`engine.${app.path}`);
+  const label = `${where} · ${t(`build.${app.build}`)}`;
+  $('engine-path').textContent = label;
+  $('wasm-build').textContent = label;
+}
+
+/** The language switch: everything redraws in the new language; training goes on; the address and the autosave keep it. */
+async function switchLang(code) {
+  if (!setLang(code)) return;
+  writeUrl();
+  try {
+    await writeSavedLang(getLang());
+  } catch (err) {
+    console.warn('autosave: cannot save the language', err);
+  }
+}
+app.switchLang = switchLang;
+
+/** A message of engine/connect.js ({ key, params }); `where`, `next` and `using` are keys too. */
+function engineMessage({ key, params = {} }) {
+  const p = { ...params };
+  for (const name of ['where', 'next', 'using']) if (p[name]) p[name] = t(p[name]);
+  return t(key, p);
+}
+
+/** Picks the language (address, then the autosave's, then the browser's) and fills the static markup. */
+function startLang() {
+  onLangChange(relabel);
+  const first = chooseLang({ search: location.search, languages: navigator.languages ?? [navigator.language] });
+  setLang(first.lang); // fills the static markup (applyTranslations) in either language
+  relabel();
+  for (const btn of document.querySelectorAll('.lang-switch button')) btn.addEventListener('click', () => switchLang(btn.dataset.lang));
+  // The autosave's language counts when the address names none; it is read while the engine starts.
+  if (first.from !== 'url') {
+    readSavedLang().then((saved) => {
+      const again = chooseLang({ search: location.search, saved, languages: navigator.languages ?? [navigator.language] });
+      if (again.from === 'saved' && setLang(again.lang) && app.flat) writeUrl();
+    }, (err) => console.warn('autosave: cannot read the language', err));
+  }
+}
+
+// ---- boot -------------------------------------------------------------------------------
+
 async function boot() {
   setupErrors(app);
+  startLang();
   const saved = readSavedRun();
-  $('status').textContent = 'Loading the wasm module and 10,000 MNIST digits…';
+  $('status').textContent = t('status.loading');
   const started = await startEngine();
   Object.assign(app, { engine: started.engine, path: started.path, build: started.build, threads: started.threads });
-  $('engine-path').textContent = started.label;
-  $('wasm-build').textContent = started.label;
+  showEnginePath();
   app.defaults = fromConfig(JSON.parse(started.defaults));
+  const search = location.search;
   // A world in the address brings its own defaults; the other settings go on top.
-  const place = worldFromQuery(location.search);
+  const place = worldFromQuery(search);
   if (isWorld(place.world)) app.defaults = await worldDefaults(app, place.world).catch(() => app.defaults);
-  const { flat, messages } = fromQuery(location.search, app.defaults);
+  const { flat, messages } = fromQuery(search, app.defaults);
   flat.world = isWorld(app.defaults.world) ? place.world : 'digits';
   if (place.message) messages.push(place.message);
-  messages.unshift(...started.messages);
   const first = await app.engine.create({ configJson: toJson(flat), judge: new URL('www/data/judge.safetensors', location.href).href });
-  if (first.configMessage) messages.push(first.configMessage);
-  if (messages.length) app.notify(messages.join(' '));
+  if (messages.length || started.messages.length || first.configMessage) {
+    app.notify(() => sentences([
+      ...started.messages.map(engineMessage),
+      ...fromQuery(search, app.defaults).messages,
+      ...(place.message ? [worldFromQuery(search).message] : []),
+      ...(first.configMessage ? [t(first.configMessage.key, { reason: app.describe(new Error(first.configMessage.reason)) })] : []),
+    ]));
+  }
   app.charts = createCharts();
   setupPad(app);
   setupExplore(app);
@@ -741,6 +854,8 @@ window.ganplay = {
   state: app,
   playground: new Proxy({}, { get: (_, name) => (...args) => app.engine.playground(name, ...args) }),
   guard: app.guard,
+  /** Switches the page's language ('zh' or 'en') as the header's switch does. */
+  setLang: (code) => app.switchLang(code),
   redrawGrid: () => drawGridView(app),
   /** Writes the autosave now; resolves to whether it was written. */
   autosaveNow: () => saveNow(app),
@@ -757,7 +872,7 @@ window.ganplay = {
 };
 
 boot().catch((err) => {
-  $('status').textContent = 'The playground could not start.';
-  app.showError(`The playground could not start: ${app.describe(err)}`, err);
+  $('status').textContent = t('status.noStart');
+  app.showError(() => t('error.noStart', { reason: app.describe(err) }), err);
   window.ganplayReady = false;
 });

@@ -4,6 +4,8 @@
 // keeps one before every settings change and a few spread over time, and offers the one
 // from before the change that likely caused the divergence): weights, optimiser,
 // settings and charts.
+import { onLangChange, t } from './i18n.js';
+import { divergenceText, restoreReason } from './core-errors.js';
 import { $, fmtInt } from './util.js';
 
 export function setupRecovery(app) {
@@ -11,12 +13,15 @@ export function setupRecovery(app) {
 
   /** A training call failed: a panic stops the page (errors.js); otherwise pause, and say why. */
   app.onTrainError = async (err) => {
-    if (app.isPanic(err)) return app.onPanic('Training', err);
+    if (app.isPanic(err)) return app.onPanic('what.training', err);
     await app.setRunning(false);
     if (app.view?.diverged) showDiverged(app);
-    else app.showError(`Training stopped: ${app.describe(err)} Try a smaller learning rate, then Reset.`, err);
+    else app.showError(() => t('error.trainStopped', { reason: app.describe(err) }), err);
   };
   app.showDiverged = () => showDiverged(app);
+  onLangChange(() => {
+    if (!$('diverge-banner').hidden) showDiverged(app);
+  });
 }
 
 /** Says what diverged (from the engine's last report) and offers the restore point. */
@@ -25,17 +30,17 @@ function showDiverged(app) {
   if (!d) return;
   const kept = d.restoreStep >= 0;
   const step = fmtInt(d.restoreStep);
-  $('diverge-text').textContent = `Training paused: ${d.message}. ` + (kept
-    ? `The last healthy state is from step ${step}, ${d.restoreReason}: ` +
-      'restore it, with the settings it had then (if training diverges again, lower the learning rate).'
-    : 'No healthy state is kept: lower the learning rate, then Reset.');
-  $('restore-good').textContent = `Restore step ${step}`;
+  // The core's message and reason are in English; core-errors.js puts them in the page's language.
+  $('diverge-text').textContent = t('diverge.text', { message: divergenceText(d) }) + (kept
+    ? t('diverge.kept', { step, reason: restoreReason(d.restoreReasonJson, d.restoreReason) })
+    : t('diverge.none'));
+  $('restore-good').textContent = t('diverge.restore', { step });
   $('restore-good').hidden = !kept;
   $('diverge-banner').hidden = false;
 }
 
 function restoreLastGood(app) {
-  return app.replaceModel('Restoring the last healthy state', 'restored', () => app.engine.restoreLastGood(), {
-    notice: (r) => `Restored step ${fmtInt(r.restored)}: weights, optimiser state, settings and charts as they were then.`,
+  return app.replaceModel('what.restoring', 'restored', () => app.engine.restoreLastGood(), {
+    notice: (r) => t('notice.restored', { step: fmtInt(r.restored) }),
   });
 }

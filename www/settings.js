@@ -3,8 +3,13 @@
 // parsed here; out-of-range values are clamped and unreadable ones refused, each with a
 // message for the page to show, so NaN never reaches the model.
 //
+// Messages are in the page's language (www/i18n.js): each field's `label` is looked up
+// when a message is made, so a message follows a language switch.
+//
 // The page keeps the settings "flat" (one key per control, both optimisers' fields side
 // by side); `toConfig` turns them into the nested JSON that Playground takes.
+
+import { t } from './i18n.js';
 
 /** The largest seed a JavaScript number holds exactly (the Rust side takes any u64). */
 export const MAX_SEED = Number.MAX_SAFE_INTEGER;
@@ -20,35 +25,43 @@ const BELOW_ONE = 0.9999;
 const NO_LAYERS = 'none';
 
 /**
- * One row per setting. key: flat key; url: URL parameter; el: control id; label: for
- * messages; type: int | float | list | bool | enum; arch: changes the networks' shape
+ * One row per setting. key: flat key; url: URL parameter; el: control id; type:
+ * int | float | list | bool | enum; arch: changes the networks' shape
  * (so applying it re-initialises the weights); example: a list's, for its message.
  */
 export const FIELDS = [
-  { key: 'seed', url: 'seed', el: 'seed', label: 'seed', type: 'int', min: 0, max: MAX_SEED },
-  { key: 'noise_dim', url: 'noise', el: 'noise-dim', label: 'noise size', type: 'int', min: 1, max: 4096, arch: true },
-  { key: 'g_hidden', url: 'g_hidden', el: 'g-hidden', label: "G's hidden widths", type: 'list', min: 1, max: 4096, maxLen: 6, example: '256, 512', arch: true },
-  { key: 'd_hidden', url: 'd_hidden', el: 'd-hidden', label: "D's hidden widths", type: 'list', min: 1, max: 4096, maxLen: 6, example: '512, 256', arch: true },
-  { key: 'conditional', url: 'conditional', el: 'conditional', label: 'conditional', type: 'bool', arch: true },
-  { key: 'leaky_slope', url: 'slope', el: 'leaky-slope', label: 'LeakyReLU slope', type: 'float', min: 0, max: 0.99, arch: true },
-  { key: 'batch_size', url: 'batch', el: 'batch-size', label: 'batch size', type: 'int', min: 1, max: 1024 },
-  { key: 'd_steps', url: 'd_steps', el: 'd-steps', label: 'D steps per G step', type: 'int', min: 1, max: 20 },
-  { key: 'generator_loss', url: 'loss', el: 'generator-loss', label: 'generator loss', type: 'enum', options: ['non_saturating', 'minimax'] },
-  { key: 'label_smoothing', url: 'smoothing', el: 'label-smoothing', label: 'label smoothing', type: 'float', min: 0, max: 0.5 },
-  { key: 'd_input_noise', url: 'instance_noise', el: 'instance-noise', label: 'instance noise', type: 'float', min: 0, max: 1 },
-  { key: 'd_mismatch', url: 'wrong_labels', el: 'd-mismatch', label: 'weight of wrong labels', type: 'float', min: 0, max: 4 },
+  { key: 'seed', url: 'seed', el: 'seed', type: 'int', min: 0, max: MAX_SEED },
+  { key: 'noise_dim', url: 'noise', el: 'noise-dim', type: 'int', min: 1, max: 4096, arch: true },
+  { key: 'g_hidden', url: 'g_hidden', el: 'g-hidden', type: 'list', min: 1, max: 4096, maxLen: 6, example: '256, 512', arch: true },
+  { key: 'd_hidden', url: 'd_hidden', el: 'd-hidden', type: 'list', min: 1, max: 4096, maxLen: 6, example: '512, 256', arch: true },
+  { key: 'conditional', url: 'conditional', el: 'conditional', type: 'bool', arch: true },
+  { key: 'leaky_slope', url: 'slope', el: 'leaky-slope', type: 'float', min: 0, max: 0.99, arch: true },
+  { key: 'batch_size', url: 'batch', el: 'batch-size', type: 'int', min: 1, max: 1024 },
+  { key: 'd_steps', url: 'd_steps', el: 'd-steps', type: 'int', min: 1, max: 20 },
+  { key: 'generator_loss', url: 'loss', el: 'generator-loss', type: 'enum', options: ['non_saturating', 'minimax'] },
+  { key: 'label_smoothing', url: 'smoothing', el: 'label-smoothing', type: 'float', min: 0, max: 0.5 },
+  { key: 'd_input_noise', url: 'instance_noise', el: 'instance-noise', type: 'float', min: 0, max: 1 },
+  { key: 'd_mismatch', url: 'wrong_labels', el: 'd-mismatch', type: 'float', min: 0, max: 4 },
   ...['g', 'd'].flatMap((n) => {
-    const who = n.toUpperCase();
     return [
-      { key: `${n}_kind`, url: `opt_${n}`, el: `${n}-opt`, label: `${who}'s optimiser`, type: 'enum', options: ['adam', 'sgd'] },
-      { key: `${n}_lr`, url: `lr_${n}`, el: `${n}-lr`, label: `${who}'s learning rate`, type: 'float', min: MIN_LR, max: 10 },
-      { key: `${n}_momentum`, url: `momentum_${n}`, el: `${n}-momentum`, label: `${who}'s momentum`, type: 'float', min: 0, max: BELOW_ONE },
-      { key: `${n}_beta1`, url: `beta1_${n}`, el: `${n}-beta1`, label: `${who}'s β₁`, type: 'float', min: 0, max: BELOW_ONE },
-      { key: `${n}_beta2`, url: `beta2_${n}`, el: `${n}-beta2`, label: `${who}'s β₂`, type: 'float', min: 0, max: BELOW_ONE },
-      { key: `${n}_eps`, url: `eps_${n}`, el: `${n}-eps`, label: `${who}'s ε`, type: 'float', min: 1e-12, max: 1 },
+      { key: `${n}_kind`, url: `opt_${n}`, el: `${n}-opt`, type: 'enum', options: ['adam', 'sgd'] },
+      { key: `${n}_lr`, url: `lr_${n}`, el: `${n}-lr`, type: 'float', min: MIN_LR, max: 10 },
+      { key: `${n}_momentum`, url: `momentum_${n}`, el: `${n}-momentum`, type: 'float', min: 0, max: BELOW_ONE },
+      { key: `${n}_beta1`, url: `beta1_${n}`, el: `${n}-beta1`, type: 'float', min: 0, max: BELOW_ONE },
+      { key: `${n}_beta2`, url: `beta2_${n}`, el: `${n}-beta2`, type: 'float', min: 0, max: BELOW_ONE },
+      { key: `${n}_eps`, url: `eps_${n}`, el: `${n}-eps`, type: 'float', min: 1e-12, max: 1 },
     ];
   }),
 ];
+
+/** Each field's `label`, for messages, in the page's language: "batch size", "G's learning rate". */
+for (const f of FIELDS) {
+  const [, n, rest] = f.key.match(/^([gd])_(kind|lr|momentum|beta1|beta2|eps)$/) ?? [];
+  Object.defineProperty(f, 'label', {
+    get: () => (n ? t(`field.${rest}`, { who: n.toUpperCase() }) : t(`field.${f.key}`)),
+    enumerable: true,
+  });
+}
 
 export const FIELD_BY_KEY = Object.fromEntries(FIELDS.map((f) => [f.key, f]));
 export const FIELD_BY_EL = Object.fromEntries(FIELDS.map((f) => [f.el, f]));
@@ -132,14 +145,12 @@ export const toJson = (flat) => JSON.stringify(toConfig(flat));
 /** Whether two flat settings build networks of different shapes. */
 export const archDiffers = (a, b) => FIELDS.some((f) => f.arch && format(f, a[f.key]) !== format(f, b[f.key]));
 
-/** Names of enum values in sentences. */
-const SAY = { adam: 'Adam', sgd: 'SGD', non_saturating: 'non-saturating', minimax: 'minimax' };
 
 /** A value as text in a sentence: "0.0005", "[256, 512]", "on", "Adam". */
 function say(field, value) {
   if (field.type === 'list') return `[${value.join(', ')}]`;
-  if (field.type === 'bool') return value ? 'on' : 'off';
-  if (field.type === 'enum') return SAY[value] ?? value;
+  if (field.type === 'bool') return t(value ? 'value.on' : 'value.off');
+  if (field.type === 'enum') return t(`value.${value}`);
   return format(field, value);
 }
 
@@ -155,7 +166,7 @@ export function describeChanges(before, after) {
     const ofKind = (flat) => (flat[`${used[1]}_kind`] === 'sgd') === (used[2] === 'momentum');
     if (used && !(ofKind(before) && ofKind(after))) continue;
     const [a, b] = [say(f, before[f.key]), say(f, after[f.key])];
-    if (a !== b) out.push(`${f.label} ${a} → ${b}`);
+    if (a !== b) out.push(t('change', { label: f.label, from: a, to: b }));
   }
   return out;
 }
@@ -190,38 +201,38 @@ export function parse(field, text) {
   const clampNum = (v) => {
     if (v < field.min || v > field.max) {
       const c = Math.min(field.max, Math.max(field.min, v));
-      return { value: c, message: `${label} must be in ${range}: ${raw} was clamped to ${c}.` };
+      return { value: c, message: t('parse.clamped', { label, range, raw, value: c }) };
     }
     return { value: v };
   };
   // A number field holding text the browser cannot read as a number (“e”, “1e”, “-”)
   // gives '' exactly as an empty one does, so the message says both.
-  const number = field.type === 'int' ? 'a whole number' : 'a number';
+  const number = t(field.type === 'int' ? 'parse.aWhole' : 'parse.aNumber');
   if ((field.type === 'int' || field.type === 'float') && raw === '') {
-    return { error: `${label} is empty or not a number: type ${number} in ${range}.` };
+    return { error: t('parse.empty', { label, number, range }) };
   }
   switch (field.type) {
     case 'bool': {
-      const t = raw.toLowerCase();
-      if (['1', 'true', 'on', 'yes'].includes(t)) return { value: true };
-      if (['0', 'false', 'off', 'no', ''].includes(t)) return { value: false };
-      return { error: `${label} must be on or off (1 or 0), got “${raw}”.` };
+      const word = raw.toLowerCase();
+      if (['1', 'true', 'on', 'yes'].includes(word)) return { value: true };
+      if (['0', 'false', 'off', 'no', ''].includes(word)) return { value: false };
+      return { error: t('parse.bool', { label, raw }) };
     }
     case 'enum':
       if (field.options.includes(raw)) return { value: raw };
-      return { error: `${label} must be one of ${field.options.join(', ')}, got “${raw}”.` };
+      return { error: t('parse.enum', { label, options: field.options.join(', '), raw }) };
     case 'int': {
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw)) return { error: `${label} must be a whole number, got “${raw}”.` };
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw)) return { error: t('parse.int', { label, raw }) };
       const v = Number(raw);
-      if (!Number.isFinite(v)) return { error: `${label} must be a whole number, got “${raw}”.` };
+      if (!Number.isFinite(v)) return { error: t('parse.int', { label, raw }) };
       const r = clampNum(Math.round(v));
-      if (!Number.isInteger(v) && !r.message) r.message = `${label} must be a whole number: ${raw} was rounded to ${r.value}.`;
+      if (!Number.isInteger(v) && !r.message) r.message = t('parse.rounded', { label, raw, value: r.value });
       return r;
     }
     case 'float': {
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw)) return { error: `${label} must be a number, got “${raw}”.` };
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw)) return { error: t('parse.float', { label, raw }) };
       const v = Number(raw);
-      if (!Number.isFinite(v)) return { error: `${label} must be a number, got “${raw}”.` };
+      if (!Number.isFinite(v)) return { error: t('parse.float', { label, raw }) };
       return clampNum(v);
     }
     case 'list': {
@@ -229,22 +240,22 @@ export function parse(field, text) {
       // placeholder shows an example, which an empty field does not build); “none” asks
       // for none.
       if (raw === '') {
-        return { error: `${label} is empty: type one width per hidden layer, such as “${field.example}”, or “${NO_LAYERS}” for no hidden layers.` };
+        return { error: t('parse.listEmpty', { label, example: field.example, none: NO_LAYERS }) };
       }
       if (raw.toLowerCase() === NO_LAYERS) return { value: [] };
       const parts = raw.split(/[\s,;x×]+/).filter(Boolean);
-      if (parts.length > field.maxLen) return { error: `${label}: at most ${field.maxLen} hidden layers, got ${parts.length}.` };
+      if (parts.length > field.maxLen) return { error: t('parse.listLong', { label, max: field.maxLen, n: parts.length }) };
       const values = [];
       const messages = [];
       for (const p of parts) {
-        if (!/^\d+$/.test(p)) return { error: `${label} must be whole numbers separated by commas, got “${raw}”.` };
+        if (!/^\d+$/.test(p)) return { error: t('parse.listBad', { label, raw }) };
         const v = Number(p);
         const c = Math.min(field.max, Math.max(field.min, v));
         if (c !== v) messages.push(`${v} → ${c}`);
         values.push(c);
       }
       const r = { value: values };
-      if (messages.length) r.message = `${label}: each width must be in ${range} (${messages.join(', ')}).`;
+      if (messages.length) r.message = t('parse.listClamped', { label, range, list: messages.join(', ') });
       return r;
     }
     default:
@@ -252,8 +263,8 @@ export function parse(field, text) {
   }
 }
 
-/** Address parameters that are not training settings: where the engine runs (engine/connect.js), and the world (worlds/world.js). */
-const PAGE_PARAMS = new Set(['wasm', 'engine', 'threads', 'world', 'points']);
+/** Address parameters that are not training settings: where the engine runs (engine/connect.js), the language (i18n.js), and the world (worlds/world.js). */
+const PAGE_PARAMS = new Set(['wasm', 'engine', 'threads', 'lang', 'world', 'points']);
 
 /**
  * Reads settings from a URL query string on top of `defaults` (flat). Returns
@@ -267,12 +278,12 @@ export function fromQuery(search, defaults) {
     const field = byUrl[name];
     if (PAGE_PARAMS.has(name)) continue;
     if (!field) {
-      messages.push(`Unknown setting “${name}” in the address was ignored.`);
+      messages.push(t('parse.unknown', { name }));
       continue;
     }
     const r = parse(field, text);
     if (r.error) {
-      messages.push(`${r.error} Kept ${format(field, flat[field.key])}.`);
+      messages.push(t('notice.kept', { error: r.error, value: format(field, flat[field.key]) }));
       continue;
     }
     if (r.message) messages.push(r.message);

@@ -1,5 +1,6 @@
 // Small helpers the page's modules share: element lookup, gzip, downloads, turning
 // 28×28 images in [-1, 1] into pixels, and a seeded random number generator.
+import { fixed, t } from './i18n.js';
 
 export const IMAGE_SIDE = 28;
 export const IMAGE_DIM = IMAGE_SIDE * IMAGE_SIDE;
@@ -31,7 +32,7 @@ export function fmtNum(v, digits = 3) {
     // 6.05e+30 → 6.05e30, 1.00e+7 → 1e7, 1.50e-7 → 1.5e-7
     return v.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
   }
-  const text = v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const text = fixed(v, digits); // in the page's language (www/i18n.js)
   return text.replace(/^-(?=[0.,]*$)/, ''); // no “-0.000” for a tiny negative
 }
 
@@ -53,7 +54,7 @@ export const gunzipIfNeeded = (bytes) => (isGzip(bytes) ? gunzip(bytes) : Promis
 /** Fetches `url` whole, as bytes; an HTTP error status throws. */
 export async function fetchBytes(url) {
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`could not fetch ${url}: HTTP ${res.status}`);
+  if (!res.ok) throw new Error(t('error.fetch', { url, status: res.status }));
   return new Uint8Array(await res.arrayBuffer());
 }
 
@@ -78,7 +79,7 @@ export function download(blob, name) {
 
 export const canvasBlob = (canvas) =>
   new Promise((resolve, reject) =>
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the PNG'))), 'image/png'),
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error(t('error.png')))), 'image/png'),
   );
 
 /** Grey bytes of an image in [-1, 1] (-1 black, 1 white), as src/render.rs maps them. */

@@ -5,7 +5,8 @@ use super::{
     load_checkpoint, note, output, read_named_file, report, CliError, EvalArgs, JudgeArgs,
 };
 use crate::data::gz::{builtin_dir, builtin_mnist};
-use crate::judge::metrics::{Quality, VANISHED_SHARE};
+use crate::gan::IMAGE_SIDE;
+use crate::judge::metrics::{speckle_rate, Quality, VANISHED_SHARE};
 use crate::judge::{evaluate, Judge, JudgeConfig};
 use std::path::{Path, PathBuf};
 
@@ -58,6 +59,7 @@ pub fn load_judge(path: &Path) -> Result<Judge, CliError> {
 /// Runs `ganplay eval`.
 pub fn run_eval(args: &EvalArgs) -> Result<(), CliError> {
     let mut gan = load_checkpoint(&args.checkpoint)?;
+    gan.set_samples_from_average(!args.raw_g);
     if gan.config().world.is_points() {
         return super::world::run_eval(&mut gan, &args.checkpoint);
     }
@@ -73,6 +75,13 @@ pub fn run_eval(args: &EvalArgs) -> Result<(), CliError> {
     ));
     for line in describe(&quality) {
         report(format_args!("  {line}"));
+    }
+    if let Ok(data) = builtin_mnist() {
+        report(format_args!(
+            "  real digits (the built-in {}): {:.4} isolated bright pixels per image",
+            data.len(),
+            speckle_rate(data.images(), IMAGE_SIDE)
+        ));
     }
     report(format_args!("{}", quality.to_json()));
     Ok(())
@@ -102,6 +111,9 @@ pub fn describe(q: &Quality) -> Vec<String> {
     lines.push(format!("Fréchet distance (judge features): {:.3}", q.fd));
     if let Some(a) = q.agreement {
         lines.push(format!("label agreement: {:.1}%", 100.0 * a));
+    }
+    if let Some(s) = q.speckle {
+        lines.push(format!("isolated bright pixels per sample: {s:.3}"));
     }
     lines
 }

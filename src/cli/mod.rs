@@ -62,6 +62,22 @@ pub enum Command {
     /// Measure training speed (steps per second) of the default model on --threads
     /// threads, printing one JSON line per batch size.
     Bench(BenchArgs),
+    /// Write a compact copy of a checkpoint, as the page's pretrained models are: the
+    /// networks in 16-bit floats, without the optimisers' state (training on from it
+    /// starts the optimisers afresh). About a quarter of the bytes.
+    Compact(CompactArgs),
+}
+
+/// Flags of `ganplay compact`.
+#[derive(Debug, Args)]
+pub struct CompactArgs {
+    /// Checkpoint to copy.
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: PathBuf,
+
+    /// Where to write the compact copy.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 /// Flags of `ganplay judge`.
@@ -101,6 +117,10 @@ pub struct EvalArgs {
     #[arg(long, value_name = "N", default_value_t = 2000,
           value_parser = clap::value_parser!(u64).range(10..=100_000))]
     pub n: u64,
+
+    /// Judge G itself rather than its moving average.
+    #[arg(long)]
+    pub raw_g: bool,
 }
 
 /// Flags of `ganplay bench`.
@@ -153,7 +173,8 @@ pub struct TrainArgs {
     /// World to train in instead of the digits: 1-D gaussian, mixture2, mixture3,
     /// uniform; 2-D ring8, grid25, moons, spiral, line (docs/worlds.md). Its data comes
     /// from the seed, and every setting's default becomes the world's (noise 2, hidden
-    /// 64,64, batch 256, instance noise 0.02; in 1-D both learning rates 0.0002).
+    /// 64,64, batch 256, Adam with G's lr 0.0005 (0.0002 in 1-D) and D's 0.0002, label
+    /// smoothing 0.1, instance noise 0.02, no average of G).
     #[arg(long, value_name = "NAME", conflicts_with_all = ["resume", "images", "conditional"])]
     pub world: Option<String>,
 
@@ -175,18 +196,18 @@ pub struct TrainArgs {
     #[arg(long, value_name = "CKPT")]
     pub resume: Option<PathBuf>,
 
-    /// Starting point for every setting below: `tuned` (the default: Adam, G's lr 0.0005,
-    /// D's 0.0002, label smoothing 0.1, instance noise 0.1, wrong labels weight 1.5) or `plain`
-    /// (the textbook recipe: Adam lr 0.0002, no smoothing, no noise, no wrong labels). Flags
-    /// given override it.
+    /// Starting point for every setting below: `tuned` (the default: Adam, G's lr 0.002,
+    /// D's 0.0004, label smoothing 0.1, instance noise 0.2, wrong labels weight 1.5, G
+    /// averaged with decay 0.999) or `plain` (the textbook recipe: Adam lr 0.0002, no
+    /// smoothing, no noise, no wrong labels, no averaging). Flags given override it.
     #[arg(long, value_enum, default_value_t = RecipeKind::Tuned, conflicts_with = "resume")]
     pub recipe: RecipeKind,
 
-    /// G's learning rate [default: 0.0005 with adam (plain recipe: 0.0002), 0.01 with sgd].
+    /// G's learning rate [default: 0.002 with adam (plain recipe: 0.0002), 0.01 with sgd].
     #[arg(long, value_name = "LR")]
     pub g_lr: Option<f32>,
 
-    /// D's learning rate [default: 0.0002 with adam, 0.01 with sgd].
+    /// D's learning rate [default: 0.0004 with adam (plain recipe: 0.0002), 0.01 with sgd].
     #[arg(long, value_name = "LR")]
     pub d_lr: Option<f32>,
 
@@ -208,7 +229,7 @@ pub struct TrainArgs {
     pub label_smoothing: Option<f32>,
 
     /// Instance noise: std of Gaussian noise added to D's input pixels
-    /// [default: 0.1; plain recipe: 0].
+    /// [default: 0.2; plain recipe: 0].
     #[arg(long, value_name = "STD")]
     pub d_input_noise: Option<f32>,
 
@@ -216,6 +237,11 @@ pub struct TrainArgs {
     /// (0 turns it off) [default: 1.5; plain recipe: 0].
     #[arg(long, value_name = "W")]
     pub d_mismatch: Option<f32>,
+
+    /// Decay of the moving average of G's weights that samples, the grid and the judge
+    /// use (0: no averaging, samples come from G itself) [default: 0.999; plain recipe: 0].
+    #[arg(long, value_name = "DECAY")]
+    pub g_average: Option<f32>,
 
     /// Length of G's noise vector z [default: 100].
     #[arg(long, value_name = "N", conflicts_with = "resume")]
@@ -283,6 +309,10 @@ pub struct SampleArgs {
     /// The .npy file to write.
     #[arg(long, value_name = "FILE.npy")]
     pub out: PathBuf,
+
+    /// Sample G itself rather than its moving average.
+    #[arg(long)]
+    pub raw_g: bool,
 }
 
 /// `--optimizer`: which optimiser, each with its library defaults.
@@ -360,7 +390,24 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Judge(args) => judge::run_judge(&args),
         Command::Eval(args) => judge::run_eval(&args),
         Command::Bench(args) => bench::run(&args, threads),
+        Command::Compact(args) => compact(&args),
     })
+}
+
+/// Runs `ganplay compact`.
+fn compact(args: &CompactArgs) -> Result<(), CliError> {
+    let gan = load_checkpoint(&args.checkpoint)?;
+    let bytes = checkpoint::save_compact(&gan);
+    output::write_atomically(&args.out, &bytes)?;
+    report(format_args!(
+        "wrote {} ({} bytes; {} had {} bytes), step {}",
+        args.out.display(),
+        bytes.len(),
+        args.checkpoint.display(),
+        std::fs::metadata(&args.checkpoint).map_or(0, |m| m.len()),
+        gan.counters().steps
+    ));
+    Ok(())
 }
 
 /// Runs `work` inside a rayon pool of `threads` threads, whose products then split
@@ -447,20 +494,24 @@ mod tests {
         assert_eq!(d.seed, 1);
         assert_eq!(d.batch_size, 64);
         assert_eq!(d.d_steps, 1);
-        assert_eq!((d.label_smoothing, d.d_input_noise), (0.1, 0.1));
+        assert_eq!((d.label_smoothing, d.d_input_noise), (0.1, 0.2));
         assert_eq!(d.d_mismatch, 1.5);
+        assert_eq!((d.g_average, plain.g_average), (0.999, 0.0));
         assert_eq!(d.noise_dim, 100);
         assert_eq!(d.g_hidden, [256, 512]);
         assert_eq!(d.d_hidden, [512, 256]);
         assert_eq!(d.generator_loss, GeneratorLoss::NonSaturating);
         assert_eq!(
             d.d_optimizer,
-            crate::nn::OptimizerConfig::Adam(AdamConfig::default())
+            crate::nn::OptimizerConfig::Adam(AdamConfig {
+                lr: 4e-4,
+                ..AdamConfig::default()
+            })
         );
         assert_eq!(
             d.g_optimizer,
             crate::nn::OptimizerConfig::Adam(AdamConfig {
-                lr: 5e-4,
+                lr: 2e-3,
                 ..AdamConfig::default()
             })
         );

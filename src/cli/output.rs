@@ -13,9 +13,12 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// Header of `metrics.csv`; an empty field means the step did not measure that value.
-/// The judge's columns (`fd`, `min_class_share`, `agreement`) are filled only on the
-/// steps that were evaluated; `agreement` only for a conditional model.
-pub const METRICS_HEADER: &str = "step,d_loss,g_loss,d_real,d_fake,fd,min_class_share,agreement";
+/// The judge's columns (`fd`, `min_class_share`, `agreement`, `speckle`: isolated bright
+/// pixels per sample) are filled only on the steps that were evaluated; `agreement` only
+/// for a conditional model. `seconds` is the wall-clock time since training started,
+/// judging excluded, so quality can be read against training time.
+pub const METRICS_HEADER: &str =
+    "step,d_loss,g_loss,d_real,d_fake,fd,min_class_share,agreement,speckle,seconds";
 
 fn write_error(path: &Path, e: impl std::fmt::Display) -> CliError {
     CliError(format!("cannot write {}: {e}", path.display()))
@@ -121,8 +124,9 @@ impl MetricsCsv {
         step: u64,
         stats: &StepStats,
         quality: Option<&Quality>,
+        seconds: f64,
     ) -> Result<(), CliError> {
-        self.write_row_io(step, stats, quality)
+        self.write_row_io(step, stats, quality, seconds)
             .map_err(|e| write_error(&self.path, e))
     }
 
@@ -131,21 +135,23 @@ impl MetricsCsv {
         step: u64,
         stats: &StepStats,
         quality: Option<&Quality>,
+        seconds: f64,
     ) -> io::Result<()> {
         // `{}` on f32 prints the shortest text that reads back as the same number.
         let optional = |v: Option<f32>| v.map(|v| v.to_string()).unwrap_or_default();
         let judged = match quality {
             Some(q) => format!(
-                "{:.4},{:.4},{}",
+                "{:.4},{:.4},{},{}",
                 q.fd,
                 q.min_class_share(),
-                q.agreement.map(|a| format!("{a:.4}")).unwrap_or_default()
+                q.agreement.map(|a| format!("{a:.4}")).unwrap_or_default(),
+                q.speckle.map(|a| format!("{a:.4}")).unwrap_or_default()
             ),
-            None => ",,".to_string(),
+            None => ",,,".to_string(),
         };
         writeln!(
             self.out,
-            "{step},{},{},{},{},{judged}",
+            "{step},{},{},{},{},{judged},{seconds:.3}",
             optional(stats.d_loss),
             stats.g_loss,
             optional(stats.d_real),

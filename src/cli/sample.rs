@@ -20,6 +20,7 @@ const CHUNK: usize = 1000;
 /// Runs `ganplay sample`.
 pub fn run(args: &SampleArgs) -> Result<(), CliError> {
     let mut gan = load_checkpoint(&args.checkpoint)?;
+    gan.set_samples_from_average(!args.raw_g);
     let conditional = gan.config().conditional;
     if args.label.is_some() && !conditional {
         return fail(format!(

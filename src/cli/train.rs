@@ -223,6 +223,9 @@ fn apply_flags(base: &GanConfig, args: &TrainArgs) -> GanConfig {
     if let Some(weight) = args.d_mismatch {
         config.d_mismatch = weight;
     }
+    if let Some(decay) = args.g_average {
+        config.g_average = decay;
+    }
     config.g_optimizer = with_optimizer_flags(config.g_optimizer, args.optimizer, args.g_lr);
     config.d_optimizer = with_optimizer_flags(config.d_optimizer, args.optimizer, args.d_lr);
     config
@@ -301,6 +304,7 @@ fn train_steps(
     let (steps, log_every) = (schedule.steps, schedule.log_every);
     let bar = progress_bar(steps);
     let start = Instant::now();
+    let mut judging = std::time::Duration::ZERO;
     let mut run = Run {
         steps: 0,
         last: None,
@@ -321,11 +325,17 @@ fn train_steps(
         let step = gan.counters().steps;
         let due = run.steps == steps
             || (schedule.eval_every > 0 && step.is_multiple_of(schedule.eval_every));
+        let training = (start.elapsed() - judging).as_secs_f64();
         let quality = match judge.as_deref_mut() {
-            Some(judge) if due => Some(evaluate(gan, judge, schedule.eval_n)),
+            Some(judge) if due => {
+                let began = Instant::now();
+                let quality = evaluate(gan, judge, schedule.eval_n);
+                judging += began.elapsed();
+                Some(quality)
+            }
             _ => None,
         };
-        metrics.write_row(step, &stats, quality.as_ref())?;
+        metrics.write_row(step, &stats, quality.as_ref(), training)?;
         if quality.is_some() {
             run.quality = quality;
         }

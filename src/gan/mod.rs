@@ -187,6 +187,12 @@ fn thousands(n: u64) -> String {
 pub struct Gan {
     config: GanConfig,
     pub(crate) g: Mlp,
+    /// G's weights averaged over its updates (`config.g_average`); samples come from it
+    /// while `sample_average` is on. Only its parameters are kept up to date.
+    pub(crate) g_avg: Mlp,
+    /// Whether [`Gan::generate`] uses the averaged G (the default) or G itself. A way of
+    /// looking, not a setting of training: checkpoints do not store it.
+    sample_average: bool,
     pub(crate) d: Mlp,
     pub(crate) g_opt: Optimizer,
     pub(crate) d_opt: Optimizer,
@@ -221,11 +227,14 @@ impl Gan {
         };
         let g = Mlp::new(&config.g_sizes(), hidden, Activation::Tanh, &mut rng);
         let d = Mlp::new(&config.d_sizes(), hidden, Activation::Identity, &mut rng);
+        let g_avg = g.clone();
         let g_opt = Optimizer::new(config.g_optimizer, g.params.len());
         let d_opt = Optimizer::new(config.d_optimizer, d.params.len());
         let grid_z = fixed_noise(config.seed, GRID_SAMPLES, config.noise_dim);
         let mut gan = Gan {
             g,
+            g_avg,
+            sample_average: true,
             d,
             g_opt,
             d_opt,
@@ -267,6 +276,22 @@ impl Gan {
     /// The generator.
     pub fn generator(&self) -> &Mlp {
         &self.g
+    }
+
+    /// G with its weights averaged over training (G itself when averaging is off).
+    pub fn averaged_generator(&self) -> &Mlp {
+        &self.g_avg
+    }
+
+    /// Whether samples ([`Gan::generate`], the grid, the judge's) come from the averaged
+    /// G (true, the default) or from G itself.
+    pub fn samples_from_average(&self) -> bool {
+        self.sample_average
+    }
+
+    /// Chooses where samples come from: the averaged G or G itself. Training is unchanged.
+    pub fn set_samples_from_average(&mut self, on: bool) {
+        self.sample_average = on;
     }
 
     /// The discriminator.
@@ -658,12 +683,30 @@ impl Gan {
         self.g.backward(self.g_in.view(), dimages, true, None);
     }
 
-    /// The second half of step 3 and G's update; checks G's weights after it.
+    /// The second half of step 3 and G's update; checks G's weights after it, then folds
+    /// them into the average.
     fn g_backward_and_update(&mut self) -> Result<(), TrainError> {
         self.g_backward();
         self.g_opt.update(&mut self.g.params, &self.g.grads);
         self.counters.g_updates += 1;
-        self.check_weights(Phase::Generator)
+        self.check_weights(Phase::Generator)?;
+        self.update_average();
+        Ok(())
+    }
+
+    /// `avg ← β avg + (1 - β) g` with `β = min(g_average, (1 + t) / (10 + t))` after t
+    /// G updates: early on the average follows G closely, later it moves slowly.
+    fn update_average(&mut self) {
+        let t = self.counters.g_updates as f32;
+        let decay = self.config.g_average.min((1.0 + t) / (10.0 + t));
+        if decay == 0.0 {
+            self.g_avg.params.copy_from_slice(&self.g.params);
+            return;
+        }
+        let keep = 1.0 - decay;
+        for (a, &p) in self.g_avg.params.iter_mut().zip(&self.g.params) {
+            *a += keep * (p - *a);
+        }
     }
 
     /// Fills `g_in` with fresh noise (and random labels when conditional), runs G, and
@@ -699,8 +742,9 @@ impl Gan {
         );
     }
 
-    /// Writes G's images for noise `z` (N, noise_dim) and, when conditional, `labels` (N,
-    /// each 0–9; ignored otherwise) into `out` (N, 784), pixels in [-1, 1].
+    /// Writes the images of the averaged G (or of G itself: [`Gan::set_samples_from_average`])
+    /// for noise `z` (N, noise_dim) and, when conditional, `labels` (N, each 0–9; ignored
+    /// otherwise) into `out` (N, 784), pixels in [-1, 1].
     pub fn generate(&mut self, z: ArrayView2<f32>, labels: &[u8], mut out: ArrayViewMut2<f32>) {
         let n = z.nrows();
         let noise_dim = self.config.noise_dim;
@@ -720,7 +764,12 @@ impl Gan {
             }
         }
         let input = self.infer_in.slice(s![..n, ..self.config.g_input_dim()]);
-        out.assign(&self.g.infer(input));
+        let g = if self.sample_average {
+            &mut self.g_avg
+        } else {
+            &mut self.g
+        };
+        out.assign(&g.infer(input));
     }
 
     /// D's probability that each image in `images` (N, 784) is real, given `labels` when
@@ -831,6 +880,8 @@ impl Clone for Gan {
         Gan {
             config: self.config.clone(),
             g: self.g.clone(),
+            g_avg: self.g_avg.clone(),
+            sample_average: self.sample_average,
             d: self.d.clone(),
             g_opt: self.g_opt.clone(),
             d_opt: self.d_opt.clone(),
@@ -918,6 +969,9 @@ mod tests;
 
 #[cfg(test)]
 mod divergence_tests;
+
+#[cfg(test)]
+mod average_tests;
 
 #[cfg(test)]
 mod world_tests;

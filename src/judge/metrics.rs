@@ -5,7 +5,9 @@
 //!   digits, each summarised by a Gaussian (mean μ, covariance Σ):
 //!   `FD = |μ1 - μ2|² + tr(Σ1 + Σ2 - 2 (Σ1^½ Σ2 Σ1^½)^½)` — FID's idea with a digit
 //!   classifier in place of Inception; 0 for identical statistics, lower is better;
-//! - in conditional mode, label agreement: how often the judge names the digit asked for.
+//! - in conditional mode, label agreement: how often the judge names the digit asked for;
+//! - speckle: isolated bright pixels per sample, the salt noise a person sees at once on
+//!   a GAN's digits and that real MNIST digits almost never have (see [`speckles`]).
 
 use super::eigen::{matmul, psd_sqrt, symmetric_eigen};
 use crate::data::NUM_CLASSES;
@@ -14,6 +16,47 @@ use ndarray::ArrayView2;
 /// A digit whose share of the samples is below this has "vanished" (mode collapse).
 /// Each digit is about 10% of real MNIST.
 pub const VANISHED_SHARE: f64 = 0.02;
+
+/// A pixel brighter than this (mid-grey, in [-1, 1]) can be a speck…
+pub const SPECK_BRIGHT: f32 = 0.0;
+/// …when every one of its 8 neighbours is darker than this (near the black background).
+pub const SPECK_DARK_AROUND: f32 = -0.5;
+
+/// Isolated bright pixels in one square image (`side` × `side`, values in [-1, 1]): a
+/// pixel above [`SPECK_BRIGHT`] whose 8 neighbours (those inside the image, at an edge)
+/// are all below [`SPECK_DARK_AROUND`]. Real MNIST digits have about 0.002 per image; a
+/// GAN's salt noise shows up here long before the Fréchet distance notices it.
+pub fn speckles(image: &[f32], side: usize) -> u32 {
+    assert_eq!(image.len(), side * side, "a square image");
+    let mut count = 0;
+    for y in 0..side {
+        for x in 0..side {
+            if image[y * side + x] <= SPECK_BRIGHT {
+                continue;
+            }
+            let rows = y.saturating_sub(1)..(y + 2).min(side);
+            let isolated = rows.into_iter().all(|ny| {
+                (x.saturating_sub(1)..(x + 2).min(side))
+                    .all(|nx| (nx, ny) == (x, y) || image[ny * side + nx] < SPECK_DARK_AROUND)
+            });
+            count += u32::from(isolated);
+        }
+    }
+    count
+}
+
+/// Mean isolated bright pixels per image over `images` (N·side² values, row-major).
+pub fn speckle_rate(images: &[f32], side: usize) -> f64 {
+    let n = images.len() / (side * side);
+    if n == 0 {
+        return 0.0;
+    }
+    let total: u64 = images
+        .chunks_exact(side * side)
+        .map(|image| u64::from(speckles(image, side)))
+        .sum();
+    total as f64 / n as f64
+}
 
 /// Mean (d) and covariance (d, d), row-major, of a set of feature vectors.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,6 +126,9 @@ pub struct Quality {
     /// Conditional mode: the share of samples the judge calls the digit that was asked
     /// for; `None` for an unconditional model.
     pub agreement: Option<f64>,
+    /// Isolated bright pixels per sample ([`speckles`]); `None` when the images were not
+    /// looked at (only the judge's outputs were added).
+    pub speckle: Option<f64>,
 }
 
 impl Quality {
@@ -104,8 +150,9 @@ impl Quality {
             .collect()
     }
 
-    /// One line of JSON: `{"n":…,"counts":[…],"min_class_share":…,"fd":…,"agreement":…}`
-    /// (`agreement` is `null` for an unconditional model).
+    /// One line of JSON: `{"n":…,"counts":[…],"min_class_share":…,"fd":…,"agreement":…,
+    /// "speckle":…,"vanished":[…]}` (`agreement` is `null` for an unconditional model,
+    /// `speckle` when no image was looked at).
     pub fn to_json(&self) -> String {
         serde_json::json!({
             "n": self.n,
@@ -113,6 +160,7 @@ impl Quality {
             "min_class_share": self.min_class_share(),
             "fd": self.fd,
             "agreement": self.agreement,
+            "speckle": self.speckle,
             "vanished": self.vanished(VANISHED_SHARE),
         })
         .to_string()
@@ -127,6 +175,9 @@ pub struct QualityAccumulator {
     counts: [u64; NUM_CLASSES],
     asked: u64,
     agreed: u64,
+    /// Images looked at for specks, and the specks found.
+    speck_images: u64,
+    specks: u64,
     sum: Vec<f64>,   // (d)
     outer: Vec<f64>, // (d, d) sum of x xᵀ
 }
@@ -139,6 +190,8 @@ impl QualityAccumulator {
             counts: [0; NUM_CLASSES],
             asked: 0,
             agreed: 0,
+            speck_images: 0,
+            specks: 0,
             sum: vec![0.0; dim],
             outer: vec![0.0; dim * dim],
         }
@@ -196,6 +249,15 @@ impl QualityAccumulator {
         self.n += logits.nrows() as u64;
     }
 
+    /// Counts the isolated bright pixels of a batch of images (B·side² values); call it
+    /// with the images whose judge outputs [`QualityAccumulator::add`] takes.
+    pub fn add_speckles(&mut self, images: &[f32], side: usize) {
+        for image in images.chunks_exact(side * side) {
+            self.specks += u64::from(speckles(image, side));
+            self.speck_images += 1;
+        }
+    }
+
     /// Mean and (unbiased) covariance of the features added.
     pub fn stats(&self) -> FeatureStats {
         let d = self.sum.len();
@@ -223,6 +285,7 @@ impl QualityAccumulator {
             counts: self.counts,
             fd: frechet_distance(&self.stats(), real),
             agreement: self.agreement(),
+            speckle: (self.speck_images > 0).then(|| self.specks as f64 / self.speck_images as f64),
         }
     }
 }
@@ -321,6 +384,32 @@ mod tests {
         let json: serde_json::Value = serde_json::from_str(&q.to_json()).unwrap();
         assert_eq!(json["agreement"], 0.75);
         assert_eq!(json["counts"][2], 2);
+    }
+
+    #[test]
+    fn speckles_are_bright_pixels_with_a_dark_neighbourhood() {
+        let side = 5;
+        let mut image = vec![-1.0f32; side * side];
+        image[6] = 0.5; // (1, 1): alone
+        image[side * side - 1] = 0.1; // the corner (4, 4): alone, 3 neighbours
+        image[2 * side + 3] = 1.0; // (3, 2) and (4, 2): a pair, neither isolated
+        image[2 * side + 4] = 1.0;
+        assert_eq!(speckles(&image, side), 2);
+        image[12] = -0.6; // (2, 2): grey, still dark enough around (1, 1)
+        assert_eq!(speckles(&image, side), 2);
+        image[12] = -0.4; // now too bright: (1, 1) is no longer isolated
+        assert_eq!(speckles(&image, side), 1);
+        image[side * side - 1] = 0.0; // exactly mid-grey is not bright
+        assert_eq!(speckles(&image, side), 0);
+        let mut two = image.clone();
+        two.extend(vec![-1.0; side * side]);
+        two[side * side + 6] = 0.9;
+        assert_eq!(speckle_rate(&two, side), 0.5);
+        let mut acc = QualityAccumulator::new(1);
+        acc.add_speckles(&two, side);
+        let ones = Array2::from_elem((2, NUM_CLASSES), 1.0f32);
+        acc.add(ones.view(), Array2::zeros((2, 1)).view(), None);
+        assert_eq!(acc.finish(&acc.stats()).speckle, Some(0.5));
     }
 
     #[test]

@@ -368,7 +368,7 @@ impl Judge {
         }
         let mut rng = ChaCha8Rng::seed_from_u64(0);
         let mut mlp = Mlp::new(&sizes, Activation::Relu, Activation::Identity, &mut rng);
-        file.fill_params("mlp", &mut mlp).map_err(bad)?;
+        file.fill_params("mlp", &mut mlp, false).map_err(bad)?;
         let read = |name: &str, shape: &[usize]| -> Result<Vec<f64>, JudgeError> {
             let mut v = vec![0.0f32; shape.iter().product()];
             copy_f32s(&mut v, file.tensor(name, Dtype::F32, shape).map_err(bad)?);
@@ -493,6 +493,11 @@ impl Evaluation {
             let (logits, features) = judge.infer(self.images.slice(s![..rows, ..]));
             let asked = self.conditional.then_some(labels);
             self.acc.add(logits, features, asked);
+            let images = self.images.slice(s![..rows, ..]);
+            self.acc.add_speckles(
+                images.as_slice().expect("leading rows are contiguous"),
+                IMAGE_SIDE,
+            );
             self.next += rows;
         }
         self.remaining() == 0

@@ -5,6 +5,7 @@
 //! (step, FD, smallest class share, agreement) is read through a pointer, like the
 //! playground's loss history.
 
+use super::codes::{coded, input_error};
 use super::Playground;
 use crate::judge::metrics::{Quality, VANISHED_SHARE};
 use crate::judge::{Evaluation, Judge};
@@ -43,7 +44,7 @@ impl QualityJudge {
     /// Reads a judge file (`www/data/judge.safetensors`).
     #[wasm_bindgen(constructor)]
     pub fn new(bytes: &[u8]) -> Result<QualityJudge, JsError> {
-        let judge = Judge::from_bytes(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        let judge = Judge::from_bytes(bytes).map_err(|e| coded("judge.invalid", e))?;
         Ok(QualityJudge {
             judge,
             eval: None,
@@ -61,13 +62,14 @@ impl QualityJudge {
     /// when conditional). Replaces any evaluation under way.
     pub fn begin(&mut self, playground: &Playground, n: usize) -> Result<(), JsError> {
         if !(10..=MAX_EVAL_SAMPLES).contains(&n) {
-            return Err(JsError::new(&format!(
-                "an evaluation takes 10 to {MAX_EVAL_SAMPLES} samples, got {n}"
-            )));
+            return Err(coded(
+                "input",
+                format!("an evaluation takes 10 to {MAX_EVAL_SAMPLES} samples, got {n}"),
+            ));
         }
         let gan = &playground.gan;
         if gan.config().world.is_points() {
-            return Err(JsError::new(
+            return Err(input_error(
                 "the judge reads digits: it has nothing to say in a world of points",
             ));
         }
@@ -149,6 +151,14 @@ impl QualityJudge {
         self.last
             .as_ref()
             .and_then(|q| q.agreement)
+            .unwrap_or(f64::NAN)
+    }
+
+    /// The last evaluation's isolated bright pixels per sample (NaN before any).
+    pub fn speckle(&self) -> f64 {
+        self.last
+            .as_ref()
+            .and_then(|q| q.speckle)
             .unwrap_or(f64::NAN)
     }
 

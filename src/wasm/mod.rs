@@ -6,11 +6,16 @@
 
 use crate::checkpoint;
 use crate::data::Dataset;
-use crate::gan::{Gan, GanConfig, Phase, StepStats, GRID_SAMPLES, IMAGE_DIM, NUM_CLASSES};
+use crate::gan::{
+    Gan, GanConfig, Phase, StepStats, GRID_SAMPLES, IMAGE_DIM, IMAGE_SIDE, NUM_CLASSES,
+};
+use crate::judge::metrics::speckle_rate;
 use crate::render::{grid_gray, grid_size};
+use codes::{checkpoint_error, config_error, data_error, input_error, train_error};
 use ndarray::{Array2, ArrayView2};
 use wasm_bindgen::prelude::*;
 
+mod codes;
 mod judge;
 mod recovery;
 mod worlds;
@@ -162,12 +167,19 @@ impl Playground {
     /// Runs the rest of a step the frame loop left part-way done, so that what follows
     /// starts between steps.
     fn finish_step(&mut self) -> Result<(), JsError> {
-        if let Some(stats) = on_pool(|| self.gan.finish_step(&self.data))
-            .map_err(|e| JsError::new(&e.to_string()))?
+        if let Some(stats) =
+            on_pool(|| self.gan.finish_step(&self.data)).map_err(|e| train_error(&e))?
         {
             self.record(stats);
         }
         Ok(())
+    }
+
+    /// Puts `gan` in place of the model, keeping the page's choice between G and its
+    /// average (a way of looking, not part of the model).
+    fn replace_gan(&mut self, mut gan: Gan) {
+        gan.set_samples_from_average(self.gan.samples_from_average());
+        self.gan = gan;
     }
 
     /// Starts the history afresh, its record numbers counting on from the model's step
@@ -180,7 +192,7 @@ impl Playground {
     /// Refuses calls that only make sense for digits while a world of points is in force.
     fn digits_only(&self) -> Result<(), JsError> {
         if self.gan.config().world.is_points() {
-            return Err(JsError::new(
+            return Err(input_error(
                 "this works on digits, and a 1-D or 2-D world is in force",
             ));
         }
@@ -189,13 +201,13 @@ impl Playground {
 
     fn image_view(image: &[f32]) -> Result<ArrayView2<'_, f32>, JsError> {
         if image.len() != IMAGE_DIM {
-            return Err(JsError::new(&format!(
+            return Err(input_error(format!(
                 "an image has {IMAGE_DIM} pixels, got {}",
                 image.len()
             )));
         }
         if let Some(v) = image.iter().find(|v| !v.is_finite()) {
-            return Err(JsError::new(&format!(
+            return Err(input_error(format!(
                 "image pixels must be finite numbers, got {v}"
             )));
         }
@@ -210,7 +222,7 @@ impl Playground {
             .ok()
             .filter(|&l| usize::from(l) < NUM_CLASSES)
             .ok_or_else(|| {
-                JsError::new(&format!(
+                input_error(format!(
                     "the model is conditional: pick a digit 0–9, got {label}"
                 ))
             })
@@ -227,10 +239,9 @@ impl Playground {
         labels_idx: &[u8],
         config_json: &str,
     ) -> Result<Playground, JsError> {
-        let data =
-            Dataset::from_idx(images_idx, labels_idx).map_err(|e| JsError::new(&e.to_string()))?;
-        let config = GanConfig::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
-        let gan = Gan::new(config).map_err(|e| JsError::new(&e.to_string()))?;
+        let data = Dataset::from_idx(images_idx, labels_idx).map_err(|e| data_error(&e))?;
+        let config = GanConfig::from_json(config_json).map_err(|e| config_error(&e))?;
+        let gan = Gan::new(config).map_err(|e| config_error(&e))?;
         let (w, h) = grid_size(10, 10);
         let mut playground = Playground {
             gan,
@@ -263,8 +274,9 @@ impl Playground {
     /// New weights from the given settings (their seed included); clears the history.
     /// On error the current model stays.
     pub fn reset(&mut self, config_json: &str) -> Result<(), JsError> {
-        let config = GanConfig::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
-        self.gan = Gan::new(config).map_err(|e| JsError::new(&e.to_string()))?;
+        let config = GanConfig::from_json(config_json).map_err(|e| config_error(&e))?;
+        let gan = Gan::new(config).map_err(|e| config_error(&e))?;
+        self.replace_gan(gan);
         self.fit_data_to_world();
         self.clear_history();
         self.start_restore_points("created");
@@ -275,7 +287,7 @@ impl Playground {
     /// batch size, D steps, loss, smoothing); the seed stays. A change keeps a restore
     /// point of the state just before it (src/wasm/recovery.rs). On error nothing changes.
     pub fn set_hyperparameters(&mut self, config_json: &str) -> Result<(), JsError> {
-        let config = GanConfig::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
+        let config = GanConfig::from_json(config_json).map_err(|e| config_error(&e))?;
         self.finish_step()?;
         let config = GanConfig {
             seed: self.gan.config().seed,
@@ -283,19 +295,18 @@ impl Playground {
         };
         self.gan
             .check_hyperparameters(&config)
-            .map_err(|e| JsError::new(&e.to_string()))?;
+            .map_err(|e| config_error(&e))?;
         if config != *self.gan.config() {
             self.keep_restore_point_before_change(&config);
         }
         self.gan
             .set_hyperparameters(config)
-            .map_err(|e| JsError::new(&e.to_string()))
+            .map_err(|e| config_error(&e))
     }
 
     /// Replaces the training data with IDX bytes (gunzipped). On error the data stays.
     pub fn load_data(&mut self, images_idx: &[u8], labels_idx: &[u8]) -> Result<(), JsError> {
-        let data =
-            Dataset::from_idx(images_idx, labels_idx).map_err(|e| JsError::new(&e.to_string()))?;
+        let data = Dataset::from_idx(images_idx, labels_idx).map_err(|e| data_error(&e))?;
         self.finish_step()?;
         self.set_digits(data);
         Ok(())
@@ -304,6 +315,23 @@ impl Playground {
     /// Images in the training data.
     pub fn data_len(&self) -> usize {
         self.data.len()
+    }
+
+    /// Isolated bright pixels per image of the training data: the figure G's samples are
+    /// compared with (about 0.002 for MNIST; `judge::metrics::speckles`).
+    pub fn data_speckle(&self) -> f64 {
+        speckle_rate(self.data.images(), IMAGE_SIDE)
+    }
+
+    /// Whether the grid, samples and judge use the averaged G (true) or G itself.
+    pub fn samples_from_average(&self) -> bool {
+        self.gan.samples_from_average()
+    }
+
+    /// Chooses between the averaged G (true) and G itself for the grid, samples and
+    /// judge; training is unchanged.
+    pub fn set_samples_from_average(&mut self, on: bool) {
+        self.gan.set_samples_from_average(on);
     }
 
     /// Runs one phase of the training step under way (or starts a step) and returns its
@@ -315,7 +343,7 @@ impl Playground {
     pub fn advance(&mut self) -> Result<u32, JsError> {
         let ran = self.next_phase();
         if let Some(stats) =
-            on_pool(|| self.gan.advance(&self.data)).map_err(|e| JsError::new(&e.to_string()))?
+            on_pool(|| self.gan.advance(&self.data)).map_err(|e| train_error(&e))?
         {
             self.record(stats);
         }
@@ -346,20 +374,19 @@ impl Playground {
             for done in 0..n {
                 match self.gan.train_step(&self.data) {
                     Ok(stats) => self.record(stats),
-                    Err(e) if done == 0 => return Err(e.to_string()),
+                    Err(e) if done == 0 => return Err(e),
                     Err(_) => return Ok(done),
                 }
             }
             Ok(n)
         })
-        .map_err(|e| JsError::new(&e))
+        .map_err(|e| train_error(&e))
     }
 
     /// Steps 1–2 only: one D update, G frozen.
     pub fn d_step(&mut self) -> Result<(), JsError> {
         self.finish_step()?;
-        let stats =
-            on_pool(|| self.gan.d_step(&self.data)).map_err(|e| JsError::new(&e.to_string()))?;
+        let stats = on_pool(|| self.gan.d_step(&self.data)).map_err(|e| train_error(&e))?;
         self.record(stats);
         Ok(())
     }
@@ -367,7 +394,7 @@ impl Playground {
     /// Step 3 only: one G update, D frozen.
     pub fn g_step(&mut self) -> Result<(), JsError> {
         self.finish_step()?;
-        let stats = on_pool(|| self.gan.g_step()).map_err(|e| JsError::new(&e.to_string()))?;
+        let stats = on_pool(|| self.gan.g_step()).map_err(|e| train_error(&e))?;
         self.record(stats);
         Ok(())
     }
@@ -453,7 +480,7 @@ impl Playground {
             index
         };
         if index >= GRID_SAMPLES {
-            return Err(JsError::new(&format!("grid cells are 0–99, got {index}")));
+            return Err(input_error(format!("grid cells are 0–99, got {index}")));
         }
         Ok(z.row(row).to_vec())
     }
@@ -469,23 +496,23 @@ impl Playground {
         self.digits_only()?;
         let noise_dim = self.gan.config().noise_dim;
         if z.is_empty() || !z.len().is_multiple_of(noise_dim) {
-            return Err(JsError::new(&format!(
+            return Err(input_error(format!(
                 "noise must be a whole number of {noise_dim}-long vectors"
             )));
         }
         let n = z.len() / noise_dim;
         if n > 1000 {
-            return Err(JsError::new("at most 1000 images at a time"));
+            return Err(input_error("at most 1000 images at a time"));
         }
         if self.gan.config().conditional
             && (labels.len() != n || labels.iter().any(|&l| usize::from(l) >= NUM_CLASSES))
         {
-            return Err(JsError::new(
+            return Err(input_error(
                 "a conditional model needs one digit 0–9 per noise vector",
             ));
         }
         if z.iter().any(|v| !v.is_finite()) {
-            return Err(JsError::new("noise values must be finite numbers"));
+            return Err(input_error("noise values must be finite numbers"));
         }
         let z = ArrayView2::from_shape((n, noise_dim), z).expect("length checked");
         let mut out = Array2::zeros((n, IMAGE_DIM));
@@ -530,19 +557,19 @@ impl Playground {
     pub fn score_batch(&mut self, images: &[f32], labels: &[u8]) -> Result<Vec<f32>, JsError> {
         self.digits_only()?;
         if images.is_empty() || !images.len().is_multiple_of(IMAGE_DIM) {
-            return Err(JsError::new(&format!(
+            return Err(input_error(format!(
                 "images must be a whole number of {IMAGE_DIM}-pixel images"
             )));
         }
         let n = images.len() / IMAGE_DIM;
         if n > 1000 {
-            return Err(JsError::new("at most 1000 images at a time"));
+            return Err(input_error("at most 1000 images at a time"));
         }
         if labels.len() != n || labels.iter().any(|&l| usize::from(l) >= NUM_CLASSES) {
-            return Err(JsError::new("one digit 0–9 per image is needed"));
+            return Err(input_error("one digit 0–9 per image is needed"));
         }
         if let Some(v) = images.iter().find(|v| !v.is_finite()) {
-            return Err(JsError::new(&format!(
+            return Err(input_error(format!(
                 "image pixels must be finite numbers, got {v}"
             )));
         }
@@ -564,7 +591,7 @@ impl Playground {
         let label = self.check_label(label)?;
         Self::image_view(image)?;
         if !(step_size.is_finite() && step_size > 0.0 && step_size <= 1.0) {
-            return Err(JsError::new(&format!(
+            return Err(input_error(format!(
                 "step size must be in (0, 1], got {step_size}"
             )));
         }
@@ -587,13 +614,13 @@ impl Playground {
             .map(|i| (i, distance(i)))
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(i, _)| i)
-            .ok_or_else(|| JsError::new("there is no training data"))
+            .ok_or_else(|| input_error("there is no training data"))
     }
 
     /// Training image `index` as 784 floats in [-1, 1].
     pub fn training_image(&self, index: usize) -> Result<Vec<f32>, JsError> {
         if index >= self.data.len() {
-            return Err(JsError::new(&format!(
+            return Err(input_error(format!(
                 "training images are 0–{}, got {index}",
                 self.data.len() - 1
             )));
@@ -625,14 +652,12 @@ impl Playground {
     /// leaves the current model and history untouched.
     pub fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<(), JsError> {
         let (gan, saved) =
-            checkpoint::load_with_history(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+            checkpoint::load_with_history(bytes).map_err(|e| checkpoint_error(&e))?;
         let history = saved
             .map(|saved| History::from_saved(&saved))
             .transpose()
-            .map_err(|why| {
-                JsError::new(&checkpoint::CheckpointError::BadHistory(why).to_string())
-            })?;
-        self.gan = gan;
+            .map_err(|why| checkpoint_error(&checkpoint::CheckpointError::BadHistory(why)))?;
+        self.replace_gan(gan);
         self.fit_data_to_world();
         match history {
             Some(history) => self.history.copy_from(&history),

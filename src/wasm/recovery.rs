@@ -20,6 +20,7 @@
 //! after the first few; a copy costs a memcpy of the weights and moments (a few
 //! milliseconds for the default networks, measured in docs/robustness.md).
 
+use super::codes::{coded, snapshot_code, train_code};
 use super::{stats_values, History, Playground, HISTORY_COLUMNS, HISTORY_MAX_ROWS};
 use crate::gan::{Gan, GanConfig, Snapshot, StepStats};
 use wasm_bindgen::prelude::*;
@@ -60,6 +61,27 @@ struct Point {
 impl Point {
     fn step(&self) -> u64 {
         self.gan.counters().steps
+    }
+
+    /// Why it was kept, for the page to say in its language: `{"kind": "start", "how":
+    /// "created"}`, `{"kind": "periodic"}` or `{"kind": "before", "changes": [{"name",
+    /// "from", "to"}…]}` (names as `reason` gives them, likeliest cause first).
+    fn reason_json(&self) -> String {
+        let value = match &self.kind {
+            Kind::Start(how) => serde_json::json!({ "kind": "start", "how": how }),
+            Kind::Periodic => serde_json::json!({ "kind": "periodic" }),
+            Kind::BeforeChange { changed_to, .. } => {
+                let changes: Vec<_> = self
+                    .gan
+                    .config()
+                    .changes_to(changed_to)
+                    .into_iter()
+                    .map(|c| serde_json::json!({ "name": c.name, "from": c.from, "to": c.to }))
+                    .collect();
+                serde_json::json!({ "kind": "before", "changes": changes })
+            }
+        };
+        value.to_string()
     }
 
     /// Why it was kept, in plain words, to follow "the state from step N, ".
@@ -403,6 +425,12 @@ impl Playground {
             .map_or_else(String::new, |e| e.to_string())
     }
 
+    /// The code of `divergence_message` (src/wasm/codes.rs: "train.diverged step=… phase=…
+    /// who=… part=… value=…"), for the page to say it in its language; empty if none.
+    pub fn divergence_code(&self) -> String {
+        self.gan.divergence().map_or_else(String::new, train_code)
+    }
+
     /// The step of the restore point `restore_last_good` would put back now (see the
     /// module doc for which); -1 if none is kept.
     pub fn restore_point_step(&self) -> f64 {
@@ -414,6 +442,13 @@ impl Playground {
     /// Empty if none is kept.
     pub fn restore_point_reason(&self) -> String {
         self.chosen_point().map_or_else(String::new, Point::reason)
+    }
+
+    /// The same reason as data, for the page to say in its language (`Point::reason_json`);
+    /// empty if none is kept.
+    pub fn restore_point_reason_json(&self) -> String {
+        self.chosen_point()
+            .map_or_else(String::new, Point::reason_json)
     }
 
     /// The steps of every restore point kept, newest first.
@@ -433,12 +468,12 @@ impl Playground {
     pub fn restore_last_good(&mut self) -> Result<f64, JsError> {
         let points = &mut self.restore_points;
         let Some(slot) = points.chosen(self.gan.counters().steps) else {
-            return Err(JsError::new("no restore point has been kept yet"));
+            return Err(coded("restore.none", "no restore point has been kept yet"));
         };
         let point = points.get(slot).expect("chosen among the filled slots");
         self.gan
             .restore_snapshot(&point.gan)
-            .map_err(|e| JsError::new(&format!("cannot restore: {e}")))?;
+            .map_err(|e| coded(snapshot_code(&e), format!("cannot restore: {e}")))?;
         self.history.copy_from(&point.history);
         let step = point.step();
         points.drop_newer_than(step);
@@ -466,8 +501,12 @@ impl Playground {
     /// Puts back a history from `export_history`. Checked before anything changes: a
     /// malformed one is refused and the current history stays.
     pub fn import_history(&mut self, saved: &[f64]) -> Result<(), JsError> {
-        let history = History::from_saved(saved)
-            .map_err(|why| JsError::new(&format!("the saved chart history is malformed: {why}")))?;
+        let history = History::from_saved(saved).map_err(|why| {
+            coded(
+                "history.malformed",
+                format!("the saved chart history is malformed: {why}"),
+            )
+        })?;
         self.history.copy_from(&history);
         // The point kept on load had no history: keep it again with this one.
         self.start_restore_points("loaded");

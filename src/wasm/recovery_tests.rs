@@ -111,7 +111,7 @@ fn divergence_soon_after_a_change_offers_the_state_before_it() {
     assert_eq!(p.restore_point_step(), 190.0);
     assert_eq!(
         p.restore_point_reason(),
-        "before G's learning rate went from 0.0005 to 10 and D's learning rate from 0.0002 \
+        "before G's learning rate went from 0.002 to 10 and D's learning rate from 0.0004 \
          to 10, and 2 more changes"
     );
     assert_eq!(restore(&mut p), 190.0);
@@ -142,7 +142,7 @@ fn one_change_is_named_with_its_old_and_new_value() {
     assert_eq!(p.restore_point_step(), 30.0);
     assert_eq!(
         p.restore_point_reason(),
-        "before G's learning rate went from 0.0005 to 10"
+        "before G's learning rate went from 0.002 to 10"
     );
 }
 

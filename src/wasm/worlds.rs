@@ -3,6 +3,7 @@
 //! grid (D's verdict on a grid of points, the real and G's points, the push G's loss
 //! gives each of G's points, G's image of a noise grid), plus the world's metrics.
 
+use super::codes::{coded, input_error};
 use super::{on_pool, Playground};
 use crate::data::Dataset;
 use crate::worlds::metrics::evaluate;
@@ -68,7 +69,7 @@ impl Playground {
         self.world
             .view
             .as_ref()
-            .ok_or_else(|| JsError::new("call update_world_view first"))
+            .ok_or_else(|| input_error("call update_world_view first"))
     }
 }
 
@@ -87,8 +88,8 @@ impl Playground {
     /// The default settings for world `world_json` (`"ring8"`, `{"drawn": …}`), as JSON.
     pub fn world_default_config_json(world_json: &str) -> Result<String, JsError> {
         let world: World = serde_json::from_str(world_json)
-            .map_err(|e| JsError::new(&format!("not a world: {e}")))?;
-        world.validate().map_err(|e| JsError::new(&e))?;
+            .map_err(|e| coded("config.invalid", format!("not a world: {e}")))?;
+        world.validate().map_err(|e| coded("config.invalid", e))?;
         Ok(world.default_config().to_json())
     }
 
@@ -101,13 +102,13 @@ impl Playground {
         mesh_res: usize,
     ) -> Result<(), JsError> {
         if !self.gan.config().world.is_points() {
-            return Err(JsError::new("the digits have no world view"));
+            return Err(input_error("the digits have no world view"));
         }
         if !(1..=MAX_VIEW_POINTS).contains(&points)
             || !(2..=MAX_VIEW_RES).contains(&res)
             || !(2..=MAX_MESH_RES).contains(&mesh_res)
         {
-            return Err(JsError::new(&format!(
+            return Err(input_error(format!(
                 "a view takes 1–{MAX_VIEW_POINTS} points, a grid of 2–{MAX_VIEW_RES} and a \
                  mesh of 2–{MAX_MESH_RES}"
             )));
@@ -163,7 +164,7 @@ impl Playground {
     /// modes, high-quality share]`, NaN where the world has no Gaussian modes.
     pub fn world_metrics(&mut self) -> Result<Vec<f64>, JsError> {
         if !self.gan.config().world.is_points() {
-            return Err(JsError::new("the digits are judged by the quality panel"));
+            return Err(input_error("the digits are judged by the quality panel"));
         }
         let (gan, data) = (&mut self.gan, &self.data);
         let m = on_pool(|| evaluate(gan, data));

@@ -123,7 +123,7 @@ test('loads with no console errors, shows step 0 and a first snapshot', async ()
   assert.equal(await page.textContent('#count-step'), '0');
   assert.equal(await page.locator('#film-strip .snap').count(), 1);
   assert.equal(await page.getAttribute('#film-strip .snap', 'data-step'), '0');
-  assert.match(page.url(), /\?seed=1$/);
+  assert.match(page.url(), /\?seed=1&lang=en$/); // the seed, and the page's language (www/i18n.js)
   assert.equal(await page.inputValue('#g-hidden'), '256, 512');
   assert.equal(await page.isHidden('#error-banner'), true);
   await page.waitForLoadState('networkidle');

@@ -7,6 +7,9 @@
 //   main     the page's own thread (where a module worker cannot start), as before workers.
 // `?engine=threads|worker|main` in the address forces a path (where the browser can take
 // it), `?wasm=simd128|relaxed-simd` a single-thread build, `?threads=N` the pool's size.
+// Its messages are catalogue keys with their parameters ({ key, params }), which the page
+// puts in its language (www/i18n.js) when it shows them: this module starts before the
+// page has chosen one.
 import * as Comlink from '../vendor/comlink/comlink.mjs';
 import { BUILDS, detectFeatures, singleThreadBuild } from '../wasm-build.js';
 import { fetchBytes } from '../util.js';
@@ -19,16 +22,16 @@ const DATA = {
 
 /**
  * The path and build for these features and the address's requests: `{ path, build,
- * messages }`, `messages` saying why a request was not followed.
+ * messages }`, `messages` ({ key, params }) saying why a request was not followed.
  */
 export function choosePath(features, requestedPath, requestedBuild) {
   const messages = [];
   let path = features.threads ? 'threads' : 'worker';
   if (requestedPath != null) {
     if (!PATHS.includes(requestedPath)) {
-      messages.push(`Unknown engine “${requestedPath}” in the address: known are ${PATHS.join(', ')}.`);
+      messages.push({ key: 'engine.unknownPath', params: { path: requestedPath, known: PATHS.join(', ') } });
     } else if (requestedPath === 'threads' && !features.threads) {
-      messages.push('This page cannot use wasm threads here (it needs a browser with them and a cross-origin-isolated page): training in one worker.');
+      messages.push({ key: 'engine.noThreads' });
     } else {
       path = requestedPath;
     }
@@ -36,9 +39,9 @@ export function choosePath(features, requestedPath, requestedBuild) {
   let build = singleThreadBuild(features);
   if (requestedBuild != null) {
     if (!(requestedBuild in BUILDS) || requestedBuild === 'threads') {
-      messages.push(`Unknown wasm build “${requestedBuild}” in the address: using ${BUILDS[build].label}. Known: simd128, relaxed-simd.`);
+      messages.push({ key: 'engine.unknownBuild', params: { build: requestedBuild, using: `build.${build}` } });
     } else if (requestedBuild === 'relaxed-simd' && !features.relaxedSimd) {
-      messages.push('This browser has no relaxed SIMD: using the simd128 build.');
+      messages.push({ key: 'engine.noRelaxed' });
     } else {
       build = requestedBuild;
       if (path === 'threads' && requestedPath !== 'threads') path = 'worker'; // the build asked for
@@ -77,7 +80,7 @@ let started = null;
 /**
  * Starts the engine once, as early in the boot as possible: probes the browser, picks
  * the path, starts the worker and loads the wasm build and the digits there. Resolves to
- * `{ engine, path, build, threads, label, defaults, messages }`. A path that fails to
+ * `{ engine, path, build, threads, defaults, messages }`. A path that fails to
  * start falls back to the next (threads, then one worker, then this thread), and
  * `messages` says so.
  */
@@ -102,12 +105,13 @@ export function startEngine() {
         const [images, labels] = await data;
         const loading = engine.load({ build: attempt.build, threads, images, labels });
         const { defaults, threads: pool } = await (worker ? Promise.race([loading, worker.failed]) : loading);
-        return describePath({ engine, worker: worker?.worker ?? null, ...attempt, threads: pool, defaults, messages });
+        return { engine, worker: worker?.worker ?? null, ...attempt, threads: pool, defaults, messages };
       } catch (err) {
         if (i === attempts.length - 1) throw err;
         worker?.worker.terminate();
-        const next = attempts[i + 1].path === 'main' ? "on the page's own thread" : 'in one worker';
-        messages.push(`Training could not start ${WHERE[attempt.path]} (${String(err?.message ?? err).replace(/[.!?]$/, '')}): it runs ${next}.`);
+        const next = attempts[i + 1].path === 'main' ? 'main' : 'worker';
+        const reason = String(err?.message ?? err).replace(/[.!?]$/, '');
+        messages.push({ key: 'engine.fellBack', params: { where: `engine.where.${attempt.path}`, next: `engine.next.${next}`, reason } });
       }
     }
   })();
@@ -121,13 +125,7 @@ function poolSize(requested, messages) {
   if (requested == null) return cores;
   const n = Number(requested);
   if (Number.isInteger(n) && n >= 1 && n <= 16) return n;
-  messages.push(`The address asks for ${requested} threads: a whole number from 1 to 16 is needed; using ${cores}, one per core.`);
+  messages.push({ key: 'engine.badThreads', params: { n: requested, cores } });
   return cores;
 }
 
-const WHERE = { threads: 'on threads', worker: 'in a worker', main: "on the page's own thread" };
-
-function describePath(p) {
-  const where = p.path === 'threads' ? `${p.threads} thread${p.threads === 1 ? '' : 's'}` : p.path === 'worker' ? '1 worker' : 'main thread';
-  return { ...p, label: `${where} · ${BUILDS[p.build].label}` };
-}

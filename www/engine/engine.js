@@ -110,9 +110,11 @@ export class Engine {
     try {
       this.pg = new Playground(this.builtin.images, this.builtin.labels, configJson);
     } catch (err) {
-      configMessage = `The settings in the address could not be used (${describe(err)}) Using the defaults.`;
+      // The page says it in its language: `reason` is the core's coded message.
+      configMessage = { key: 'engine.configUnusable', reason: err?.message ?? String(err) };
       this.pg = new Playground(this.builtin.images, this.builtin.labels, Playground.default_config_json());
     }
+    this.dataSpeckle = this.pg.data_speckle();
     this.loadJudge(judge);
     return { configMessage, config: this.pg.config_json(), ...this.report({ grid: true, history: true }) };
   }
@@ -160,9 +162,17 @@ export class Engine {
       msPerStep: this.msPerStep,
       free: this.free != null,
       busy: this.busy(),
+      average: pg.samples_from_average(),
     };
     if (r.diverged) {
-      r.divergence = { message: pg.divergence_message(), restoreStep: pg.restore_point_step(), restoreReason: pg.restore_point_reason() };
+      // The core's English, and the same as codes and data for the page's language (www/core-errors.js).
+      r.divergence = {
+        message: pg.divergence_message(),
+        code: pg.divergence_code(),
+        restoreStep: pg.restore_point_step(),
+        restoreReason: pg.restore_point_reason(),
+        restoreReasonJson: pg.restore_point_reason_json(),
+      };
     }
     if (this.inWorld()) {
       r.worldName = pg.world_name();
@@ -255,6 +265,8 @@ export class Engine {
       fd: j.fd(),
       minShare: j.min_class_share(),
       agreement: j.agreement(),
+      speckle: j.speckle(),
+      dataSpeckle: this.dataSpeckle,
       vanished: Array.from(j.vanished()),
       history: new Float32Array(this.memory().buffer, j.history_ptr(), len).slice(),
       columns: QUALITY_COLUMNS,
@@ -468,6 +480,28 @@ export class Engine {
     return this.pg.config_json();
   }
 
+  /**
+   * Draws the grid, samples and the judge's verdicts from the averaged G (`on`) or from G
+   * itself; training is unchanged. The judge looks again. Returns a full report.
+   */
+  setSamplesFromAverage(on) {
+    this.guardBroken();
+    this.pg.set_samples_from_average(Boolean(on));
+    this.version++;
+    this.rejudge();
+    return this.report({ grid: true, history: true });
+  }
+
+  /** Forgets the judge's verdicts, which are about another G now, and asks for a new one. */
+  rejudge() {
+    const q = this.quality;
+    if (!this.judge) return;
+    this.judge.clear();
+    q.current = null;
+    q.due = true;
+    q.version++; // the cleared verdict is news for the panel
+  }
+
   /** New networks from `json` (a new seed or architecture): everything starts over. */
   reset(json) {
     return this.replaceRun(() => this.pg.reset(json));
@@ -495,7 +529,7 @@ export class Engine {
    */
   undoReplace() {
     const run = this.replacedRun;
-    if (!run) throw new Error('there is no replaced run to put back');
+    if (!run) throw new Error('[engine.no_undo] there is no replaced run to put back');
     return this.replaceRun(() => {
       this.pg.load_checkpoint(run.checkpoint);
       this.pg.import_history(run.history);
@@ -509,13 +543,7 @@ export class Engine {
     this.worldMetricsVersion = -1;
     this.phaseMs = unmeasuredPhases();
     this.msPerStep = null;
-    const q = this.quality;
-    if (this.judge) {
-      this.judge.clear();
-      q.current = null;
-      q.due = true;
-      q.version++; // the cleared verdict is news for the panel
-    }
+    this.rejudge();
     const run = this.replacedRun;
     return { config: this.pg.config_json(), undo: run && { step: run.step }, ...this.report({ grid: true, history: true }) };
   }
@@ -559,6 +587,7 @@ export class Engine {
     this.guardBroken();
     const data = images ? { images, labels } : this.builtin;
     this.call(() => this.pg.load_data(data.images, data.labels));
+    this.dataSpeckle = this.pg.data_speckle();
     return this.pg.data_len();
   }
 
@@ -708,6 +737,6 @@ export class Engine {
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
 
 /** Playground methods that change nothing (the rest bump the model's version). */
-const READ_ONLY = /^(steps|epoch|images_seen|[dg]_updates|config_json|data_len|diverged|divergence_message|restore_point_step|restore_point_reason|restore_point_steps|last_stats|history_len|next_phase|grid_label|grid_z|export_history|training_label|training_image|score|score_labels|score_batch|nearest_training_image)$/;
+const READ_ONLY = /^(steps|epoch|images_seen|[dg]_updates|config_json|data_len|diverged|divergence_message|divergence_code|restore_point_step|restore_point_reason|restore_point_reason_json|restore_point_steps|last_stats|history_len|next_phase|grid_label|grid_z|export_history|training_label|training_image|score|score_labels|score_batch|nearest_training_image)$/;
 
 const describe = (err) => (err?.message ?? String(err)).replace(/[.!?]$/, '') + '.';

@@ -1,8 +1,10 @@
-// Every user-visible string of the 1-D and 2-D worlds, in English and Simplified Chinese,
-// for the shared catalogue (www/i18n/) to take in. `tw(key, params)` picks the page's
-// language (`<html lang="zh…">` gives Chinese) and fills `{placeholders}`; `fillStrings`
-// writes every `data-i18n="worlds.<key>"` element's text (and the `label` of each
-// `data-i18n-label="worlds.<key>"` option group).
+// Every user-visible string of the 1-D and 2-D worlds, in English and Simplified Chinese.
+// At import they join the page's catalogue (www/i18n.js addMessages) as `worlds.<key>`,
+// so the markup's `data-i18n="worlds.<key>"` is filled like any other and a language
+// switch re-renders them; `tw(key, params)` is t('worlds.<key>', params). `fillStrings`
+// also sets the `label` of each `data-i18n-label="worlds.<key>"` option group, which the
+// catalogue's attributes do not cover.
+import { addMessages, applyTranslations, t } from '../i18n.js';
 
 export const STRINGS = {
   en: {
@@ -27,6 +29,7 @@ export const STRINGS = {
     'view.title2d': 'D’s verdict on the plane',
     'view.title1d': 'D’s verdict on the line',
     'view.sub': 'redrawn live while training and after every step',
+    'view.aria': 'The world: D’s verdict, the real data and G’s samples',
     'view.arrows': 'G’s gradient arrows',
     'view.mesh': 'G’s manifold (noise grid)',
     'view.real': 'real data',
@@ -81,6 +84,7 @@ export const STRINGS = {
     'view.title2d': '判别器 D 在平面上的判断',
     'view.title1d': '判别器 D 在直线上的判断',
     'view.sub': '训练时实时重绘，每一步之后也会重绘',
+    'view.aria': '这个世界：判别器 D 的判断、真实数据和生成器 G 的生成样本',
     'view.arrows': '生成器 G 的梯度箭头',
     'view.mesh': '生成器 G 的流形（噪声网格）',
     'view.real': '真实数据',
@@ -115,20 +119,16 @@ export const STRINGS = {
   },
 };
 
-/** The page's language: Chinese when `<html lang>` starts with zh, else English. */
-export const lang = () => (document.documentElement.lang?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
-
-/** The string `key` in the page's language, `{name}` placeholders filled from `params`. */
-export function tw(key, params = {}) {
-  const text = STRINGS[lang()][key] ?? STRINGS.en[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+for (const code of ['en', 'zh']) {
+  addMessages(code, Object.fromEntries(Object.entries(STRINGS[code]).map(([k, v]) => [`worlds.${k}`, v])));
 }
 
-/** Fills every `data-i18n="worlds.<key>"` element under `root` with its text. */
+/** The string `key` in the page's language, `{name}` placeholders filled from `params`. */
+export const tw = (key, params = {}) => t(`worlds.${key}`, params);
+
+/** Fills the worlds' markup under `root`: text and attributes, and the option groups' labels. */
 export function fillStrings(root = document) {
-  for (const el of root.querySelectorAll('[data-i18n^="worlds."]')) {
-    el.textContent = tw(el.dataset.i18n.slice('worlds.'.length));
-  }
+  applyTranslations(root);
   for (const el of root.querySelectorAll('[data-i18n-label^="worlds."]')) {
     el.label = tw(el.dataset.i18nLabel.slice('worlds.'.length));
   }

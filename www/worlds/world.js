@@ -5,6 +5,7 @@
 // (`flat.world`, GanConfig's `world`), so autosave and checkpoints carry it.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { latest, tickDigits } from '../charts.js';
+import { onLangChange } from '../i18n.js';
 import { fromConfig, toJson } from '../settings.js';
 import { $, fmtNum } from '../util.js';
 import { fillStrings, tw } from './strings.js';
@@ -71,19 +72,32 @@ export function setupWorlds(app) {
   for (const id of ['world-arrows', 'world-mesh']) $(id).addEventListener('change', () => redraw(app));
   $('world-draw-clear').addEventListener('click', () => startPainting(app, { clear: true }));
   wirePainting(app);
+  // A language switch: the option groups, the titles, the charts and the 1-D legend.
+  onLangChange(() => {
+    fillStrings();
+    const { charts } = app.world;
+    charts.js.destroy();
+    charts.modes.destroy();
+    app.world.charts = createCharts();
+    if (app.world.metrics) showWorldMetrics(app, app.world.metrics);
+    if (app.flat) showWorld(app);
+  });
 }
 
-/** New networks in `world` with its default settings, the seed kept; Undo offered. */
+/**
+ * New networks in `world` with its default settings, the seed kept; Undo offered. The
+ * notice is `notice()` if given (a function, so that it follows a language switch).
+ */
 export async function switchWorld(app, world, notice = null) {
   const seed = app.flat.seed;
   let next;
-  const ok = await app.guard(tw('world.label'), async () => {
+  const ok = await app.guard(() => tw('world.label'), async () => {
     next = { ...(await worldDefaults(app, world)), seed };
   });
   if (!ok) return null;
-  const label = tw(`world.${worldName(world)}`);
-  return app.replaceModel(label, 'step 0', () => app.engine.reset(toJson(next)), {
-    notice: () => notice ?? tw('world.switched', { world: label, seed }),
+  const label = () => tw(`world.${worldName(world)}`);
+  return app.replaceModel(label, 'reset', () => app.engine.reset(toJson(next)), {
+    notice: () => (notice ? notice() : tw('world.switched', { world: label(), seed })),
     undo: true,
   });
 }
@@ -175,7 +189,7 @@ function startPainting(app, { clear = false } = {}) {
   if (clear || worldName(app.flat.world) !== 'drawn') app.world.painted = [];
   app.world.painting = { stroke: null };
   showWorld(app);
-  if (!app.world.painted.length) app.notify(tw('draw.hint'));
+  if (!app.world.painted.length) app.notify(() => tw('draw.hint'));
   redraw(app);
 }
 
@@ -219,8 +233,9 @@ function wirePainting(app) {
     if (!app.world.painting?.stroke) return;
     app.world.painting = null;
     const points = app.world.painted.map((p) => [...p]);
-    if (!points.length) return app.notify(tw('draw.empty'));
-    const r = await switchWorld(app, { drawn: points }, tw('draw.trained', { n: points.length, seed: app.flat.seed }));
+    if (!points.length) return app.notify(() => tw('draw.empty'));
+    const seed = app.flat.seed;
+    const r = await switchWorld(app, { drawn: points }, () => tw('draw.trained', { n: points.length, seed }));
     if (!r) {
       app.world.painting = { stroke: null };
       redraw(app);
