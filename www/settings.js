@@ -103,6 +103,8 @@ export function fromConfig(config) {
     // The 1-D or 2-D world (www/worlds/world.js keeps it in the address), or 'digits'.
     world: config.world ?? 'digits',
   };
+  // G's moving average has no control yet: kept as the core gave it (a world's is 0).
+  if (config.g_average != null) flat.g_average = config.g_average;
   for (const n of ['g', 'd']) {
     const opt = config[`${n}_optimizer`];
     flat[`${n}_kind`] = opt.kind;
@@ -137,6 +139,7 @@ export function toConfig(flat) {
     g_optimizer: optimizer('g'),
     d_optimizer: optimizer('d'),
     world: flat.world ?? 'digits',
+    ...(flat.g_average != null ? { g_average: flat.g_average } : {}),
   };
 }
 
