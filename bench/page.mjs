@@ -9,9 +9,13 @@
 //     by pressing Train, over 20 s, and the main thread meanwhile: frame time median and
 //     p95, the longest task; then, training on, pad-to-score latency (a pointer move on
 //     the drawing pad to D's score on screen) while a stroke is drawn;
-//   - ready and first-step times of the default page.
+//   - ready and first-step times of the default page;
+//   - the 2-D world (ring8, www/worlds/) on each path: steps/s, frame time median and p95,
+//     the longest task, and the view's drawing time per redraw, over WORLD_SECONDS of
+//     training.
 //
 // Usage: GANPLAY_URL=http://127.0.0.1:PORT/ node bench/page.mjs
+//        (BENCH_ONLY=worlds: the 2-D world's figures alone)
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { baseUrl, launchBrowser, newPage } from '../tests/e2e/browser.mjs';
@@ -23,6 +27,8 @@ const STROKE_SECONDS = 4;
 const BATCHES = [32, 64, 128];
 const DIRS = { simd128: 'pkg', 'relaxed-simd': 'pkg-relaxed', threads: 'pkg-threads' };
 const emit = (figure) => console.log(JSON.stringify(figure));
+const WORLD_SECONDS = 10;
+const ONLY_WORLDS = process.env.BENCH_ONLY === 'worlds';
 
 for (const [build, dir] of Object.entries(DIRS)) {
   const file = new URL(`../${dir}/ganplay_bg.wasm`, import.meta.url);
@@ -42,7 +48,78 @@ async function open(query, { waitUntil = 'load' } = {}) {
 }
 const ready = (page) => page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
 
+/**
+ * The 2-D world's page on each path: Train for WORLD_SECONDS, the main thread watched as
+ * for the digits (frame gaps, long tasks), plus what drawing the view cost per redraw.
+ */
+async function benchWorld() {
+  for (const path of ['threads', 'worker', 'main']) {
+    const page = await open(`?world=ring8&engine=${path}`);
+    await ready(page);
+    const got = await page.evaluate(() => window.ganplay.state.path);
+    const build = `page-${path}-ring8`;
+    if (got !== path) {
+      emit({ build, figure: 'unavailable', value: 0, ran: got });
+      await page.context().close();
+      continue;
+    }
+    await page.locator('#world-card').scrollIntoViewIfNeeded();
+    const f = await page.evaluate(async (seconds) => {
+      const longTasks = [];
+      const observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => e.duration)));
+      observer.observe({ type: 'longtask' });
+      const app = window.ganplay.state;
+      const before = app.view.steps;
+      const draws = [];
+      let lastView = null;
+      const stamps = [];
+      const t0 = performance.now();
+      document.getElementById('train').click();
+      await new Promise((resolve) => {
+        const tick = (t) => {
+          stamps.push(t);
+          if (app.world.view !== lastView) {
+            lastView = app.world.view;
+            draws.push(app.gridCost);
+          }
+          if (t < t0 + seconds * 1000) requestAnimationFrame(tick);
+          else resolve();
+        };
+        requestAnimationFrame(tick);
+      });
+      const steps = app.view.steps - before;
+      const elapsed = performance.now() - t0;
+      document.getElementById('train').click();
+      observer.disconnect();
+      const gaps = stamps.slice(1).map((t, i) => t - stamps[i]).sort((a, b) => a - b);
+      const at = (xs, q) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+      draws.sort((a, b) => a - b);
+      return {
+        median: at(gaps, 0.5),
+        p95: at(gaps, 0.95),
+        longest: longTasks.length ? Math.max(...longTasks) : 0,
+        longTasks: longTasks.filter((d) => d > 50).length,
+        sps: (steps * 1000) / elapsed,
+        drawMedian: at(draws, 0.5),
+        drawP95: at(draws, 0.95),
+        redraws: draws.length,
+        build: app.build,
+      };
+    }, WORLD_SECONDS);
+    emit({ build, figure: 'training_steps_per_s_in_page', seconds: WORLD_SECONDS, wasm: f.build, value: +f.sps.toFixed(1) });
+    emit({ build, figure: 'frame_ms_median', value: +f.median.toFixed(1) });
+    emit({ build, figure: 'frame_ms_p95', value: +f.p95.toFixed(1) });
+    emit({ build, figure: 'longest_task_ms', tasks_over_50ms: f.longTasks, value: Math.round(f.longest) });
+    emit({ build, figure: 'view_draw_ms_p95', redraws: f.redraws, median: +f.drawMedian.toFixed(1), value: +f.drawP95.toFixed(1) });
+    await page.context().close();
+  }
+}
+
 try {
+  if (ONLY_WORLDS) {
+    await benchWorld();
+    process.exit(0);
+  }
   // Time to the first trained step: navigate, press Train the moment the page is ready
   // (from inside the page, so no round trip to this script falls in between), and note
   // when the step counter first moves (ms since navigation start).
@@ -178,6 +255,7 @@ try {
     }
     await page.context().close();
   }
+  await benchWorld();
 } finally {
   await browser.close();
 }

@@ -54,6 +54,8 @@ const tfjsThreads = (r) =>
 const tfjsLabel = (r) => `${r.variant}, ${tfjsThreads(r)}`;
 const ganplayRuns = rows
   .filter((r) => r.build !== TFJS && !r.figure.endsWith('_over_tfjs'))
+  // The 2-D world's page (page-<path>-ring8) trains other networks: no peer for it.
+  .filter((r) => !r.build?.endsWith('-ring8'))
   .filter((r) => (r.figure === 'steps_per_s' && r.batch === 64) || r.figure === 'training_steps_per_s_in_page')
   .map((r) => ({
     ...r,
@@ -112,6 +114,7 @@ for (const [name, unit] of [
   ['frame_ms_p95', 'ms'],
   ['longest_task_ms', 'ms'],
   ['pad_to_score_ms_p95', 'ms'],
+  ['view_draw_ms_p95', 'ms'],
   ['ready_ms', 'ms'],
   ['first_step_ms', 'ms'],
   ['wasm_bytes', 'bytes'],

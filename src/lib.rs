@@ -9,6 +9,7 @@
 //!   distance, label agreement).
 //! - [`checkpoint`]: the whole training state in one safetensors file.
 //! - [`render`]: images in [-1, 1] to grey pixels and tiled grids.
+//! - [`worlds`]: 1-D and 2-D worlds of points, their metrics and what their views draw.
 //! - [`wasm`]: the boundary with JavaScript: the `Playground` handle, and `QualityJudge`.
 //! - `cli` (native only): the `ganplay` command.
 
@@ -22,3 +23,4 @@ pub mod judge;
 pub mod nn;
 pub mod render;
 pub mod wasm;
+pub mod worlds;

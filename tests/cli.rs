@@ -573,3 +573,113 @@ fn judge_retrains_and_reports_accuracy() {
     assert!(judge.info.accuracy > 0.8, "{}", judge.info.accuracy);
     fs::remove_file(out).unwrap();
 }
+
+/// Every built-in world trains from the command line and writes `view.png` and
+/// `samples.npy` of [2000, 2] or [2000, 1]; `eval` prints the world's metrics; `--points`
+/// trains on a CSV of points; `sample` writes a world's points.
+#[test]
+fn worlds_train_write_their_view_and_eval_prints_their_metrics() {
+    for name in [
+        "gaussian", "mixture2", "mixture3", "uniform", "ring8", "grid25", "moons", "spiral", "line",
+    ] {
+        let dir = temp_path(&format!("world-{name}"));
+        let out = ganplay(&[
+            "train",
+            "--world",
+            name,
+            "--steps",
+            "20",
+            "--out",
+            text(&dir),
+            "--log-every",
+            "0",
+        ]);
+        assert_ok(&out);
+        let report = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(report.contains("JS divergence"), "{report}");
+        assert!(!dir.join("grid.png").exists());
+        let png = fs::read(dir.join("view.png")).unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+        let samples: Array2<f32> = read_npy(dir.join("samples.npy")).unwrap();
+        let dim = if ["gaussian", "mixture2", "mixture3", "uniform"].contains(&name) {
+            1
+        } else {
+            2
+        };
+        assert_eq!(samples.dim(), (2000, dim), "{name}");
+        assert!(samples.iter().all(|v| (-1.0..=1.0).contains(v)));
+
+        let checkpoint = dir.join("checkpoint.safetensors");
+        let out = ganplay(&["eval", "--checkpoint", text(&checkpoint)]);
+        assert_ok(&out);
+        let report = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            report.contains(&format!("({name} world) after 20 steps")),
+            "{report}"
+        );
+        assert!(report.contains("\"js\":"), "{report}");
+        if name == "ring8" {
+            assert!(
+                report.contains("modes covered: ") && report.contains(" of 8"),
+                "{report}"
+            );
+            let (out, array) = sample(&checkpoint, 7, &dir.join("s.npy"), &[]);
+            assert_ok(&out);
+            assert_eq!(array.unwrap().dim(), (7, 2));
+        }
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    let csv = temp_path("points.csv");
+    fs::write(&csv, "x,y\n0.5,0.5\n-0.5,0.25\n").unwrap();
+    let dir = temp_path("world-drawn");
+    let out = ganplay(&[
+        "train",
+        "--points",
+        text(&csv),
+        "--steps",
+        "5",
+        "--out",
+        text(&dir),
+        "--log-every",
+        "0",
+    ]);
+    assert_ok(&out);
+    let samples: Array2<f32> = read_npy(dir.join("samples.npy")).unwrap();
+    assert_eq!(samples.ncols(), 2);
+
+    fs::write(&csv, "x,y\n0.5,1.5\n").unwrap();
+    let out = ganplay(&[
+        "train",
+        "--points",
+        text(&csv),
+        "--steps",
+        "5",
+        "--out",
+        text(&dir),
+    ]);
+    assert_fails_with(&out, "must lie in [-1, 1]");
+    let out = ganplay(&[
+        "train",
+        "--world",
+        "ring9",
+        "--steps",
+        "5",
+        "--out",
+        text(&dir),
+    ]);
+    assert_fails_with(&out, "no such world");
+    let out = ganplay(&[
+        "train",
+        "--world",
+        "ring8",
+        "--conditional",
+        "--steps",
+        "5",
+        "--out",
+        text(&dir),
+    ]);
+    assert!(!out.status.success());
+    let _ = fs::remove_dir_all(&dir);
+    let _ = fs::remove_file(&csv);
+}

@@ -21,6 +21,7 @@ import { coreMessage } from './core-errors.js';
 import { chooseLang, fixed, getLang, onLangChange, setLang, t } from './i18n.js';
 import { readSavedLang, writeSavedLang } from './autosave-store.js';
 import { $, IMAGE_SIDE, drawImage28, fmtInt } from './util.js';
+import { drawWorld, isWorld, setupWorlds, showWorld, showWorldMetrics, worldDefaults, worldFromQuery, worldQuery } from './worlds/world.js';
 
 /** Redraw the grid at most 10×/s, the charts and counters at most 4×/s. */
 const GRID_EVERY_MS = 100;
@@ -213,6 +214,10 @@ function apply(r) {
   if (r.config) {
     app.flat = fromConfig(JSON.parse(r.config));
   }
+  if (r.world) {
+    app.gridCost = drawWorld(app, r.world);
+    app.gridVersion = r.world.version;
+  }
   if (r.grid) {
     app.gridCost = showGrid(app, r.grid);
     app.gridVersion = r.grid.version;
@@ -223,6 +228,8 @@ function apply(r) {
     app.chartsCost = updateCharts(app);
     app.chartsVersion = r.history.version;
   }
+  // A world's metric charts are drawn with the loss charts, and cost with them.
+  if (r.worldMetrics) app.chartsCost = (r.history ? app.chartsCost : 0) + showWorldMetrics(app, r.worldMetrics);
   if (r.quality) showQuality(app, r.quality);
   if (r.diverged && app.running) {
     setRunning(false);
@@ -264,7 +271,7 @@ function writeUrl() {
   const params = new URLSearchParams(location.search);
   const parts = [];
   if (app.flat) {
-    parts.push(toQuery(app.flat, app.defaults));
+    parts.push(toQuery(app.flat, app.defaults), worldQuery(app.flat.world));
     for (const key of ['engine', 'wasm', 'threads']) if (params.has(key)) parts.push(`${key}=${encodeURIComponent(params.get(key))}`);
   } else {
     // Still starting (the settings not read yet): the address keeps what it asks for.
@@ -274,6 +281,7 @@ function writeUrl() {
   parts.push(`lang=${getLang()}`);
   history.replaceState(null, '', `${location.pathname}?${parts.filter(Boolean).join('&')}${location.hash}`);
 }
+app.writeUrl = writeUrl;
 
 // ---- settings form ---------------------------------------------------------------------
 
@@ -444,6 +452,7 @@ function modelReplaced(report, stripLabel) {
   syncForm({ seed: true });
   writeUrl();
   setRowLabels(app.flat.conditional);
+  showWorld(app);
   app.gridAt = performance.now();
   // The strip's caption is a key ('restored', 'loaded', …), in the page's language when drawn.
   if (report.milestone == null) snapshot(app, report.steps, report.steps === 0 || !stripLabel ? undefined : stripLabel);
@@ -509,6 +518,7 @@ async function handStep(what, kind, steps) {
     return app.showError(() => t('error.what', { what: say(what), reason: app.describe(err) }), err);
   }
   highlight(app, steps);
+  for (const [id, on] of [['world-step-d', steps.includes(1)], ['world-step-g', steps.includes(3)]]) $(id).classList.toggle('lit', on);
   showCounters();
 }
 
@@ -559,11 +569,18 @@ function frame() {
     showCounters();
   }
   // D's verdict and G's explored digit are asked first, so they do not queue behind training.
-  tickJudge(app, want.history);
-  tickExplore(app, start, want.history);
+  // The pad and the noise explorer are the digits'.
+  if (!isWorld(app.flat.world)) {
+    tickJudge(app, want.history);
+    tickExplore(app, start, want.history);
+  }
   const interactive = start < app.interactiveUntil;
   const limit = training && app.path !== 'main' && !interactive ? CHUNKS_IN_FLIGHT : 1;
-  const budgetMs = app.path === 'main' ? app.budgetMs : interactive ? INTERACTIVE_CHUNK_MS : Math.max(app.budgetMs, WORKER_CHUNK_MS);
+  // On this thread a world's view and charts are drawn in the same frame as the chunk:
+  // their last cost comes out of the chunk's time (4 ms of training at least).
+  const inWorld = isWorld(app.flat.world);
+  const drawMs = inWorld ? (gridDue ? app.gridCost : 0) + (want.history ? app.chartsCost : 0) : 0;
+  const budgetMs = app.path === 'main' ? Math.max(4, app.budgetMs - drawMs) : interactive ? INTERACTIVE_CHUNK_MS : Math.max(app.budgetMs, WORKER_CHUNK_MS);
   if (app.inFlight && start - app.chunkSentAt > ENGINE_SILENT_MS) {
     app.onPanic('what.training', new Error(t('error.silent', { s: ENGINE_SILENT_MS / 1000 })));
     return;
@@ -808,12 +825,18 @@ async function boot() {
   showEnginePath();
   app.defaults = fromConfig(JSON.parse(started.defaults));
   const search = location.search;
+  // A world in the address brings its own defaults; the other settings go on top.
+  const place = worldFromQuery(search);
+  if (isWorld(place.world)) app.defaults = await worldDefaults(app, place.world).catch(() => app.defaults);
   const { flat, messages } = fromQuery(search, app.defaults);
+  flat.world = isWorld(app.defaults.world) ? place.world : 'digits';
+  if (place.message) messages.push(place.message);
   const first = await app.engine.create({ configJson: toJson(flat), judge: new URL('www/data/judge.safetensors', location.href).href });
   if (messages.length || started.messages.length || first.configMessage) {
     app.notify(() => sentences([
       ...started.messages.map(engineMessage),
       ...fromQuery(search, app.defaults).messages,
+      ...(place.message ? [worldFromQuery(search).message] : []),
       ...(first.configMessage ? [t(first.configMessage.key, { reason: app.describe(new Error(first.configMessage.reason)) })] : []),
     ]));
   }
@@ -823,6 +846,7 @@ async function boot() {
   setupFiles(app);
   setupRecovery(app);
   setupQuality(app);
+  setupWorlds(app);
   wireControls();
   modelReplaced(first);
   for (const id of ['train', 'step', 'step-d', 'step-g', 'reset']) $(id).disabled = false;

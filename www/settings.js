@@ -102,6 +102,8 @@ export function fromConfig(config) {
     d_input_noise: config.d_input_noise,
     d_mismatch: config.d_mismatch,
     g_average: config.g_average,
+    // The 1-D or 2-D world (www/worlds/world.js keeps it in the address), or 'digits'.
+    world: config.world ?? 'digits',
   };
   for (const n of ['g', 'd']) {
     const opt = config[`${n}_optimizer`];
@@ -137,6 +139,7 @@ export function toConfig(flat) {
     g_average: flat.g_average,
     g_optimizer: optimizer('g'),
     d_optimizer: optimizer('d'),
+    world: flat.world ?? 'digits',
   };
 }
 
@@ -263,8 +266,8 @@ export function parse(field, text) {
   }
 }
 
-/** Address parameters that are not training settings: where the engine runs (engine/connect.js), the language (i18n.js). */
-const PAGE_PARAMS = new Set(['wasm', 'engine', 'threads', 'lang']);
+/** Address parameters that are not training settings: where the engine runs (engine/connect.js), the language (i18n.js), and the world (worlds/world.js). */
+const PAGE_PARAMS = new Set(['wasm', 'engine', 'threads', 'lang', 'world', 'points']);
 
 /**
  * Reads settings from a URL query string on top of `defaults` (flat). Returns

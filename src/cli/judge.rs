@@ -60,6 +60,9 @@ pub fn load_judge(path: &Path) -> Result<Judge, CliError> {
 pub fn run_eval(args: &EvalArgs) -> Result<(), CliError> {
     let mut gan = load_checkpoint(&args.checkpoint)?;
     gan.set_samples_from_average(!args.raw_g);
+    if gan.config().world.is_points() {
+        return super::world::run_eval(&mut gan, &args.checkpoint);
+    }
     let judge_path = args.judge.clone().unwrap_or_else(builtin_judge_path);
     let mut judge = load_judge(&judge_path)?;
     let n = usize::try_from(args.n).unwrap_or(usize::MAX);

@@ -11,6 +11,7 @@ mod judge;
 mod output;
 mod sample;
 mod train;
+mod world;
 
 use crate::checkpoint;
 use crate::gan::Gan;
@@ -45,7 +46,8 @@ pub const MAX_THREADS: i64 = 256;
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Train a GAN (or continue one) and write checkpoint.safetensors, metrics.csv,
-    /// grid.png and samples.npy into the output folder.
+    /// grid.png and samples.npy into the output folder (in a 1-D or 2-D world, view.png
+    /// instead of grid.png).
     Train(Box<TrainArgs>),
     /// Draw samples from a checkpoint into a .npy file of f32 [N, 784], pixels in [-1, 1].
     Sample(SampleArgs),
@@ -53,7 +55,8 @@ pub enum Command {
     /// held-out 1,000, and print its held-out accuracy.
     Judge(JudgeArgs),
     /// Judge a checkpoint's samples: class histogram, coverage, Fréchet distance to real
-    /// digits in the judge's features and, for a conditional model, label agreement.
+    /// digits in the judge's features and, for a conditional model, label agreement; in
+    /// a 1-D or 2-D world, the JS divergence, modes covered and high-quality share.
     /// Prints text, then the same as one JSON line.
     Eval(EvalArgs),
     /// Measure training speed (steps per second) of the default model on --threads
@@ -166,6 +169,19 @@ pub struct TrainArgs {
     /// Conditional GAN: G and D also get the digit's label, and the grid's row r is digit r.
     #[arg(long, conflicts_with = "resume")]
     pub conditional: bool,
+
+    /// World to train in instead of the digits: 1-D gaussian, mixture2, mixture3,
+    /// uniform; 2-D ring8, grid25, moons, spiral, line (docs/worlds.md). Its data comes
+    /// from the seed, and every setting's default becomes the world's (noise 2, hidden
+    /// 64,64, batch 256, Adam with G's lr 0.0005 (0.0002 in 1-D) and D's 0.0002, label
+    /// smoothing 0.1, instance noise 0.02, no average of G).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["resume", "images", "conditional"])]
+    pub world: Option<String>,
+
+    /// A 2-D world of your own: a CSV file of points `x,y`, each in [-1, 1] (a header
+    /// line is skipped); G learns them with a little jitter around each.
+    #[arg(long, value_name = "FILE.csv", conflicts_with_all = ["resume", "images", "conditional", "world"])]
+    pub points: Option<PathBuf>,
 
     /// IDX images file (gzipped or not) to train on instead of the built-in 10,000 MNIST
     /// digits; needs --labels.

@@ -55,6 +55,26 @@ pub fn write_gray_png(
     finish(path, out)
 }
 
+/// Writes an 8-bit RGB PNG of `width × height` pixels, row-major, 3 bytes each.
+pub fn write_rgb_png(
+    path: &Path,
+    pixels: &[u8],
+    width: usize,
+    height: usize,
+) -> Result<(), CliError> {
+    let (Ok(w), Ok(h)) = (u32::try_from(width), u32::try_from(height)) else {
+        return fail(format!(
+            "cannot write {}: {width}×{height} is too large for a PNG",
+            path.display()
+        ));
+    };
+    let mut out = create(path)?;
+    PngEncoder::new(&mut out)
+        .write_image(pixels, w, h, ExtendedColorType::Rgb8)
+        .map_err(|e| write_error(path, e))?;
+    finish(path, out)
+}
+
 /// Writes a 2-D f32 array as a little-endian `.npy` file, readable by `numpy.load`.
 pub fn write_npy(path: &Path, array: &Array2<f32>) -> Result<(), CliError> {
     let mut out = create(path)?;

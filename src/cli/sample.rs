@@ -1,8 +1,9 @@
-//! `ganplay sample`: N images from a checkpoint's generator into a `.npy` file, and the
+//! `ganplay sample`: N images (or a world's points) from a checkpoint's generator into a
+//! `.npy` file, and the
 //! deterministic sampling that `train` also uses for its `samples.npy`.
 
 use super::{fail, load_checkpoint, output, report, CliError, SampleArgs};
-use crate::gan::{fixed_noise, Gan, IMAGE_DIM, NUM_CLASSES};
+use crate::gan::{fixed_noise, Gan, NUM_CLASSES};
 use ndarray::{s, Array2};
 
 /// Most samples one `sample` call writes (100,000 × 784 f32 is 314 MB).
@@ -56,12 +57,12 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
 
 /// G's images for `labels.len()` noise vectors drawn from `seed` (see
 /// [`SAMPLES_SEED_OFFSET`]), one label each (ignored when unconditional): (n, 784) in
-/// [-1, 1]. The same seed always gives the same noise, so the same checkpoint gives the
+/// [-1, 1], or (n, 2) or (n, 1) in a world of points. The same seed always gives the same noise, so the same checkpoint gives the
 /// same samples; and the first k rows do not depend on n.
 pub fn generate_samples(gan: &mut Gan, seed: u64, labels: &[u8]) -> Array2<f32> {
     let (n, noise_dim) = (labels.len(), gan.config().noise_dim);
     let z = fixed_noise(seed.wrapping_add(SAMPLES_SEED_OFFSET), n, noise_dim); // (n, noise_dim)
-    let mut images = Array2::zeros((n, IMAGE_DIM)); // (n, 784)
+    let mut images = Array2::zeros((n, gan.config().data_dim())); // (n, 784) for digits
     for start in (0..n).step_by(CHUNK) {
         let rows = start..(start + CHUNK).min(n);
         gan.generate(

@@ -6,13 +6,18 @@
 //! - `grid.png`: G's images for the fixed grid noise, 10 × 10 tiles of 28 × 28 pixels;
 //! - `samples.npy`: f32 [2000, 784] in [-1, 1], for evaluation outside ganplay.
 //!
+//! In a 1-D or 2-D world (`--world`, `--points`; `world.rs`) the data comes from the
+//! seed, `view.png` (D's verdict with the real and G's points) replaces `grid.png`,
+//! `samples.npy` is f32 [2000, 2] (or [2000, 1]), and the report ends with the world's
+//! metrics instead of the judge's.
+//!
 //! If training diverges (a loss turns NaN or infinite), the step stops before the update
 //! that would have used it; the files are still written from the model as it stands, and
 //! the command then fails with the reason.
 
 use super::judge::{builtin_judge_path, describe as describe_quality, load_judge};
 use super::{
-    fail, load_checkpoint, note, output, report, sample, CliError, LossKind, OptimizerKind,
+    fail, load_checkpoint, note, output, report, sample, world, CliError, LossKind, OptimizerKind,
     RecipeKind, TrainArgs,
 };
 use crate::checkpoint;
@@ -52,7 +57,12 @@ pub const GRID_GAP_VALUE: u8 = 128;
 pub fn run(args: &TrainArgs) -> Result<(), CliError> {
     // Everything that can be refused is checked before the output folder is touched.
     let mut gan = build_gan(args)?;
-    let data = load_data(args)?;
+    let in_world = gan.config().world.is_points();
+    let data = if in_world {
+        world::world_data(&gan)
+    } else {
+        load_data(args)?
+    };
     if data.len() < gan.config().batch_size {
         return fail(format!(
             "the batch size ({}) is larger than the data set ({} images)",
@@ -61,6 +71,7 @@ pub fn run(args: &TrainArgs) -> Result<(), CliError> {
         ));
     }
     let mut judge = match &args.judge {
+        _ if in_world => None,
         Some(path) => Some(load_judge(path)?),
         None => match load_judge(&builtin_judge_path()) {
             Ok(judge) => Some(judge),
@@ -90,7 +101,10 @@ pub fn run(args: &TrainArgs) -> Result<(), CliError> {
     metrics.finish()?;
     // A diverged model's weights may be NaN: such a checkpoint could not be loaded back.
     let diverged = matches!(run.error, Some(TrainError::Diverged { .. }));
-    if !diverged {
+    if !diverged && in_world {
+        output::write_atomically(&dir.join(CHECKPOINT_FILE), &checkpoint::save(&gan))?;
+        world::write_world_outputs(&mut gan, &data, dir, SAMPLES_FILE, SAMPLES)?;
+    } else if !diverged {
         write_outputs(&mut gan, dir)?;
     }
 
@@ -114,8 +128,20 @@ pub fn run(args: &TrainArgs) -> Result<(), CliError> {
                 report(format_args!("  {line}"));
             }
         }
+        if in_world {
+            let metrics = crate::worlds::metrics::evaluate(&mut gan, &data);
+            report(format_args!("{} world:", gan.config().world.name()));
+            for line in world::describe(&metrics) {
+                report(format_args!("  {line}"));
+            }
+        }
+        let picture = if in_world {
+            world::VIEW_FILE
+        } else {
+            GRID_FILE
+        };
         report(format_args!(
-            "wrote {CHECKPOINT_FILE}, {METRICS_FILE}, {GRID_FILE} and {SAMPLES_FILE} to {}",
+            "wrote {CHECKPOINT_FILE}, {METRICS_FILE}, {picture} and {SAMPLES_FILE} to {}",
             dir.display()
         ));
     }
@@ -138,9 +164,10 @@ pub fn run(args: &TrainArgs) -> Result<(), CliError> {
 /// A fresh GAN from the flags, or the checkpoint's with any hyperparameter flags applied.
 fn build_gan(args: &TrainArgs) -> Result<Gan, CliError> {
     let Some(path) = &args.resume else {
+        let world = world::world_from_args(args)?;
         let recipe = match args.recipe {
-            RecipeKind::Tuned => GanConfig::default(),
-            RecipeKind::Plain => GanConfig::plain(),
+            RecipeKind::Tuned => world.default_config(),
+            RecipeKind::Plain => world.plain_config(),
         };
         let config = apply_flags(&recipe, args);
         return Gan::new(config).map_err(|e| CliError(e.to_string()));

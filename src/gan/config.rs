@@ -4,6 +4,7 @@
 //! one to one, and a checkpoint stores them as JSON in its metadata.
 
 use crate::nn::{AdamConfig, GeneratorLoss, OptimizerConfig};
+use crate::worlds::World;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -61,6 +62,9 @@ pub struct GanConfig {
     pub g_average: f32,
     pub g_optimizer: OptimizerConfig,
     pub d_optimizer: OptimizerConfig,
+    /// What G learns to draw: the digits (784 pixels, the default), or a 1-D or 2-D
+    /// world of points (src/worlds/), which sets the data width G makes and D reads.
+    pub world: World,
 }
 
 /// The tuned recipe, the default: the plain recipe with G's learning rate raised to 5e-4
@@ -111,6 +115,7 @@ impl GanConfig {
             g_average: 0.0,
             g_optimizer: OptimizerConfig::default(),
             d_optimizer: OptimizerConfig::default(),
+            world: World::Digits,
         }
     }
 }
@@ -218,6 +223,10 @@ impl GanConfig {
                 self.g_average
             ));
         }
+        self.world.validate().map_err(ConfigError)?;
+        if self.conditional && self.world != World::Digits {
+            return err("conditional mode is for the digits world only".into());
+        }
         self.g_optimizer
             .validate()
             .map_err(|e| ConfigError(format!("G's optimiser: {e}")))?;
@@ -232,9 +241,14 @@ impl GanConfig {
         self.noise_dim + self.label_dim()
     }
 
-    /// Width of D's input: an image, plus the one-hot label when conditional.
+    /// Width of one data point: 784 pixels for digits, 1 or 2 numbers in the other worlds.
+    pub fn data_dim(&self) -> usize {
+        self.world.dim()
+    }
+
+    /// Width of D's input: a data point, plus the one-hot label when conditional.
     pub fn d_input_dim(&self) -> usize {
-        IMAGE_DIM + self.label_dim()
+        self.data_dim() + self.label_dim()
     }
 
     fn label_dim(&self) -> usize {
@@ -249,7 +263,7 @@ impl GanConfig {
     pub fn g_sizes(&self) -> Vec<usize> {
         let mut sizes = vec![self.g_input_dim()];
         sizes.extend(&self.g_hidden);
-        sizes.push(IMAGE_DIM);
+        sizes.push(self.data_dim());
         sizes
     }
 
@@ -261,11 +275,13 @@ impl GanConfig {
         sizes
     }
 
-    /// Whether `other` builds networks of the same shape (so weights carry over).
+    /// Whether `other` builds networks of the same shape (so weights carry over), in the
+    /// same world.
     pub fn same_architecture(&self, other: &GanConfig) -> bool {
         self.g_sizes() == other.g_sizes()
             && self.d_sizes() == other.d_sizes()
             && self.leaky_slope == other.leaky_slope
+            && self.world == other.world
     }
 }
 
@@ -383,6 +399,7 @@ impl GanConfig {
             on_off(b.conditional).into(),
         );
         push("LeakyReLU slope", num(a.leaky_slope), num(b.leaky_slope));
+        push("world", a.world.name().into(), b.world.name().into());
         push("seed", a.seed.to_string(), b.seed.to_string());
         out
     }

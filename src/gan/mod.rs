@@ -322,8 +322,8 @@ impl Gan {
         if !config.same_architecture(&self.config) || config.conditional != self.config.conditional
         {
             return Err(ConfigError(
-                "the network sizes, conditional mode and LeakyReLU slope can only change \
-                 by re-initialising the model"
+                "the network sizes, conditional mode, LeakyReLU slope and world can only \
+                 change by re-initialising the model"
                     .into(),
             ));
         }
@@ -351,9 +351,16 @@ impl Gan {
     }
 
     fn check_data(&self, data: &Dataset) -> Result<(), TrainError> {
-        if data.image_dim() != IMAGE_DIM {
+        let dim = self.config.data_dim();
+        if data.image_dim() != dim && dim == IMAGE_DIM {
             return Err(TrainError::Data(format!(
                 "the networks are built for {IMAGE_SIDE}×{IMAGE_SIDE} images; the data has {} pixels per image",
+                data.image_dim()
+            )));
+        }
+        if data.image_dim() != dim {
+            return Err(TrainError::Data(format!(
+                "the networks are built for {dim}-D points; the data's points are {}-D",
                 data.image_dim()
             )));
         }
@@ -540,15 +547,17 @@ impl Gan {
     fn d_real_gradients(&mut self, data: &Dataset) -> (f32, f32) {
         self.sampler
             .next_batch(data.len(), &mut self.batch_idx, &mut self.rng);
+        let dim = self.config.data_dim();
         for (mut row, &i) in self.d_real_in.rows_mut().into_iter().zip(&self.batch_idx) {
             let row = row
                 .as_slice_mut()
                 .expect("rows of a standard array are contiguous");
-            row[..IMAGE_DIM].copy_from_slice(data.image(i));
-            write_one_hot(&mut row[IMAGE_DIM..], data.label(i));
+            row[..dim].copy_from_slice(data.image(i));
+            write_one_hot(&mut row[dim..], data.label(i));
         }
         add_instance_noise(
             &mut self.d_real_in,
+            dim,
             self.config.d_input_noise,
             &mut self.rng,
         );
@@ -670,7 +679,7 @@ impl Gan {
     /// The second half of step 3: the pixel gradients back through G, into `g.grads`.
     fn g_backward(&mut self) {
         self.g.zero_grad();
-        let dimages = self.d_dx.slice(s![.., ..IMAGE_DIM]);
+        let dimages = self.d_dx.slice(s![.., ..self.config.data_dim()]);
         self.g.backward(self.g_in.view(), dimages, true, None);
     }
 
@@ -704,6 +713,7 @@ impl Gan {
     /// writes its images (and the same labels) into `d_fake_in`, with D's instance noise.
     pub(crate) fn sample_fake_batch(&mut self) {
         let noise_dim = self.config.noise_dim;
+        let dim = self.config.data_dim();
         let conditional = self.config.conditional;
         for (mut z_row, mut d_row) in self
             .g_in
@@ -719,15 +729,14 @@ impl Gan {
                 let label = self.rng.random_range(0..NUM_CLASSES as u8);
                 write_one_hot(&mut z_row[noise_dim..], label);
                 let d_row = d_row.as_slice_mut().expect("contiguous row");
-                write_one_hot(&mut d_row[IMAGE_DIM..], label);
+                write_one_hot(&mut d_row[dim..], label);
             }
         }
         let images = self.g.forward(self.g_in.view());
-        self.d_fake_in
-            .slice_mut(s![.., ..IMAGE_DIM])
-            .assign(&images);
+        self.d_fake_in.slice_mut(s![.., ..dim]).assign(&images);
         add_instance_noise(
             &mut self.d_fake_in,
+            dim,
             self.config.d_input_noise,
             &mut self.rng,
         );
@@ -778,7 +787,8 @@ impl Gan {
     /// generates". The step moves the largest pixel by `step_size`; pixels stay in [-1, 1].
     /// Returns D(x) before the step.
     pub fn ascend_d(&mut self, image: &mut [f32], label: u8, step_size: f32) -> f32 {
-        let x = ArrayView2::from_shape((1, IMAGE_DIM), &*image).expect("one image");
+        let dim = self.config.data_dim();
+        let x = ArrayView2::from_shape((1, dim), &*image).expect("one image");
         self.fill_d_input(x, &[label]);
         let width = self.config.d_input_dim();
         let input = self.infer_in.slice(s![..1, ..width]);
@@ -790,7 +800,7 @@ impl Gan {
             false,
             Some(dx.view_mut()),
         );
-        let dx = dx.slice(s![0, ..IMAGE_DIM]);
+        let dx = dx.slice(s![0, ..dim]);
         let scale = dx.iter().fold(0.0f32, |m, v| m.max(v.abs()));
         if scale > 0.0 {
             for (px, g) in image.iter_mut().zip(dx) {
@@ -802,16 +812,17 @@ impl Gan {
 
     fn fill_d_input(&mut self, images: ArrayView2<f32>, labels: &[u8]) {
         let n = images.nrows();
-        assert_eq!(images.ncols(), IMAGE_DIM, "image width");
+        let dim = self.config.data_dim();
+        assert_eq!(images.ncols(), dim, "image width");
         let conditional = self.config.conditional;
         let mut input = self.inference_input(n, self.config.d_input_dim());
-        input.slice_mut(s![.., ..IMAGE_DIM]).assign(&images);
+        input.slice_mut(s![.., ..dim]).assign(&images);
         if conditional {
             for (mut row, &label) in input.rows_mut().into_iter().zip(labels) {
                 write_one_hot(
                     row.as_slice_mut()
                         .expect("contiguous row")
-                        .split_at_mut(IMAGE_DIM)
+                        .split_at_mut(dim)
                         .1,
                     label,
                 );
@@ -821,7 +832,7 @@ impl Gan {
 
     /// The first `n` rows and `width` columns of the inference buffer, grown if needed.
     fn inference_input(&mut self, n: usize, width: usize) -> ArrayViewMut2<'_, f32> {
-        let cols = self.config.noise_dim.max(IMAGE_DIM) + NUM_CLASSES;
+        let cols = self.config.noise_dim.max(self.config.data_dim()) + NUM_CLASSES;
         if self.infer_in.nrows() < n || self.infer_in.ncols() != cols {
             self.infer_in = Array2::zeros((n.max(GRID_SAMPLES), cols));
         }
@@ -900,13 +911,14 @@ pub fn fixed_noise(seed: u64, n: usize, noise_dim: usize) -> Array2<f32> {
     Array2::from_shape_simple_fn((n, noise_dim), || rng.sample(StandardNormal))
 }
 
-/// Adds Gaussian noise of standard deviation `std` to the image columns of D's input
-/// batch `x` (B, 784 + label); nothing (and no draw from `rng`) when `std` is 0.
-fn add_instance_noise(x: &mut Array2<f32>, std: f32, rng: &mut ChaCha8Rng) {
+/// Adds Gaussian noise of standard deviation `std` to the first `dim` columns (the data,
+/// not the label) of D's input batch `x` (B, dim + label); nothing (and no draw from
+/// `rng`) when `std` is 0.
+fn add_instance_noise(x: &mut Array2<f32>, dim: usize, std: f32, rng: &mut ChaCha8Rng) {
     if std == 0.0 {
         return;
     }
-    for v in x.slice_mut(s![.., ..IMAGE_DIM]) {
+    for v in x.slice_mut(s![.., ..dim]) {
         *v += std * rng.sample::<f32, _>(StandardNormal);
     }
 }
@@ -960,3 +972,6 @@ mod divergence_tests;
 
 #[cfg(test)]
 mod average_tests;
+
+#[cfg(test)]
+mod world_tests;

@@ -158,12 +158,18 @@ fn copy_rng(rng: &ChaCha8Rng) -> ChaCha8Rng {
 fn copy_config(into: &mut GanConfig, from: &GanConfig) {
     let mut g_hidden = std::mem::take(&mut into.g_hidden);
     let mut d_hidden = std::mem::take(&mut into.d_hidden);
+    let mut world = std::mem::take(&mut into.world);
     g_hidden.clone_from(&from.g_hidden);
     d_hidden.clone_from(&from.d_hidden);
+    // A drawn world's points are kept in place (only a changed world allocates).
+    if world != from.world {
+        world.clone_from(&from.world);
+    }
     // Every other field is `Copy` (this stops compiling if one is not).
     *into = GanConfig {
         g_hidden,
         d_hidden,
+        world,
         ..*from
     };
 }

@@ -5,7 +5,7 @@
 //! (step, FD, smallest class share, agreement) is read through a pointer, like the
 //! playground's loss history.
 
-use super::codes::coded;
+use super::codes::{coded, input_error};
 use super::Playground;
 use crate::judge::metrics::{Quality, VANISHED_SHARE};
 use crate::judge::{Evaluation, Judge};
@@ -68,6 +68,11 @@ impl QualityJudge {
             ));
         }
         let gan = &playground.gan;
+        if gan.config().world.is_points() {
+            return Err(input_error(
+                "the judge reads digits: it has nothing to say in a world of points",
+            ));
+        }
         self.eval = Some(Pending {
             eval: Evaluation::new(gan, &self.judge, n),
             step: gan.counters().steps,
@@ -91,7 +96,10 @@ impl QualityJudge {
             return false;
         };
         let config = playground.gan.config();
-        if config.noise_dim != pending.noise_dim || config.conditional != pending.conditional {
+        if config.noise_dim != pending.noise_dim
+            || config.conditional != pending.conditional
+            || config.world.is_points()
+        {
             self.eval = None;
             return false;
         }

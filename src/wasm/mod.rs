@@ -18,6 +18,7 @@ use wasm_bindgen::prelude::*;
 mod codes;
 mod judge;
 mod recovery;
+mod worlds;
 pub use judge::{QualityJudge, QUALITY_COLUMNS};
 
 /// Runs `work` on the rayon pool's threads in the threaded build (elsewhere it just runs
@@ -74,6 +75,9 @@ pub struct Playground {
     history: History,
     /// Copies of the state at a few earlier steps, to restore after divergence.
     restore_points: recovery::RestorePoints,
+    /// The 1-D or 2-D world's data and view (src/wasm/worlds.rs); while one is in force,
+    /// `data` holds its points and the digits wait here.
+    world: worlds::WorldState,
 }
 
 /// The charts' history of training statistics, and the last step's.
@@ -185,6 +189,16 @@ impl Playground {
         self.history.restart(self.gan.counters().steps);
     }
 
+    /// Refuses calls that only make sense for digits while a world of points is in force.
+    fn digits_only(&self) -> Result<(), JsError> {
+        if self.gan.config().world.is_points() {
+            return Err(input_error(
+                "this works on digits, and a 1-D or 2-D world is in force",
+            ));
+        }
+        Ok(())
+    }
+
     fn image_view(image: &[f32]) -> Result<ArrayView2<'_, f32>, JsError> {
         if image.len() != IMAGE_DIM {
             return Err(input_error(format!(
@@ -240,7 +254,9 @@ impl Playground {
                 ..History::default()
             },
             restore_points: Default::default(),
+            world: Default::default(),
         };
+        playground.fit_data_to_world();
         playground.start_restore_points("created");
         Ok(playground)
     }
@@ -261,6 +277,7 @@ impl Playground {
         let config = GanConfig::from_json(config_json).map_err(|e| config_error(&e))?;
         let gan = Gan::new(config).map_err(|e| config_error(&e))?;
         self.replace_gan(gan);
+        self.fit_data_to_world();
         self.clear_history();
         self.start_restore_points("created");
         Ok(())
@@ -291,7 +308,7 @@ impl Playground {
     pub fn load_data(&mut self, images_idx: &[u8], labels_idx: &[u8]) -> Result<(), JsError> {
         let data = Dataset::from_idx(images_idx, labels_idx).map_err(|e| data_error(&e))?;
         self.finish_step()?;
-        self.data = data;
+        self.set_digits(data);
         Ok(())
     }
 
@@ -427,6 +444,10 @@ impl Playground {
     /// Regenerates the 10×10 grid from the fixed noise and renders it to RGBA; returns a
     /// pointer to `grid_width() × grid_height() × 4` bytes.
     pub fn render_grid(&mut self) -> *const u8 {
+        if self.gan.config().world.is_points() {
+            // No digits to draw: the world's own view (worlds.rs) shows G instead.
+            return self.grid_rgba.as_ptr();
+        }
         on_pool(|| self.gan.generate_grid(self.grid.view_mut()));
         let pixels = self.grid.as_slice().expect("standard layout");
         grid_gray(pixels, 10, 10, 64, &mut self.grid_gray);
@@ -472,6 +493,7 @@ impl Playground {
     /// G's images for noise vectors `z` (n × noise size, concatenated) with `labels` (n
     /// digits, used when conditional): n × 784 floats in [-1, 1].
     pub fn generate(&mut self, z: &[f32], labels: &[u8]) -> Result<Vec<f32>, JsError> {
+        self.digits_only()?;
         let noise_dim = self.gan.config().noise_dim;
         if z.is_empty() || !z.len().is_multiple_of(noise_dim) {
             return Err(input_error(format!(
@@ -501,6 +523,7 @@ impl Playground {
     /// D's probability that `image` (784 floats in [-1, 1]) is a real digit, claiming
     /// digit `label` in conditional mode (ignored otherwise).
     pub fn score(&mut self, image: &[f32], label: i32) -> Result<f32, JsError> {
+        self.digits_only()?;
         let label = self.check_label(label)?;
         let x = Self::image_view(image)?;
         let mut p = [0.0];
@@ -511,6 +534,7 @@ impl Playground {
     /// D's probability for `image` under each claimed digit 0–9 (conditional models), or
     /// one probability (unconditional).
     pub fn score_labels(&mut self, image: &[f32]) -> Result<Vec<f32>, JsError> {
+        self.digits_only()?;
         let x = Self::image_view(image)?;
         if !self.gan.config().conditional {
             let mut p = [0.0];
@@ -531,6 +555,7 @@ impl Playground {
     /// claiming the digit in `labels` (one per image, used when conditional): n floats.
     /// The page's histogram of D's verdicts on real digits and on fakes reads these.
     pub fn score_batch(&mut self, images: &[f32], labels: &[u8]) -> Result<Vec<f32>, JsError> {
+        self.digits_only()?;
         if images.is_empty() || !images.len().is_multiple_of(IMAGE_DIM) {
             return Err(input_error(format!(
                 "images must be a whole number of {IMAGE_DIM}-pixel images"
@@ -562,6 +587,7 @@ impl Playground {
         label: i32,
         step_size: f32,
     ) -> Result<f32, JsError> {
+        self.digits_only()?;
         let label = self.check_label(label)?;
         Self::image_view(image)?;
         if !(step_size.is_finite() && step_size > 0.0 && step_size <= 1.0) {
@@ -574,6 +600,7 @@ impl Playground {
 
     /// Index of the training image nearest to `image` (Euclidean pixel distance).
     pub fn nearest_training_image(&self, image: &[f32]) -> Result<usize, JsError> {
+        self.digits_only()?;
         Self::image_view(image)?;
         let distance = |i: usize| -> f32 {
             self.data
@@ -631,6 +658,7 @@ impl Playground {
             .transpose()
             .map_err(|why| checkpoint_error(&checkpoint::CheckpointError::BadHistory(why)))?;
         self.replace_gan(gan);
+        self.fit_data_to_world();
         match history {
             Some(history) => self.history.copy_from(&history),
             None => self.clear_history(),

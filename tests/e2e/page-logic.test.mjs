@@ -21,6 +21,7 @@ const DEFAULT_CONFIG = {
   batch_size: 64, d_steps: 1, generator_loss: 'non_saturating', label_smoothing: 0.1, d_input_noise: 0.2,
   d_mismatch: 1.5, g_average: 0.999, g_optimizer: { kind: 'adam', lr: 0.002, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
   d_optimizer: { kind: 'adam', lr: 0.0004, beta1: 0.5, beta2: 0.999, eps: 1e-8 },
+  world: 'digits',
 };
 
 /** A width × height canvas of zeros with rectangles of ink (value 1) painted in. */

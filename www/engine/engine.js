@@ -19,6 +19,17 @@ export const EVAL_EVERY_STEPS = 200;
 const SLICE_MS = 6;
 const MIN_ROWS = 10;
 const QUALITY_COLUMNS = 4; // step, fd, min class share, agreement
+/**
+ * A 1-D or 2-D world's view (src/wasm/worlds.rs): G's points shown, D's verdict on this
+ * many grid points per axis (2-D: squared; a 64×64 map of a 64-64 D is about 1 ms), and
+ * lines of the noise mesh per axis.
+ */
+export const WORLD_POINTS_SHOWN = 512;
+export const WORLD_RES_2D = 64;
+export const WORLD_RES_1D = 200;
+export const WORLD_MESH = 21;
+/** Rows of the world's metric history kept before it is thinned to every other row. */
+const WORLD_METRICS_MAX_ROWS = 2000;
 
 /** No phase's cost measured yet: slots 1…LAST_PHASE (slot 0 unused). */
 const unmeasuredPhases = () => Array(LAST_PHASE + 1).fill(null);
@@ -60,6 +71,14 @@ export class Engine {
      * none or it had diverged.
      */
     this.replacedRun = null;
+    /** The world's metric history: rows [step, js, modes covered, modes, high-quality share]. */
+    this.worldRows = [];
+    this.worldMetricsVersion = -1;
+  }
+
+  /** Whether a 1-D or 2-D world is in force (not the digits). */
+  inWorld() {
+    return this.pg.data_dim() !== 784;
   }
 
   /**
@@ -125,7 +144,7 @@ export class Engine {
    * The counters and state every call returns, plus on request (`want`) G's grid as RGBA
    * pixels and the charts' history rows, both copied out of wasm memory.
    */
-  report(want = {}) {
+  report(want = {}, worldParts = null) {
     const { pg } = this;
     const r = {
       version: this.version,
@@ -155,7 +174,11 @@ export class Engine {
         restoreReasonJson: pg.restore_point_reason_json(),
       };
     }
-    if (want.grid || this.milestone != null) {
+    if (this.inWorld()) {
+      r.worldName = pg.world_name();
+      Object.assign(r, worldParts ?? this.worldParts(want));
+      this.milestone = null;
+    } else if (want.grid || this.milestone != null) {
       const ptr = pg.render_grid();
       const w = pg.grid_width();
       const h = pg.grid_height();
@@ -173,6 +196,59 @@ export class Engine {
 
   memory() {
     return this.glue.wasm.memory;
+  }
+
+  /** The world's view and metrics, as far as `want` asks for them (grid: the view; history: the metrics). */
+  worldParts(want) {
+    const parts = {};
+    if (want.grid || want.world) parts.world = this.worldView();
+    if (want.history || want.world) parts.worldMetrics = this.worldMetrics(this.pg.steps());
+    return parts;
+  }
+
+  /**
+   * What the world's view draws, copied out of wasm memory: D's verdict on the grid, the
+   * real points, G's points, the push of G's loss on each, and G's image of the noise grid.
+   */
+  worldView() {
+    const { pg } = this;
+    const dim = pg.data_dim();
+    const res = dim === 1 ? WORLD_RES_1D : WORLD_RES_2D;
+    this.call(() => pg.update_world_view(WORLD_POINTS_SHOWN, res, WORLD_MESH));
+    const f32 = (ptr, len) => new Float32Array(this.memory().buffer, ptr, len).slice();
+    const n = WORLD_POINTS_SHOWN * dim;
+    return {
+      name: pg.world_name(),
+      dim,
+      res,
+      noiseDim: JSON.parse(pg.config_json()).noise_dim,
+      mesh: WORLD_MESH,
+      d: f32(pg.world_d_ptr(), pg.world_d_len()),
+      real: f32(pg.world_real_ptr(), Math.min(pg.data_len(), 1500) * dim),
+      fake: f32(pg.world_fake_ptr(), n),
+      push: f32(pg.world_push_ptr(), n),
+      meshPoints: f32(pg.world_mesh_ptr(), pg.world_mesh_len()),
+      version: this.version,
+      step: pg.steps(),
+    };
+  }
+
+  /**
+   * The world's metrics now (measured again whenever the model changed since the last
+   * time: about 2 ms for 2,500 points of a 64-64 G, asked with the charts at most 4×/s)
+   * and their history, for the charts.
+   */
+  worldMetrics(steps) {
+    if (this.worldMetricsVersion !== this.version) {
+      const [js, covered, modes, hq] = this.call(() => this.pg.world_metrics());
+      const rows = this.worldRows;
+      while (rows.length && rows[rows.length - 1][0] >= steps) rows.pop();
+      rows.push([steps, js, covered, modes, hq]);
+      if (rows.length > WORLD_METRICS_MAX_ROWS) this.worldRows = rows.filter((_, i) => i % 2 === 1);
+      this.worldMetricsVersion = this.version;
+    }
+    const last = this.worldRows[this.worldRows.length - 1];
+    return { js: last[1], covered: last[2], modes: last[3], highQuality: last[4], rows: Float64Array.from(this.worldRows.flat()), columns: 5 };
   }
 
   /** The judge's last verdict and its history, for the Quality panel. */
@@ -210,15 +286,20 @@ export class Engine {
     // Until each phase has run once (about five chunks after Train), the judge waits:
     // its slice would leave too little of the chunk for a phase of unknown cost.
     const warmingUp = train && this.msPerStep == null;
-    if (!warmingUp) this.tickQuality();
+    if (!warmingUp && !this.inWorld()) this.tickQuality();
+    // A world's view and metrics are computed before the chunk's training, so that their
+    // cost counts in its budget (on the page's thread a frame has room for both only so);
+    // they show the model as the chunk found it, and the next redraw catches up.
+    const worldParts = this.inWorld() ? this.worldParts(want) : null;
     if (train) this.trainChunk(start, budgetMs);
-    return this.report(want);
+    return this.report(want, worldParts);
   }
 
   /** Whether a call to `frame` has work even when not training (an evaluation due or under way, the judge loading). */
   busy() {
     const q = this.quality;
     if (q.status === 'loading') return true; // the page asks until it hears the judge is in
+    if (this.inWorld()) return false; // the judge reads digits only
     return Boolean(this.judge && (q.due || this.judge.busy() || this.pg.steps() >= q.nextStep));
   }
 
@@ -386,6 +467,11 @@ export class Engine {
     return this.pg.config_json();
   }
 
+  /** The default settings of world `worldJson` (`"ring8"`, `{"drawn": [[x, y], …]}`), as JSON. */
+  worldDefaults(worldJson) {
+    return this.call(() => this.glue.Playground.world_default_config_json(worldJson));
+  }
+
   /** New training settings, the weights kept. Returns the config in force. */
   setHyperparameters(json) {
     this.guardBroken();
@@ -453,6 +539,8 @@ export class Engine {
   /** The model was replaced: the phase costs, the judge's verdicts and the views start over. */
   replaced() {
     this.version++;
+    this.worldRows = [];
+    this.worldMetricsVersion = -1;
     this.phaseMs = unmeasuredPhases();
     this.msPerStep = null;
     this.rejudge();
