@@ -42,17 +42,7 @@ pub fn write_gray_png(
     width: usize,
     height: usize,
 ) -> Result<(), CliError> {
-    let (Ok(w), Ok(h)) = (u32::try_from(width), u32::try_from(height)) else {
-        return fail(format!(
-            "cannot write {}: {width}×{height} is too large for a PNG",
-            path.display()
-        ));
-    };
-    let mut out = create(path)?;
-    PngEncoder::new(&mut out)
-        .write_image(pixels, w, h, ExtendedColorType::L8)
-        .map_err(|e| write_error(path, e))?;
-    finish(path, out)
+    write_png(path, pixels, width, height, ExtendedColorType::L8)
 }
 
 /// Writes an 8-bit RGB PNG of `width × height` pixels, row-major, 3 bytes each.
@@ -62,6 +52,16 @@ pub fn write_rgb_png(
     width: usize,
     height: usize,
 ) -> Result<(), CliError> {
+    write_png(path, pixels, width, height, ExtendedColorType::Rgb8)
+}
+
+fn write_png(
+    path: &Path,
+    pixels: &[u8],
+    width: usize,
+    height: usize,
+    color: ExtendedColorType,
+) -> Result<(), CliError> {
     let (Ok(w), Ok(h)) = (u32::try_from(width), u32::try_from(height)) else {
         return fail(format!(
             "cannot write {}: {width}×{height} is too large for a PNG",
@@ -70,7 +70,7 @@ pub fn write_rgb_png(
     };
     let mut out = create(path)?;
     PngEncoder::new(&mut out)
-        .write_image(pixels, w, h, ExtendedColorType::Rgb8)
+        .write_image(pixels, w, h, color)
         .map_err(|e| write_error(path, e))?;
     finish(path, out)
 }

@@ -32,8 +32,14 @@ pub(super) fn tiny_data() -> Dataset {
     Dataset::from_parts(images, (0..8).collect(), IMAGE_SIDE, IMAGE_SIDE).unwrap()
 }
 
-/// Checks `analytic` against central differences of `loss` over a spread of indices.
-fn check(name: &str, params: &mut [f32], analytic: &[f32], mut loss: impl FnMut(&[f32]) -> f64) {
+/// Checks `analytic` against central differences of `loss` over a spread of indices
+/// (every index of a network with at most 300 parameters).
+pub(super) fn check(
+    name: &str,
+    params: &mut [f32],
+    analytic: &[f32],
+    mut loss: impl FnMut(&[f32]) -> f64,
+) {
     let stride = (params.len() / 300).max(1);
     let mut maxdiff = 0.0f64;
     for i in (0..params.len()).step_by(stride) {

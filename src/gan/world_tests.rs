@@ -1,35 +1,13 @@
 //! Finite-difference checks of the training loop's own gradients in the 1-D and 2-D
-//! worlds (data width 1 and 2), as `tests.rs` does for the digits: D's in steps 1–2 and
-//! G's through the frozen D in step 3, with the instance noise and smoothing of the
-//! worlds' default recipe.
+//! worlds (data width 1 and 2), with the checker `tests.rs` uses for the digits: D's in
+//! steps 1–2 and G's through the frozen D in step 3, with the instance noise and smoothing
+//! of the worlds' default recipe.
 
+use super::tests::check;
 use super::*;
 use crate::nn::loss::{bce_with_logits, generator_loss};
 use crate::nn::GeneratorLoss;
 use crate::worlds::World;
-
-const H: f32 = 1e-3;
-
-fn check(name: &str, params: &mut [f32], analytic: &[f32], mut loss: impl FnMut(&[f32]) -> f64) {
-    let mut maxdiff = 0.0f64;
-    for i in 0..params.len() {
-        let orig = params[i];
-        params[i] = orig + H;
-        let up = loss(params);
-        params[i] = orig - H;
-        let down = loss(params);
-        params[i] = orig;
-        let numeric = (up - down) / (2.0 * f64::from(H));
-        let diff = (f64::from(analytic[i]) - numeric).abs();
-        maxdiff = maxdiff.max(diff);
-        assert!(
-            diff <= 2e-3 + 2e-2 * numeric.abs(),
-            "{name}[{i}]: analytic {} vs numeric {numeric}",
-            analytic[i]
-        );
-    }
-    println!("{name}: maxdiff {maxdiff:e}");
-}
 
 fn small(world: World) -> (GanConfig, Dataset) {
     let config = GanConfig {

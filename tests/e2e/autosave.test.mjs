@@ -8,14 +8,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { baseUrl, gridHash, launchPersistent, watchPage } from './browser.mjs';
+import { baseUrl, gridHash, launchPersistent, steps, trainFor, watchPage } from './browser.mjs';
 
 const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 
 const profileDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'ganplay-profile-'));
 const state = (page, fn, arg) => page.evaluate(fn, arg);
-const steps = (page) => state(page, () => ganplay.playground.steps());
 const ready = (page) => page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
 
 async function open(context, query = SMALL) {
@@ -27,15 +26,6 @@ async function open(context, query = SMALL) {
 
 /** The step counter as shown. */
 const shownStep = (page) => page.textContent('#count-step');
-
-/** Trains by the Train button until `more` steps past now are done, then pauses. */
-async function trainFor(page, more) {
-  const from = await steps(page);
-  await page.click('#train');
-  await page.waitForFunction((n) => ganplay.state.stepsShown >= n, from + more, { timeout: 60_000 });
-  await page.click('#train');
-  return steps(page);
-}
 
 /** Waits until the run in the page is in the store (the paused-change save, within a second). */
 const saved = (page) =>

@@ -100,3 +100,26 @@ export async function gridHash(page) {
     return h;
   });
 }
+
+/** The engine's step count. */
+export const steps = (page) => page.evaluate(() => ganplay.playground.steps());
+
+/** Trains by the Train button until `more` steps past now are done, then pauses; the step reached. */
+export async function trainFor(page, more) {
+  const from = await steps(page);
+  await page.click('#train');
+  await page.waitForFunction((n) => ganplay.state.stepsShown >= n, from + more, { timeout: 60_000 });
+  await page.click('#train');
+  return steps(page);
+}
+
+/** Draws one vertical stroke (a "1") on the drawing pad and waits for D's verdict on it. */
+export async function drawStroke(page) {
+  await page.locator('#pad').scrollIntoViewIfNeeded();
+  const box = await page.locator('#pad').boundingBox();
+  await page.mouse.move(box.x + 140, box.y + 60);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 140, box.y + 220, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction(() => ganplay.state.judge.score != null && ganplay.state.judge.source === 'pad');
+}

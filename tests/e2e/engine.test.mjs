@@ -3,7 +3,7 @@
 // judging the same way; the page says which in its header; a hidden tab trains on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseUrl, gridHash, launchBrowser, newPage } from './browser.mjs';
+import { baseUrl, drawStroke, gridHash, launchBrowser, newPage } from './browser.mjs';
 
 const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
 
@@ -39,13 +39,7 @@ for (const [path, label] of [['threads', /^\d+ threads? · relaxed SIMD$/], ['wo
     await page.click('#step');
     assert.equal(await steps(page), at + 1);
     assert.equal(await page.textContent('#count-step'), (at + 1).toLocaleString('en-US'));
-    await page.locator('#pad').scrollIntoViewIfNeeded();
-    const box = await page.locator('#pad').boundingBox();
-    await page.mouse.move(box.x + 140, box.y + 60);
-    await page.mouse.down();
-    await page.mouse.move(box.x + 140, box.y + 220, { steps: 8 });
-    await page.mouse.up();
-    await page.waitForFunction(() => ganplay.state.judge.score != null && ganplay.state.judge.source === 'pad');
+    await drawStroke(page);
     assert.match(await page.textContent('#score-value'), /^0\.\d{3}$|^1\.000$/);
     assert.deepEqual(await state(page, () => ganplay.state.errors), []);
     assert.deepEqual(page.problems, []);

@@ -16,7 +16,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { baseUrl, launchBrowser, watchPage } from './browser.mjs';
+import { baseUrl, drawStroke, launchBrowser, watchPage } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
@@ -170,13 +170,7 @@ test('lang=zh: train, step, draw, bad files, mode collapse, divergence — every
   assert.equal(await steps(page), at + 1);
 
   // Draw on the pad: D's verdict in Chinese.
-  await page.locator('#pad').scrollIntoViewIfNeeded();
-  const box = await page.locator('#pad').boundingBox();
-  await page.mouse.move(box.x + 140, box.y + 60);
-  await page.mouse.down();
-  await page.mouse.move(box.x + 140, box.y + 220, { steps: 8 });
-  await page.mouse.up();
-  await page.waitForFunction(() => ganplay.state.judge.score != null && ganplay.state.judge.source === 'pad');
+  await drawStroke(page);
   await page.waitForFunction(() => /^D (确信|倾向于)/.test(document.getElementById('score-words').textContent));
   // Pick a digit to explore, and A and B.
   await page.locator('#grid').scrollIntoViewIfNeeded();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { baseUrl, launchBrowser, launchPersistent, newPage, watchPage } from './browser.mjs';
+import { baseUrl, launchBrowser, launchPersistent, newPage, steps, trainFor, watchPage } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 fs.mkdirSync(SHOTS, { recursive: true });
@@ -19,7 +19,6 @@ before(async () => {
 after(() => browser?.close());
 
 const state = (page, fn, arg) => page.evaluate(fn, arg);
-const steps = (page) => state(page, () => ganplay.playground.steps());
 const ready = (page) => page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
 
 async function open(query = '') {
@@ -51,14 +50,6 @@ async function pickWorld(page, name) {
   await page.selectOption('#world', name);
   await page.waitForFunction((n) => (typeof ganplay.state.flat.world === 'object' ? 'drawn' : ganplay.state.flat.world) === n && ganplay.state.world.view?.name === n, name, { timeout: 20_000 });
   await viewFresh(page);
-}
-
-async function trainFor(page, more) {
-  const from = await steps(page);
-  await page.click('#train');
-  await page.waitForFunction((n) => ganplay.state.stepsShown >= n, from + more, { timeout: 60_000 });
-  await page.click('#train');
-  return steps(page);
 }
 
 /** D's map and G's points as the page last drew them. */
