@@ -3,6 +3,8 @@
 // Browser: Debian's /usr/bin/chromium driven by npm `playwright-core` through
 // `executablePath` (never `npx playwright install`: our machines cannot download
 // browser builds). Override the binary with the CHROMIUM env var.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -122,4 +124,34 @@ export async function drawStroke(page) {
   await page.mouse.move(box.x + 140, box.y + 220, { steps: 8 });
   await page.mouse.up();
   await page.waitForFunction(() => ganplay.state.judge.score != null && ganplay.state.judge.source === 'pad');
+}
+
+/**
+ * The pretrained unconditional checkpoint (www/models/uncond.safetensors) made into a G
+ * that has collapsed completely: its last layer (G's and the averaged G's) ignores the
+ * noise and draws the same "1", a vertical bar, for every z. Mode collapse at its
+ * extreme; the judge should see only ones. A Buffer, for `setInputFiles`.
+ */
+export function collapsedCheckpoint() {
+  const file = fs.readFileSync(new URL('../../www/models/uncond.safetensors', import.meta.url));
+  const headerLen = Number(file.readBigUInt64LE(0));
+  const header = JSON.parse(file.subarray(8, 8 + headerLen).toString('utf8'));
+  const data = file.subarray(8 + headerLen);
+  const tensor = (name) => {
+    const { dtype, data_offsets: [from, to] } = header[name];
+    assert.equal(dtype, 'F16', `${name} is ${dtype}`);
+    return data.subarray(from, to);
+  };
+  // In F16, ±2.5 is 0x4100 / 0xc100 (tanh(±2.5) = ±0.987: ink and paper).
+  const INK = 0x4100;
+  const PAPER = 0xc100;
+  for (const g of ['g', 'g_avg']) {
+    tensor(`${g}.2.weight`).fill(0);
+    const bias = tensor(`${g}.2.bias`);
+    for (let p = 0; p < 784; p++) {
+      const [row, col] = [Math.floor(p / 28), p % 28];
+      bias.writeUInt16LE(row >= 4 && row < 24 && col >= 13 && col < 16 ? INK : PAPER, 2 * p);
+    }
+  }
+  return file;
 }

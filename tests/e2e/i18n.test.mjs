@@ -1,7 +1,7 @@
 // The page in both languages (issue 15), end to end in headless Chromium. Opened with
 // `?lang=zh` it trains, steps, judges a drawing, refuses a bad checkpoint and a bad IDX
-// file, shows the mode-collapse warning and the divergence message, and every visible
-// text and label (title, aria-label, placeholder, alt) comes from the catalogue and is
+// file, loads a collapsed G (the judge's mode-collapse warning) and diverges, and every
+// visible text and label (title, aria-label, placeholder, alt) comes from the catalogue and is
 // Chinese: no Latin words outside a short allowlist. Switching to English mid-training
 // and back keeps training running and keeps `lang` in the address; a reload and a visit
 // without `lang` (the autosave's language) open in Chinese again. Screenshots of both
@@ -16,7 +16,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { baseUrl, drawStroke, launchBrowser, watchPage } from './browser.mjs';
+import { baseUrl, collapsedCheckpoint, drawStroke, launchBrowser, watchPage } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
@@ -36,7 +36,7 @@ const ZH_LATIN = new Set([
 /** Numbers as the page writes them: 10,207, 0.693, 6.05e30, 4e-4. */
 const NUMBER = /[-+]?\d[\d.,]*(e[-+]?\d+)?/g;
 /** The files the test loads: their names are the user's, shown as given. */
-const FILE_NAMES = ['bad.safetensors', 'bad.idx'];
+const FILE_NAMES = ['bad.safetensors', 'bad.idx', 'collapsed.safetensors'];
 
 let browser;
 before(async () => {
@@ -215,15 +215,12 @@ test('lang=zh: train, step, draw, bad files, mode collapse, divergence — every
   checked += await audit(page, 'zh', 'zh after IDX files that disagree');
   await page.click('#error-close');
 
-  // Mode collapse: the judge's verdict on a G that draws only some digits, as the engine
-  // reports it (a real collapse takes thousands of steps).
-  await page.waitForFunction(() => ganplay.state.quality?.last?.status === 'ready', null, { timeout: 60_000 });
-  await state(page, () => {
-    const q = ganplay.state.quality.last;
-    const history = Float64Array.from([...q.history.slice(0, q.columns), 2000, 40, 0, NaN]);
-    ganplay.state.apply({ ...ganplay.state.view, quality: { ...q, counts: [0, 250, 0, 0, 0, 0, 0, 250, 0, 0], vanished: [0, 2, 3, 4, 5, 6, 8, 9], minShare: 0, history } });
-  });
-  assert.match(await page.textContent('#quality-warning'), /^模式崩溃：数字 0、2、3、4、5、6、8、9 消失了（不到 G 的样本的 \d+%）。$/);
+  // Mode collapse: a G that draws the same "1" for every z (browser.mjs), loaded as a
+  // model; the judge's own verdict on it raises the warning.
+  const before = await state(page, () => ganplay.state.quality.evaluations);
+  await page.setInputFiles('#load-model', { name: 'collapsed.safetensors', mimeType: 'application/octet-stream', buffer: collapsedCheckpoint() });
+  await page.waitForFunction((n) => ganplay.state.quality.evaluations > n && ganplay.state.quality.last?.status === 'ready', before, { timeout: 60_000 });
+  assert.match(await page.textContent('#quality-warning'), /^模式崩溃：数字 0、2、3、4、5、6、7、8、9 消失了（不到 G 的样本的 \d+%）。$/);
   checked += await audit(page, 'zh', 'zh with the mode-collapse warning');
 
   // Divergence: learning rates far too high.

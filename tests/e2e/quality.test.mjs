@@ -1,12 +1,12 @@
 // The Quality panel (www/judge.js): the judge loads with the page, scores G at step 0 and
 // again while training (histogram, Fréchet distance charted over steps), and "Load
 // pretrained" puts a trained model in place whose samples the judge finds all ten digits
-// in. Writes a screenshot of the panel to $QUALITY_SCREENSHOT (default
+// in, where a collapsed G raises the mode-collapse warning. Writes a screenshot of the panel to $QUALITY_SCREENSHOT (default
 // /tmp/ganplay-quality.png) and prints the evaluation's main-thread cost (not asserted:
 // timings depend on the machine).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseUrl, launchBrowser, newPage } from './browser.mjs';
+import { baseUrl, collapsedCheckpoint, launchBrowser, newPage } from './browser.mjs';
 
 const SCREENSHOT = process.env.QUALITY_SCREENSHOT || '/tmp/ganplay-quality.png';
 
@@ -103,6 +103,21 @@ test('Load pretrained loads a model that draws all ten digits', { timeout: 180_0
   const agreement = await state(page, () => ganplay.state.quality.last.agreement);
   assert.ok(agreement > 0.5, `agreement ${agreement}`);
   assert.match(await page.textContent('#quality-numbers'), /label agreement/);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a G that draws only ones: the judge marks the nine other digits vanished and warns of mode collapse', { timeout: 120_000 }, async () => {
+  const page = await open();
+  const before = await evaluations(page);
+  await page.setInputFiles('#load-model', { name: 'collapsed.safetensors', mimeType: 'application/octet-stream', buffer: collapsedCheckpoint() });
+  await page.waitForFunction((n) => ganplay.state.view.steps === 5000 && ganplay.state.quality.evaluations > n && ganplay.state.quality.last?.status === 'ready', before, { timeout: 60_000 });
+  const counts = await state(page, () => ganplay.state.quality.last.counts);
+  assert.deepEqual(counts, [0, 500, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.match(await page.textContent('#quality-warning'), /^Mode collapse: digits 0, 2, 3, 4, 5, 6, 7, 8, 9 have vanished \(under \d+% of G’s samples\)\.$/);
+  assert.ok(await page.locator('#quality-warning').isVisible());
+  const vanished = await page.locator('#quality-hist .hist-bar.vanished').evaluateAll((bars) => bars.map((b) => Number(b.dataset.digit)));
+  assert.deepEqual(vanished, [0, 2, 3, 4, 5, 6, 7, 8, 9]);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
