@@ -127,6 +127,15 @@ export async function drawStroke(page) {
 }
 
 /**
+ * A safetensors file's parts: its JSON header (tensor names to dtype, shape and
+ * `data_offsets`; `__metadata__`) and its data, the bytes those offsets count from.
+ */
+export function safetensorsParts(bytes) {
+  const len = Number(bytes.readBigUInt64LE(0));
+  return { header: JSON.parse(bytes.subarray(8, 8 + len).toString('utf8')), data: bytes.subarray(8 + len) };
+}
+
+/**
  * The pretrained unconditional checkpoint (www/models/uncond.safetensors) made into a G
  * that has collapsed completely: its last layer (G's and the averaged G's) ignores the
  * noise and draws the same "1", a vertical bar, for every z. Mode collapse at its
@@ -134,9 +143,7 @@ export async function drawStroke(page) {
  */
 export function collapsedCheckpoint() {
   const file = fs.readFileSync(new URL('../../www/models/uncond.safetensors', import.meta.url));
-  const headerLen = Number(file.readBigUInt64LE(0));
-  const header = JSON.parse(file.subarray(8, 8 + headerLen).toString('utf8'));
-  const data = file.subarray(8 + headerLen);
+  const { header, data } = safetensorsParts(file);
   const tensor = (name) => {
     const { dtype, data_offsets: [from, to] } = header[name];
     assert.equal(dtype, 'F16', `${name} is ${dtype}`);

@@ -1,8 +1,8 @@
 // The page in both languages (issue 15), end to end in headless Chromium. Opened with
 // `?lang=zh` it trains, steps, judges a drawing, refuses a bad checkpoint and a bad IDX
 // file, loads a collapsed G (the judge's mode-collapse warning) and diverges, and every
-// visible text and label (title, aria-label, placeholder, alt) comes from the catalogue and is
-// Chinese: no Latin words outside a short allowlist. Switching to English mid-training
+// visible text and label (title, aria-label, placeholder, alt) comes from the catalogue
+// and is Chinese: no Latin words outside a short allowlist. Switching to English mid-training
 // and back keeps training running and keeps `lang` in the address; a reload and a visit
 // without `lang` (the autosave's language) open in Chinese again. Screenshots of both
 // languages at 1440 and 390 px go to $SHOTS_DIR (/tmp/shots), with no overflowing or

@@ -1,9 +1,9 @@
 // The Quality panel (www/judge.js): the judge loads with the page, scores G at step 0 and
 // again while training (histogram, Fréchet distance charted over steps), and "Load
 // pretrained" puts a trained model in place whose samples the judge finds all ten digits
-// in, where a collapsed G raises the mode-collapse warning. Writes a screenshot of the panel to $QUALITY_SCREENSHOT (default
-// /tmp/ganplay-quality.png) and prints the evaluation's main-thread cost (not asserted:
-// timings depend on the machine).
+// in, where a collapsed G raises the mode-collapse warning. Writes a screenshot of the
+// panel to $QUALITY_SCREENSHOT (default /tmp/ganplay-quality.png) and prints the
+// evaluation's main-thread cost (not asserted: timings depend on the machine).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { baseUrl, collapsedCheckpoint, launchBrowser, newPage } from './browser.mjs';

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { baseUrl, gridHash, launchBrowser, newPage } from './browser.mjs';
+import { baseUrl, gridHash, launchBrowser, newPage, safetensorsParts } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
@@ -113,17 +113,16 @@ test('divergence: training pauses with a plain message; one click restores the s
 
 /** Safetensors bytes with the header's metadata `config` replaced (offsets are relative to the data, so they stay right). */
 function withConfig(bytes, config) {
-  const len = Number(bytes.readBigUInt64LE(0));
-  const header = JSON.parse(bytes.subarray(8, 8 + len).toString('utf8'));
+  const { header, data } = safetensorsParts(bytes);
   header.__metadata__.config = config;
   const json = Buffer.from(JSON.stringify(header));
   const prefix = Buffer.alloc(8);
   prefix.writeBigUInt64LE(BigInt(json.length));
-  return Buffer.concat([prefix, json, bytes.subarray(8 + len)]);
+  return Buffer.concat([prefix, json, data]);
 }
 
 /** The metadata `config` of safetensors bytes. */
-const configOf = (bytes) => JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8')).__metadata__.config;
+const configOf = (bytes) => safetensorsParts(bytes).header.__metadata__.config;
 
 // (A checkpoint of another architecture whose tensors fit its configuration is a good
 // file: loading it replaces the model, as "Load" should. What must be refused is one whose
