@@ -6,6 +6,9 @@
 #   make test    install what is missing (incl. Debian chromium when root), then
 #                native tests, wasm tests in headless Chromium, page e2e tests
 #
+#   make dist    the same builds laid out as a static site in dist/ (scripts/dist.mjs):
+#                any static server, no special headers, offline after the first visit
+#
 # Other targets: build, test-native, test-wasm, e2e, lint, fmt, bench, setup,
 # clean. Installs only come from package registries (crates.io, npm, apt);
 # see scripts/setup.sh.
@@ -62,13 +65,14 @@ WASM_STAMP := pkg/ganplay_bg.wasm
 RELAXED_STAMP := pkg-relaxed/ganplay_bg.wasm
 THREADS_STAMP := pkg-threads/ganplay_bg.wasm
 
-.PHONY: help setup setup-test setup-lint build serve test test-native test-wasm \
+.PHONY: help setup setup-test setup-lint build dist serve test test-native test-wasm \
 	e2e lint fmt bench clean
 
 help:
 	@echo "make serve   - set up, build the wasm, serve http://localhost:$(PORT)/"
 	@echo "make test    - set up, run native + wasm (headless Chromium) + page e2e tests"
 	@echo "make build   - build the release wasm into pkg/ (simd128), pkg-relaxed/ and pkg-threads/"
+	@echo "make dist    - the static site in dist/ (copy it to any static host)"
 	@echo "make lint    - cargo fmt --check + cargo clippy -D warnings"
 	@echo "make fmt     - cargo fmt"
 	@echo "make bench   - speed figures, native and wasm (bench/run.sh)"
@@ -97,12 +101,18 @@ $(THREADS_STAMP): $(WASM_INPUTS) | setup
 
 build: setup $(WASM_STAMP) $(RELAXED_STAMP) $(THREADS_STAMP)
 
+# Copies the three builds and the page; compiles nothing (.github/workflows/pages.yml runs
+# exactly this and publishes dist/).
+dist: build
+	node scripts/dist.mjs
+
 serve: build
 	node scripts/serve.mjs --port $(PORT)
 
 test: setup-test
 	$(MAKE) --no-print-directory test-native
 	$(MAKE) --no-print-directory build
+	$(MAKE) --no-print-directory dist
 	$(MAKE) --no-print-directory test-wasm
 	$(MAKE) --no-print-directory e2e
 
@@ -116,7 +126,7 @@ test-wasm: setup-test
 	wasm-pack test $(WASM_PACK_TEST_FLAGS)
 	$(RELAXED_ENV) wasm-pack test $(WASM_PACK_TEST_FLAGS)
 
-e2e: setup-test build
+e2e: setup-test dist
 	node tests/e2e/run.mjs
 
 lint: setup-lint
@@ -127,9 +137,9 @@ lint: setup-lint
 fmt:
 	cargo fmt
 
-bench: build
+bench: dist
 	@bash bench/run.sh
 
 clean:
-	rm -rf pkg pkg-relaxed pkg-threads target/wasm32-unknown-unknown target/wasm-relaxed \
+	rm -rf dist pkg pkg-relaxed pkg-threads target/wasm32-unknown-unknown target/wasm-relaxed \
 		target/wasm-threads

@@ -24,6 +24,8 @@ GANPLAY_URL="$url" node bench/page.mjs | tee -a "$out"
 # Seconds from pressing Train to recognisable digits of every kind, page and native.
 GANPLAY_URL="$url" node bench/time-to-digits.mjs | tee -a "$out"
 GANPLAY_URL="$url" node bench/tfjs.mjs | tee -a "$out" # the same GAN in TF.js's wasm: docs/peer-bench.md
+# The static site (dist/) from a plain static server: first visit, offline reload (docs/hosting.md).
+node bench/hosting.mjs | tee -a "$out"
 # 100,000 steps of a small model: wasm memory must stay flat (exits non-zero if it grew).
 GANPLAY_URL="$url" node bench/memory.mjs | tee -a "$out"
 

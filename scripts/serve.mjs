@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // Zero-dependency static file server for the ganplay page.
 //
-//   node scripts/serve.mjs [--port N] [--host H] [--root DIR]
+//   node scripts/serve.mjs [--port N] [--host H] [--root DIR] [--plain]
+//
+// --plain serves as a plain static host does (GitHub Pages, `python3 -m http.server`): no
+// cross-origin-isolation headers, and Cache-Control: max-age=600 as GitHub Pages sends;
+// the static site's test (tests/e2e/hosting.test.mjs) serves dist/ this way.
 //
 // - serves the repository root (default) so /index.html, /pkg/*, /www/* work;
 //   `/` and any directory with an index.html serve that index.html
@@ -60,6 +64,7 @@ function parseArgs(argv) {
     port: process.env.PORT ?? '8080',
     host: process.env.HOST ?? '127.0.0.1',
     root: path.resolve(here, '..'),
+    plain: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -68,8 +73,9 @@ function parseArgs(argv) {
     if (flag === '--port' || flag === '-p') opts.port = value();
     else if (flag === '--host') opts.host = value();
     else if (flag === '--root') opts.root = path.resolve(value());
+    else if (flag === '--plain') opts.plain = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: node scripts/serve.mjs [--port N] [--host H] [--root DIR]');
+      console.log('usage: node scripts/serve.mjs [--port N] [--host H] [--root DIR] [--plain]');
       process.exit(0);
     } else {
       console.error(`serve.mjs: unknown argument ${a}`);
@@ -92,12 +98,14 @@ function within(p) {
   return p === root || p.startsWith(root + path.sep);
 }
 
-/** Sent with every response: together they make the page cross-origin isolated. */
-const ISOLATION = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
+/** Sent with every response (but with --plain): together they make the page cross-origin isolated. */
+const ISOLATION = opts.plain
+  ? {}
+  : {
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
 
 function send(res, status, body, headers = {}) {
   res.writeHead(status, {
@@ -151,7 +159,7 @@ async function handle(req, res) {
   res.writeHead(200, {
     'Content-Type': type,
     'Content-Length': st.size,
-    'Cache-Control': 'no-store',
+    'Cache-Control': opts.plain ? 'max-age=600' : 'no-store',
     'X-Content-Type-Options': 'nosniff',
     ...ISOLATION,
   });

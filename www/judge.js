@@ -11,7 +11,11 @@ import uPlot from './vendor/uplot/uPlot.esm.js';
 import { fixed, onLangChange, percent, t } from './i18n.js';
 import { $, fetchBytes, fmtInt } from './util.js';
 
-const PRETRAINED = { false: 'www/models/uncond.safetensors', true: 'www/models/cond.safetensors' };
+// Beside this module, wherever the site is served from (the static site moves www/ under v/<build>/).
+const PRETRAINED = {
+  false: new URL('./models/uncond.safetensors', import.meta.url).href,
+  true: new URL('./models/cond.safetensors', import.meta.url).href,
+};
 /**
  * Before this many steps G draws noise, and which digits the judge sees in it means
  * little: the mode-collapse warning waits (the panel says so).

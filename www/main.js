@@ -21,6 +21,7 @@ import { coreMessage } from './core-errors.js';
 import { chooseLang, fixed, getLang, onLangChange, setLang, t } from './i18n.js';
 import { readSavedLang, writeSavedLang } from './autosave-store.js';
 import { $, IMAGE_SIDE, drawImage28, fmtInt } from './util.js';
+import { layout, layoutQuery, setupLayout } from './layout.js';
 import { drawWorld, isWorld, setupWorlds, showWorld, showWorldMetrics, worldDefaults, worldFromQuery, worldQuery } from './worlds/world.js';
 
 /** Redraw the grid at most 10×/s, the charts and counters at most 4×/s. */
@@ -266,16 +267,17 @@ function measureSps(now) {
   app.sps = now > t0 ? ((steps - s0) * 1000) / (now - t0) : 0;
 }
 
-/** The address holds the settings, the language and where the engine runs: a shared link opens the same. */
+/** The address holds the settings, the language, the panels shown and where the engine runs: a shared link opens the same. */
 function writeUrl() {
   const params = new URLSearchParams(location.search);
   const parts = [];
   if (app.flat) {
-    parts.push(toQuery(app.flat, app.defaults), worldQuery(app.flat.world));
+    parts.push(toQuery(app.flat, app.defaults), worldQuery(app.flat.world), layoutQuery(layout()));
     for (const key of ['engine', 'wasm', 'threads']) if (params.has(key)) parts.push(`${key}=${encodeURIComponent(params.get(key))}`);
   } else {
     // Still starting (the settings not read yet): the address keeps what it asks for.
-    params.delete('lang');
+    for (const key of ['lang', 'show', 'hide', 'present']) params.delete(key);
+    parts.push(layoutQuery(layout()));
     parts.push(params.toString());
   }
   parts.push(`lang=${getLang()}`);
@@ -776,6 +778,9 @@ function showEnginePath() {
   const label = `${where} · ${t(`build.${app.build}`)}`;
   $('engine-path').textContent = label;
   $('wasm-build').textContent = label;
+  // The header says why training is not on every core (www/host.js, engine/connect.js).
+  $('engine-why').textContent = app.why ? t('host.why', { why: t(app.why) }) : '';
+  $('offline-state').textContent = app.offline ? t(app.offline.missing.length ? 'host.offline.partial' : 'host.offline.ready', { mb: fixed(app.offline.bytes / 1e6, 1), missing: app.offline.missing.length }) : '';
 }
 
 /** The language switch: everything redraws in the new language; training goes on; the address and the autosave keep it. */
@@ -818,11 +823,17 @@ function startLang() {
 async function boot() {
   setupErrors(app);
   startLang();
+  const layoutMessages = setupLayout(writeUrl);
   const saved = readSavedRun();
   $('status').textContent = t('status.loading');
   const started = await startEngine();
-  Object.assign(app, { engine: started.engine, path: started.path, build: started.build, threads: started.threads });
+  Object.assign(app, { engine: started.engine, path: started.path, build: started.build, threads: started.threads, why: started.why });
   showEnginePath();
+  // The static site's service worker says when every file is kept for offline use.
+  window.ganplayHost?.offline.then((kept) => {
+    app.offline = kept;
+    showEnginePath();
+  });
   app.defaults = fromConfig(JSON.parse(started.defaults));
   const search = location.search;
   // A world in the address brings its own defaults; the other settings go on top.
@@ -831,10 +842,11 @@ async function boot() {
   const { flat, messages } = fromQuery(search, app.defaults);
   flat.world = isWorld(app.defaults.world) ? place.world : 'digits';
   if (place.message) messages.push(place.message);
-  const first = await app.engine.create({ configJson: toJson(flat), judge: new URL('www/data/judge.safetensors', location.href).href });
-  if (messages.length || started.messages.length || first.configMessage) {
+  const first = await app.engine.create({ configJson: toJson(flat), judge: new URL('./data/judge.safetensors', import.meta.url).href });
+  if (messages.length || started.messages.length || first.configMessage || layoutMessages.length) {
     app.notify(() => sentences([
       ...started.messages.map(engineMessage),
+      ...layoutMessages.map(engineMessage),
       ...fromQuery(search, app.defaults).messages,
       ...(place.message ? [worldFromQuery(search).message] : []),
       ...(first.configMessage ? [t(first.configMessage.key, { reason: app.describe(new Error(first.configMessage.reason)) })] : []),

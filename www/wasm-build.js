@@ -32,6 +32,9 @@ export const singleThreadBuild = (features) => (features.relaxedSimd ? 'relaxed-
  */
 export async function loadBuild(build, threadCount = 0) {
   if (!(build in BUILDS)) throw new Error(`unknown wasm build “${build}”`);
+  // The pool's threads are workers started from here: inside the engine's worker that
+  // needs nested workers, which some browsers lack (Squoosh checks the same).
+  if (build === 'threads' && !('Worker' in globalThis)) throw new Error('this browser cannot start workers from a worker, which the thread pool needs');
   const glue = await import(new URL(`../${BUILDS[build].dir}/ganplay.js`, import.meta.url).href);
   const wasm = await glue.default();
   let pool = 0;

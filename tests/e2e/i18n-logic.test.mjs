@@ -44,7 +44,9 @@ test('the Chinese catalogue is Chinese: no English words outside names, units an
     'SIMD', 'simd128', 'relaxed', 'simd', 'uPlot', 'MIT', 'LeCun', 'Cortes', 'Burges', 'CC', 'BY', 'SA', 'HTTP', 'NaN', 'safetensors',
     'gzip', 'one', 'hot', 'px', 'MB', 'k', 'A', 'B', 'P', 'Shift', 'English',
     // `ganplay train` and its folder www/models/: a command and a path.
-    'train', 'www', 'models']);
+    'train', 'www', 'models',
+    // The static site (www/host.js, www/layout.js): a web API's name, a command, an address key.
+    'Service', 'Worker', 'https', 'localhost', 'make', 'serve', 'present']);
   for (const [key, text] of Object.entries(zh)) {
     const words = text.replace(/\{\w+\}/g, '').replace(/<[^>]*>/g, '').match(/[A-Za-zé]+/g) ?? [];
     const stray = words.filter((w) => !allowed.has(w));

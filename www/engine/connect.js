@@ -15,9 +15,10 @@ import { BUILDS, detectFeatures, singleThreadBuild } from '../wasm-build.js';
 import { fetchBytes } from '../util.js';
 
 export const PATHS = ['threads', 'worker', 'main'];
+// Beside the page's modules, wherever the site is served from (docs/hosting.md).
 const DATA = {
-  images: 'www/data/mnist-10k-images-idx3-ubyte.gz',
-  labels: 'www/data/mnist-10k-labels-idx1-ubyte.gz',
+  images: new URL('../data/mnist-10k-images-idx3-ubyte.gz', import.meta.url).href,
+  labels: new URL('../data/mnist-10k-labels-idx1-ubyte.gz', import.meta.url).href,
 };
 
 /**
@@ -80,7 +81,8 @@ let started = null;
 /**
  * Starts the engine once, as early in the boot as possible: probes the browser, picks
  * the path, starts the worker and loads the wasm build and the digits there. Resolves to
- * `{ engine, path, build, threads, defaults, messages }`. A path that fails to
+ * `{ engine, path, build, threads, defaults, messages, why }` (`why`: whyOneCore's key,
+ * or null). It waits first for www/host.js's word. A path that fails to
  * start falls back to the next (threads, then one worker, then this thread), and
  * `messages` says so.
  */
@@ -88,6 +90,9 @@ export function startEngine() {
   if (started) return started;
   started = (async () => {
     const params = new URLSearchParams(location.search);
+    // www/host.js: the static site's first visit reloads once, through its service worker.
+    const host = globalThis.ganplayHost ?? { isolation: 'headers' };
+    await host.ready;
     const features = await detectFeatures();
     const { path, build, messages } = choosePath(features, params.get('engine'), params.get('wasm'));
     const data = Promise.all([fetchBytes(DATA.images), fetchBytes(DATA.labels)]);
@@ -105,7 +110,8 @@ export function startEngine() {
         const [images, labels] = await data;
         const loading = engine.load({ build: attempt.build, threads, images, labels });
         const { defaults, threads: pool } = await (worker ? Promise.race([loading, worker.failed]) : loading);
-        return { engine, worker: worker?.worker ?? null, ...attempt, threads: pool, defaults, messages };
+        const why = attempt.path === 'threads' ? null : whyOneCore(features, host.isolation);
+        return { engine, worker: worker?.worker ?? null, ...attempt, threads: pool, defaults, messages, why };
       } catch (err) {
         if (i === attempts.length - 1) throw err;
         worker?.worker.terminate();
@@ -117,6 +123,16 @@ export function startEngine() {
   })();
   started.catch(() => {}); // reported where main.js awaits it
   return started;
+}
+
+/**
+ * Why training is not on every core, as a catalogue key ('host.why.…'), or null where it
+ * is the address's choice or a start that fell back (`messages` says those).
+ */
+export function whyOneCore(features, isolation) {
+  if (!globalThis.crossOriginIsolated) return ['headers', 'worker'].includes(isolation) ? 'host.why.notIsolated' : `host.why.${isolation}`;
+  if (!features.threads) return 'host.why.noThreads';
+  return null;
 }
 
 /** The threaded build's pool: one thread per core, or `?threads=N` (1–16). */
