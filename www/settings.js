@@ -266,8 +266,12 @@ export function parse(field, text) {
   }
 }
 
-/** Address parameters that are not training settings: where the engine runs (engine/connect.js), the language (i18n.js), and the world (worlds/world.js). */
-const PAGE_PARAMS = new Set(['wasm', 'engine', 'threads', 'lang', 'world', 'points']);
+/**
+ * Address parameters that are not training settings: where the engine runs
+ * (engine/connect.js), the language (i18n.js), the world (worlds/world.js), and the panels
+ * shown (layout.js).
+ */
+const PAGE_PARAMS = new Set(['wasm', 'engine', 'threads', 'lang', 'world', 'points', 'show', 'hide', 'present']);
 
 /**
  * Reads settings from a URL query string on top of `defaults` (flat). Returns
