@@ -50,7 +50,8 @@ test('wasm package from pkg/ loads and instantiates in Chromium', async () => {
   await page.context().close();
 });
 
-test('index.html loads without console errors', { skip: !hasIndex && 'no index.html yet' }, async () => {
+test('index.html loads without console errors', async () => {
+  assert.ok(hasIndex, 'index.html is missing');
   const page = await newPage(browser);
   const res = await page.goto(baseUrl(), { waitUntil: 'load' });
   assert.equal(res.status(), 200);
@@ -63,8 +64,9 @@ test('index.html loads without console errors', { skip: !hasIndex && 'no index.h
 
 test(
   'page signals window.ganplayReady',
-  { skip: !hasReadyFlag && 'index.html does not mention window.ganplayReady yet', timeout: readyTimeoutMs + 30_000 },
+  { timeout: readyTimeoutMs + 30_000 },
   async () => {
+    assert.ok(hasReadyFlag, 'index.html does not mention window.ganplayReady');
     const page = await newPage(browser);
     await page.goto(baseUrl());
     // Wait (synchronously polled: a Promise returned to waitForFunction would
