@@ -7,6 +7,13 @@
 import { t } from './i18n.js';
 import { $ } from './util.js';
 
+/**
+ * What browsers report as an error though nothing is wrong: a ResizeObserver whose
+ * callback changed a size (the charts follow their box) has its last notifications
+ * delivered in the next frame. Never for the banner.
+ */
+const BENIGN = /^(ResizeObserver loop completed with undelivered notifications|ResizeObserver loop limit exceeded)/;
+
 /** The last panic message console_error_panic_hook logged (it logs through console.error). */
 let panicMessage = null;
 
@@ -21,7 +28,10 @@ export function setupErrors(app) {
     if (app.isPanic(err)) app.onPanic('what.page', err);
     else app.showError(() => t('error.unexpected', { reason: app.describe(err) }));
   };
-  window.addEventListener('error', (e) => uncaught(e.error ?? e.message));
+  window.addEventListener('error', (e) => {
+    if (!e.error && BENIGN.test(e.message ?? '')) return;
+    uncaught(e.error ?? e.message);
+  });
   window.addEventListener('unhandledrejection', (e) => uncaught(e.reason));
   $('error-reload').addEventListener('click', () => location.reload());
 

@@ -1,6 +1,7 @@
 // Keep and share: save the model as a safetensors checkpoint and load one back (a bad
 // file is refused with its reason and the model stays), export the grid as PNG, and
 // train on your own IDX files (or go back to the built-in MNIST sample).
+import { noteDataSource } from './autosave.js';
 import { EXPORT_SCALE, exportGrid } from './grid.js';
 import { fixed, onLangChange, t } from './i18n.js';
 import { $, download, fmtInt, gunzipIfNeeded } from './util.js';
@@ -25,6 +26,7 @@ export function setupFiles(app) {
     app.guard('what.builtin', async () => {
       const n = await app.engine.loadData(null, null);
       app.dataSource = 'built-in MNIST';
+      noteDataSource(app);
       showDataSource(app, n);
       app.notify(() => t('files.builtinAgain', { n: fmtInt(n) }));
     }),
@@ -84,6 +86,7 @@ async function loadIdx(app, files) {
     return;
   }
   app.dataSource = `${images.file.name} + ${labels.file.name}`;
+  noteDataSource(app);
   showDataSource(app, n);
   app.notify(() => t('files.yours', { n: fmtInt(n) }));
 }

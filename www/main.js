@@ -3,10 +3,11 @@
 // controls and the settings, and runs the one requestAnimationFrame loop. Each frame it asks
 // the engine for one chunk of training (in a worker the next chunk trains while this thread
 // draws the last) and draws what the engine reports: G's grid, the counters, the charts.
-import { readSavedRun, saveNow, setupAutosave, tickAutosave } from './autosave.js';
+import { listSavedRuns, saveNow, setupAutosave, takeReport, tickAutosave } from './autosave.js';
 import { createCharts, updateCharts } from './charts.js';
 import { loadOntoPad, setupPad, tickJudge } from './draw.js';
-import { startEngine } from './engine/connect.js';
+import { PATHS, startEngine } from './engine/connect.js';
+import { BUILDS } from './wasm-build.js';
 import { highlight, setTraining, showStats } from './explain.js';
 import { pickedImage, resetExplore, selectCell, setupExplore, tickExplore } from './explore.js';
 import { setupErrors } from './errors.js';
@@ -232,6 +233,7 @@ function apply(r) {
   // A world's metric charts are drawn with the loss charts, and cost with them.
   if (r.worldMetrics) app.chartsCost = (r.history ? app.chartsCost : 0) + showWorldMetrics(app, r.worldMetrics);
   if (r.quality) showQuality(app, r.quality);
+  if (r.autosave) takeReport(app, r.autosave);
   if (r.diverged && app.running) {
     setRunning(false);
     app.showDiverged();
@@ -273,7 +275,9 @@ function writeUrl() {
   const parts = [];
   if (app.flat) {
     parts.push(toQuery(app.flat, app.defaults), worldQuery(app.flat.world), layoutQuery(layout()));
-    for (const key of ['engine', 'wasm', 'threads']) if (params.has(key)) parts.push(`${key}=${encodeURIComponent(params.get(key))}`);
+    // Where the engine runs, as asked; a request it could not read (the start said so) is dropped.
+    const known = { engine: (v) => PATHS.includes(v), wasm: (v) => v in BUILDS && v !== 'threads', threads: () => true };
+    for (const key of ['engine', 'wasm', 'threads']) if (params.has(key) && known[key](params.get(key))) parts.push(`${key}=${encodeURIComponent(params.get(key))}`);
   } else {
     // Still starting (the settings not read yet): the address keeps what it asks for.
     for (const key of ['lang', 'show', 'hide', 'present']) params.delete(key);
@@ -824,7 +828,7 @@ async function boot() {
   setupErrors(app);
   startLang();
   const layoutMessages = setupLayout(writeUrl);
-  const saved = readSavedRun();
+  const saved = listSavedRuns();
   $('status').textContent = t('status.loading');
   const started = await startEngine();
   Object.assign(app, { engine: started.engine, path: started.path, build: started.build, threads: started.threads, why: started.why });
@@ -862,7 +866,7 @@ async function boot() {
   wireControls();
   modelReplaced(first);
   for (const id of ['train', 'step', 'step-d', 'step-g', 'reset']) $(id).disabled = false;
-  setupAutosave(app, saved); // the saved run is offered when it has been read; the page does not wait
+  setupAutosave(app, saved); // the saved runs are offered when they have been read; the page does not wait
   app.ready = true;
   window.ganplay.ready = true;
   window.ganplayReady = true;

@@ -204,7 +204,7 @@ export function parse(field, text) {
   const clampNum = (v) => {
     if (v < field.min || v > field.max) {
       const c = Math.min(field.max, Math.max(field.min, v));
-      return { value: c, message: t('parse.clamped', { label, range, raw, value: c }) };
+      return { value: c, clamped: true, message: t('parse.clamped', { label, range, raw, value: c }) };
     }
     return { value: v };
   };
@@ -291,6 +291,11 @@ export function fromQuery(search, defaults) {
     const r = parse(field, text);
     if (r.error) {
       messages.push(t('notice.kept', { error: r.error, value: format(field, flat[field.key]) }));
+      continue;
+    }
+    // Out of range in a link is a mistake, not a wish for the nearest edge: the default.
+    if (r.clamped) {
+      messages.push(t('parse.linkRange', { label: field.label, raw: text.trim(), range: `${field.min}–${field.max}`, value: format(field, flat[field.key]) }));
       continue;
     }
     if (r.message) messages.push(r.message);

@@ -37,6 +37,13 @@ async function expectOffer(page, step) {
   assert.equal(await page.isHidden('#error-banner'), true, await page.textContent('#error-text'));
 }
 
+/** Presses Restore on the offer's newest run and waits until the run is in (it is read from the store first). */
+async function restore(page) {
+  await page.click('#autosave-restore');
+  await page.waitForSelector('#autosave-banner', { state: 'hidden' });
+  await page.waitForFunction(() => /^Restored your run at step /.test(document.getElementById('notice-text').textContent), null, { timeout: 15_000 });
+}
+
 /** The page works: Train moves the step and the charts, Pause stops it. */
 async function expectWorking(page) {
   const rows = await state(page, () => ganplay.state.charts.rows);
@@ -60,8 +67,7 @@ test('autosave in an on-disk profile: two reloads and a browser restart each off
   await page.reload();
   await ready(page);
   await expectOffer(page, 2);
-  await page.click('#autosave-restore');
-  await page.waitForSelector('#autosave-banner', { state: 'hidden' });
+  await restore(page);
   assert.equal(await steps(page), 2);
   assert.equal(await gridHash(page), hash);
   await expectWorking(page);
@@ -81,7 +87,7 @@ test('autosave in an on-disk profile: two reloads and a browser restart each off
   await expectOffer(page, step);
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, 'autosave-offer-after-restart.png') });
-  await page.click('#autosave-restore');
+  await restore(page);
   assert.equal(await steps(page), step);
   await expectWorking(page);
   assert.deepEqual(page.problems, []);
@@ -100,10 +106,9 @@ test('autosave: Restore gives the same grid, step and charts; leaving saves; Dis
   await page.reload();
   await ready(page);
   await expectOffer(page, 57);
-  assert.match(await page.textContent('#autosave-text'), /Until you choose, nothing from this visit is saved\./);
+  assert.match(await page.textContent('#autosave-text'), /This visit's run is saved on its own and replaces none of the saved runs\./);
   assert.equal(await steps(page), 0);
-  await page.click('#autosave-restore');
-  await page.waitForSelector('#autosave-banner', { state: 'hidden' });
+  await restore(page);
   assert.equal(await steps(page), before.steps);
   assert.equal(await gridHash(page), before.hash);
   assert.deepEqual(await state(page, async () => Array.from(await ganplay.playground.export_history())), history);
@@ -141,20 +146,32 @@ const BROKEN_STORES = {
   throws: `indexedDB.open = () => { throw new DOMException('The operation failed for reasons unrelated to the database itself', 'UnknownError'); };`,
   hangs: `indexedDB.open = () => ({});`,
   blocked: `indexedDB.open = () => { const req = {}; setTimeout(() => req.onblocked?.(), 10); return req; };`,
-  missing: `Object.defineProperty(window, 'indexedDB', { value: undefined });`,
+  missing: `Object.defineProperty(globalThis, 'indexedDB', { value: undefined });`,
 };
+
+/**
+ * Runs `script` in the context's pages before their own scripts, and in their workers as
+ * they start: the engine writes the run from its worker, with that worker's IndexedDB.
+ */
+async function breakStore(context, script) {
+  await context.addInitScript(script);
+  const inWorkers = (page) => page.on('worker', (worker) => worker.evaluate(script).catch(() => {}));
+  context.pages().forEach(inWorkers);
+  context.on('page', inWorkers);
+}
 
 for (const [how, script] of Object.entries(BROKEN_STORES)) {
   test(`a saved-run store that ${how === 'missing' ? 'is missing' : how}: the page boots, works and says so in one line`, async () => {
     const dir = profileDir();
     const context = await launchPersistent(dir);
-    await context.addInitScript(script);
+    await breakStore(context, script);
     const page = await open(context);
     await page.waitForFunction(() => !ganplay.state.autosave.reading, null, { timeout: 15_000 });
     const notice = await page.textContent('#notice-text');
-    assert.match(notice, /^Your saved run could not be read \(.+\)\. This visit's run will be saved in its place\.$/);
+    assert.match(notice, /^Your saved run could not be read \(.+\)\. This visit's run is saved on its own\.$/);
     await expectWorking(page);
     // A save fails too, and says so once; nothing stops.
+    await page.click('#step');
     assert.equal(await state(page, () => ganplay.autosaveNow()), false);
     assert.match(await page.textContent('#notice-text'), /^Autosave could not save your run: /);
     await expectWorking(page);
@@ -167,7 +184,7 @@ for (const [how, script] of Object.entries(BROKEN_STORES)) {
 test('a full saved-run store: the save fails with a one-line notice and the page trains on', async () => {
   const dir = profileDir();
   const context = await launchPersistent(dir);
-  await context.addInitScript(`IDBObjectStore.prototype.put = function () { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };`);
+  await breakStore(context, `IDBObjectStore.prototype.put = function () { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };`);
   const page = await open(context);
   await page.waitForFunction(() => !ganplay.state.autosave.reading);
   await page.click('#step');
@@ -178,7 +195,10 @@ test('a full saved-run store: the save fails with a one-line notice and the page
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Writes `record` as the saved run with IndexedDB itself (a value the page did not write). */
+/**
+ * Writes `record` as the one saved run of a page from before run ids (the key `run`),
+ * with IndexedDB itself (a value the page did not write).
+ */
 const plant = (page, record) =>
   state(page, (record) => new Promise((resolve, reject) => {
     const req = indexedDB.open('ganplay', 1);
@@ -197,10 +217,8 @@ const plant = (page, record) =>
 test('a saved run of another shape or version is not offered; one that cannot load is refused and changes nothing', async () => {
   const dir = profileDir();
   const context = await launchPersistent(dir);
+  // The page changes nothing, so it saves no run of its own to offer beside the planted one.
   const page = await open(context);
-  await page.click('#step');
-  await page.waitForFunction(() => ganplay.state.view.steps === 1);
-  await saved(page); // else the page's own save of that step could land over the planted record
   for (const [value, message] of [
     ['a string', /^The saved run is not a ganplay run and was not restored\./],
     [{ version: 0, checkpoint: new Uint8Array(4) }, /^The saved run has another layout \(version 0, this page reads 1\) and was not restored\./],

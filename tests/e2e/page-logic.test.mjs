@@ -159,10 +159,11 @@ test('settings: config → flat → config is the identity, and the URL round-tr
 
 test('settings: bad URL values keep the default and say why', () => {
   const defaults = fromConfig(DEFAULT_CONFIG);
-  const { flat, messages } = fromQuery('lr_g=fast&batch=0&wat=1', defaults);
+  const { flat, messages } = fromQuery('lr_g=fast&batch=-5&wat=1', defaults);
   assert.equal(flat.g_lr, 0.002);
-  assert.equal(flat.batch_size, 1);
+  assert.equal(flat.batch_size, defaults.batch_size, 'out of range in a link: the default, not the nearest edge');
   assert.equal(messages.length, 3);
+  assert.match(messages.join(' '), new RegExp(`in the link, -5, is outside 1–\\d+: the default, ${defaults.batch_size}, is used`));
   assert.match(messages.join(' '), /learning rate must be a number.*Kept 0\.002/);
   assert.match(messages.join(' '), /Unknown setting “wat”/);
 });

@@ -178,6 +178,8 @@ test('the autosave brings a world back, drawn points included', async () => {
   await page.waitForSelector('#autosave-banner:not([hidden])', { timeout: 10_000 });
   await page.click('#autosave-restore');
   await page.waitForSelector('#autosave-banner', { state: 'hidden' });
+  // The run is read from the store, then restored.
+  await page.waitForFunction((s) => ganplay.state.view.steps === s, step, { timeout: 15_000 });
   assert.equal(await steps(page), step);
   assert.deepEqual(await state(page, () => ganplay.state.flat.world), { drawn: [[0.5, 0.5], [-0.5, 0.5], [0, -0.5]] });
   await viewFresh(page);

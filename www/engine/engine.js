@@ -5,7 +5,9 @@
 // wasm memory. Each call returns what the page needs to draw: a report of the counters,
 // and on request G's grid and the charts' history, copied out of wasm memory (so they can
 // be transferred to the page without copying again).
+import { RECORD_VERSION, writeSavedRun } from '../autosave-store.js';
 import { isMilestone } from '../grid.js';
+import { setLang } from '../i18n.js';
 import { fetchBytes, gunzip } from '../util.js';
 import { loadBuild } from '../wasm-build.js';
 
@@ -74,6 +76,13 @@ export class Engine {
     /** The world's metric history: rows [step, js, modes covered, modes, high-quality share]. */
     this.worldRows = [];
     this.worldMetricsVersion = -1;
+    /**
+     * The autosave, once the page has set it up (`setAutosave`): this tab's run id, the
+     * data source to record, how often to save while training, and what was saved when.
+     * The engine writes the run into IndexedDB itself: it holds the state, and a page
+     * being left has no time to ask for it and write it.
+     */
+    this.autosave = null;
   }
 
   /** Whether a 1-D or 2-D world is in force (not the digits). */
@@ -163,6 +172,7 @@ export class Engine {
       free: this.free != null,
       busy: this.busy(),
       average: pg.samples_from_average(),
+      autosave: this.autosaveReport(),
     };
     if (r.diverged) {
       // The core's English, and the same as codes and data for the page's language (www/core-errors.js).
@@ -292,6 +302,7 @@ export class Engine {
     // they show the model as the chunk found it, and the next redraw catches up.
     const worldParts = this.inWorld() ? this.worldParts(want) : null;
     if (train) this.trainChunk(start, budgetMs);
+    this.tickSave();
     return this.report(want, worldParts);
   }
 
@@ -570,12 +581,101 @@ export class Engine {
     }));
   }
 
-  /** Puts back a saved run: its checkpoint, then its charts' history. */
-  restoreRun(checkpoint, history) {
-    return this.replaceRun(() => {
+  /**
+   * Sets up (or changes) the autosave: `id` the run to save under, `dataSource` what to
+   * record the data as, `everyMs` how often to save while the model changes, `lang` the
+   * language of the store's messages; with `saved`, the model as it is counts as saved
+   * (a run just restored from that id). A model not changed since the autosave was set up
+   * is not saved: an untouched page writes nothing. Returns the autosave's report.
+   */
+  setAutosave({ id, dataSource, everyMs, lang, saved = false } = {}) {
+    if (lang && !globalThis.document) setLang(lang); // in a worker; the page's own thread has the page's
+    const a = (this.autosave ??= { id: null, dataSource: null, everyMs: 3000, version: this.version, at: now(), writing: null, saves: 0, errors: 0, error: null, step: null, savedAt: null });
+    if (id != null && id !== a.id) {
+      a.id = id;
+      a.step = a.savedAt = null;
+    }
+    if (dataSource != null) a.dataSource = dataSource;
+    if (everyMs != null) a.everyMs = everyMs;
+    if (saved) a.version = this.version;
+    return this.autosaveReport();
+  }
+
+  /** What the page shows of the autosave: the model version last saved, saves and failures. */
+  autosaveReport() {
+    const a = this.autosave;
+    if (!a) return null;
+    return { id: a.id, version: a.version, saves: a.saves, errors: a.errors, error: a.error, step: a.step, savedAt: a.savedAt, writing: a.writing != null };
+  }
+
+  /** Saves when the model changed and the last save is `everyMs` old (from each chunk). */
+  tickSave() {
+    const a = this.autosave;
+    if (a && !a.writing && a.version !== this.version && now() - a.at >= a.everyMs) this.saveRun();
+  }
+
+  /**
+   * Writes the run into IndexedDB now, if it changed since the last save. Resolves to the
+   * autosave's report with `saved` (whether this call wrote it). Nothing after a panic or
+   * while diverged (the last save, from before, stays). A save already under way is
+   * waited for instead of starting another: it is at most a moment old. Never rejects: a
+   * failure is in the report (`error`), and the page says so.
+   */
+  async saveRun() {
+    const a = this.autosave;
+    if (!a || this.broken) return { saved: false, ...this.autosaveReport() };
+    if (a.writing) return { saved: await a.writing, ...this.autosaveReport() };
+    if (a.version === this.version || this.pg.diverged()) return { saved: false, ...this.autosaveReport() };
+    const version = this.version;
+    a.at = now();
+    let record;
+    try {
+      const run = this.savedRun();
+      record = { version: RECORD_VERSION, ...run, savedAt: Date.now(), dataSource: a.dataSource };
+    } catch (err) {
+      if (this.broken) throw err; // a panic: the page says it
+      a.errors++;
+      a.error = describe(err);
+      return { saved: false, ...this.autosaveReport() };
+    }
+    const id = a.id;
+    a.writing = writeSavedRun(id, record).then(
+      () => {
+        if (a.id === id) {
+          a.version = Math.max(a.version, version);
+          a.step = record.step;
+          a.savedAt = record.savedAt;
+        }
+        a.saves++;
+        a.error = null;
+        return true;
+      },
+      (err) => {
+        console.warn('autosave: cannot save the run', err);
+        a.errors++;
+        a.error = describe(err);
+        return false;
+      },
+    );
+    const saved = await a.writing.finally(() => (a.writing = null));
+    return { saved, ...this.autosaveReport() };
+  }
+
+  /**
+   * Puts back a saved run: its checkpoint, then its charts' history. With `id`, the
+   * autosave goes on under that run id from here, the run as restored counting as saved
+   * (in the same call, so that no save in between lands under the old id).
+   */
+  restoreRun(checkpoint, history, id = null) {
+    const out = this.replaceRun(() => {
       this.pg.load_checkpoint(checkpoint);
       this.pg.import_history(history);
     });
+    if (id != null && this.autosave) {
+      this.setAutosave({ id, saved: true });
+      out.autosave = this.autosaveReport();
+    }
+    return out;
   }
 
   exportHistory() {
