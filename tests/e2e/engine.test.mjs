@@ -91,7 +91,7 @@ test('a hidden tab trains on in the worker, autosaves, and shows the right step 
   const later = await steps(page);
   assert.ok(later > hiddenAt + 20, `hidden: ${hiddenAt} → ${later} steps in 3 s`);
   if (frames != null) assert.equal(await state(page, () => ganplay.state.frameMs.length), frames, 'no frames ran while hidden');
-  // The autosave goes on: once as the tab was hidden, and again every 30 s of training.
+  // The autosave goes on: once as the tab was hidden, and again every 3 s of training (the engine saves by itself).
   await page.waitForFunction((n) => ganplay.state.autosave.saves >= n + 2, saves, { timeout: 45_000, polling: 500 });
   await state(page, () => window.showAgain());
   await page.waitForFunction(() => !ganplay.state.free && ganplay.state.running);
