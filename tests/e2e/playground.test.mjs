@@ -377,7 +377,7 @@ test('conditional mode: ten labelled rows, and D scores a drawing for every digi
   await close(page);
 });
 
-test('settings in the URL: read, clamped or refused with a message, and written back', async () => {
+test('settings in the URL: read, or refused with a message (out of range in a link: the default), and written back', async () => {
   const query = 'seed=5&lr_g=0.001&batch=16&loss=minimax&opt_d=sgd&lr_d=0.05&g_hidden=32,64&d_hidden=48&noise=12&smoothing=0.2&instance_noise=0&d_steps=2';
   const page = await open(query);
   const c = await config(page);
@@ -400,13 +400,13 @@ test('settings in the URL: read, clamped or refused with a message, and written 
 
   const bad = await open('seed=2&batch=5000&lr_g=abc&loss=sideways&conditional=maybe&g_hidden=0,99999&colour=red');
   const b = await config(bad);
-  assert.equal(b.batch_size, 1024);
+  assert.equal(b.batch_size, 64); // out of range in a link: the default, not the edge
   assert.equal(b.g_optimizer.lr, 0.002);
   assert.equal(b.generator_loss, 'non_saturating');
   assert.equal(b.conditional, false);
   assert.deepEqual(b.g_hidden, [1, 4096]);
   const notice = await bad.textContent('#notice-text');
-  for (const re of [/batch size must be in 1–1024/, /learning rate must be a number/, /generator loss must be one of/, /conditional must be on or off/, /Unknown setting “colour”/, /each width must be in 1–4096/]) {
+  for (const re of [/batch size in the link, 5000, is outside 1–1024: the default, 64, is used/, /learning rate must be a number/, /generator loss must be one of/, /conditional must be on or off/, /Unknown setting “colour”/, /each width must be in 1–4096/]) {
     assert.match(notice, re);
   }
   assert.doesNotMatch(bad.url(), /colour|abc/);

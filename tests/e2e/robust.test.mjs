@@ -199,11 +199,12 @@ test('bad settings: NaN and out-of-range values in the URL and the controls neve
   const page = await open(`${SMALL}&lr_g=NaN&lr_d=1e9&d_steps=-3&smoothing=abc&eps_g=0`);
   const notice = await page.textContent('#notice-text');
   assert.match(notice, /G's learning rate must be a number, got “NaN”/);
-  assert.match(notice, /D's learning rate must be in .*clamped to 10/);
-  assert.match(notice, /D steps per G step must be in 1–20/);
+  // Out of range in a link is a mistake, not a wish for the nearest edge: the default.
+  assert.match(notice, /D's learning rate in the link, 1e9, is outside .*: the default, 0\.0004, is used/);
+  assert.match(notice, /D steps per G step in the link, -3, is outside 1–20: the default, 1, is used/);
   assert.match(notice, /label smoothing must be a number/);
   const config = await state(page, async () => JSON.parse(await ganplay.playground.config_json()));
-  assert.equal(config.d_optimizer.lr, 10);
+  assert.equal(config.d_optimizer.lr, 0.0004);
   assert.equal(config.d_steps, 1);
   for (const v of [config.g_optimizer.lr, config.g_optimizer.eps, config.label_smoothing]) assert.ok(Number.isFinite(v) && v > -1);
   // The batch control: text, negative, too big.
