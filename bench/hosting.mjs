@@ -11,12 +11,12 @@
 // Prints one JSON line per figure. Needs `make dist` first (make bench does).
 //
 // Usage: node bench/hosting.mjs
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchPersistent } from '../tests/e2e/browser.mjs';
+import { startServer } from '../tests/e2e/server.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(repo, 'dist');
@@ -32,16 +32,8 @@ fs.cpSync(dist, site, { recursive: true });
 const sizeOf = (dir) => fs.readdirSync(dir, { withFileTypes: true }).reduce((s, e) => s + (e.isDirectory() ? sizeOf(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
 emit({ figure: 'dist_mb', value: +(sizeOf(site) / 1e6).toFixed(2) });
 
-const server = spawn(process.execPath, [path.join(repo, 'scripts', 'serve.mjs'), '--plain', '--root', site, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolve, reject) => {
-  let out = '';
-  server.stdout.on('data', (c) => {
-    out += c;
-    const m = out.match(/http:\/\/localhost:(\d+)\//);
-    if (m) resolve(`http://127.0.0.1:${m[1]}/`);
-  });
-  server.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
-});
+const server = await startServer(['--plain', '--root', site]);
+const url = server.url;
 
 const context = await launchPersistent(path.join(tmp, 'profile'));
 try {
@@ -77,7 +69,7 @@ try {
   await page.waitForFunction(() => /\(/.test(document.getElementById('offline-state').textContent), null, { timeout: 120_000, polling: 50 });
   emit({ figure: 'kept_offline_s', value: seconds(t0), note: 'after the first step' });
 
-  server.kill();
+  await server.stop();
   await context.setOffline(true);
   t0 = performance.now();
   await page.reload();
@@ -87,6 +79,6 @@ try {
   emit({ figure: 'offline_reload_first_step_s', value: +(offlineReady + (await firstStep())).toFixed(2) });
 } finally {
   await context.close();
-  server.kill();
+  await server.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
 }

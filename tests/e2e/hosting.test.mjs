@@ -9,11 +9,11 @@
 // Builds nothing: `make e2e` makes dist/ first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServer } from './server.mjs';
 import { launchPersistent, steps, trainFor, watchPage } from './browser.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -26,26 +26,13 @@ let server = null;
 let url = null;
 
 /** Serves `site` with no special headers on `port` (0: any free one); resolves to its address. */
-function serve(port = 0) {
-  return new Promise((resolve, reject) => {
-    server = spawn(process.execPath, [path.join(repo, 'scripts', 'serve.mjs'), '--plain', '--root', site, '--port', String(port)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    server.stdout.on('data', (c) => {
-      out += c;
-      const m = out.match(/http:\/\/localhost:(\d+)\//);
-      if (m) resolve(`http://127.0.0.1:${m[1]}/`);
-    });
-    server.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
-  });
+async function serve(port = 0) {
+  server = await startServer(['--plain', '--root', site, '--port', String(port)]);
+  return server.url;
 }
 
 async function stopServer() {
-  if (!server) return;
-  const gone = new Promise((resolve) => server.once('exit', resolve));
-  server.kill();
-  await gone;
+  await server?.stop();
   server = null;
 }
 

@@ -20,6 +20,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServer } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -39,30 +40,10 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const server = spawn(process.execPath, [path.join(repo, 'scripts', 'serve.mjs'), '--port', '0'], {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    children.add(server);
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('serve.mjs did not start within 15 s')), 15_000);
-    server.stdout.setEncoding('utf8');
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/https?:\/\/[^:\s/]+:(\d+)\//);
-      if (m) {
-        clearTimeout(timer);
-        // The server binds 127.0.0.1; use it explicitly rather than `localhost`.
-        resolve(`http://127.0.0.1:${m[1]}/`);
-      }
-    });
-    server.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve.mjs exited early with status ${code}\n${out}`));
-    });
-  });
+async function serveRepo() {
+  const server = await startServer([], { cwd: repo });
+  children.add(server.child);
+  return server.url;
 }
 
 function testFiles() {
@@ -77,7 +58,7 @@ function testFiles() {
 
 let url = process.env.GANPLAY_URL;
 if (!url) {
-  url = await startServer();
+  url = await serveRepo();
   console.log(`e2e: serving repository root at ${url}`);
 } else {
   console.log(`e2e: using GANPLAY_URL=${url}`);

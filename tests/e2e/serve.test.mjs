@@ -2,15 +2,13 @@
 // no escaping the root. Uses its own fixture root in a temp directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { fileURLToPath } from 'node:url';
+import { startServer } from './server.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let tmp, root, server, port;
 const gzBytes = zlib.gzipSync(Buffer.from('hello mnist\n'));
 
@@ -41,22 +39,12 @@ before(async () => {
   fs.writeFileSync(path.join(tmp, 'secret.txt'), 'secret');
   fs.symlinkSync(path.join(tmp, 'secret.txt'), path.join(root, 'link.txt'));
 
-  server = spawn(process.execPath, [path.join(repo, 'scripts', 'serve.mjs'), '--root', root, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  port = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (c) => {
-      out += c;
-      const m = out.match(/http:\/\/localhost:(\d+)\//);
-      if (m) resolve(Number(m[1]));
-    });
-    server.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
-  });
+  server = await startServer(['--root', root]);
+  port = server.port;
 });
 
-after(() => {
-  server?.kill();
+after(async () => {
+  await server?.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
