@@ -86,14 +86,16 @@ function sitePage(build) {
   return html.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n  ${meta}`);
 }
 
-function serviceWorker(build, files) {
+/** www/sw.js with the build's name and its files (path under the site → bytes) filled in. */
+function serviceWorker(build, files, page) {
   const source = fs.readFileSync(path.join(repo, 'www', 'sw.js'), 'utf8');
-  const list = ['', ...files.map((f) => `v/${build}/${f}`)];
+  const sizes = { '': Buffer.byteLength(page) };
+  for (const f of files) sizes[`v/${build}/${f}`] = fs.statSync(path.join(repo, f)).size;
   const filled = source
     .replace(/^const BUILD = null;$/m, `const BUILD = ${JSON.stringify(build)};`)
-    .replace(/^const FILES = \[\];$/m, `const FILES = ${JSON.stringify(list, null, 2)};`);
-  if (filled === source || !filled.includes(`const BUILD = "${build}"`) || filled.includes('const FILES = [];')) {
-    die('www/sw.js has no `const BUILD = null;` and `const FILES = [];` lines to fill in');
+    .replace(/^const FILES = \{\};$/m, `const FILES = ${JSON.stringify(sizes, null, 2)};`);
+  if (filled === source || !filled.includes(`const BUILD = "${build}"`) || filled.includes('const FILES = {};')) {
+    die('www/sw.js has no `const BUILD = null;` and `const FILES = {};` lines to fill in');
   }
   return filled;
 }
@@ -110,7 +112,7 @@ for (const f of files) {
   bytes += fs.statSync(to).size;
 }
 const page = sitePage(build);
-const sw = serviceWorker(build, files);
+const sw = serviceWorker(build, files, page);
 fs.writeFileSync(path.join(out, 'index.html'), page);
 fs.writeFileSync(path.join(out, 'sw.js'), sw);
 fs.writeFileSync(path.join(out, '.nojekyll'), '');
