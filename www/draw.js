@@ -4,6 +4,7 @@
 // fakes (a histogram), a real digit to compare, and "Can D generate?": gradient ascent on
 // the pixels that raises D's score but makes noise, not a digit.
 import { fixed, onLangChange, percent, t } from './i18n.js';
+import { drawSaturation } from './saturation.js';
 import { $, IMAGE_DIM, IMAGE_SIDE, clamp, drawImage28, fmtNum } from './util.js';
 
 /** MNIST fitted each digit's ink into 20×20, then centred it by mass in 28×28. */
@@ -259,6 +260,7 @@ async function refreshSample(app) {
     judge.sample = await app.engine.scoreSample(SAMPLE_SIZE);
   });
   drawScoreHistogram(app);
+  drawSaturation(app);
 }
 
 /**

@@ -6,6 +6,7 @@
 import { listSavedRuns, saveNow, setupAutosave, takeReport, tickAutosave } from './autosave.js';
 import { createCharts, updateCharts } from './charts.js';
 import { loadOntoPad, setupPad, tickJudge } from './draw.js';
+import { setupSaturation } from './saturation.js';
 import { PATHS, startEngine } from './engine/connect.js';
 import { BUILDS } from './wasm-build.js';
 import { highlight, setTraining, showStats } from './explain.js';
@@ -858,6 +859,7 @@ async function boot() {
   }
   app.charts = createCharts();
   setupPad(app);
+  setupSaturation(app);
   setupExplore(app);
   setupFiles(app);
   setupRecovery(app);

@@ -527,6 +527,18 @@ export default {
   'core.restore.beforeMore.one': 'before {list}, and {n} more change',
   'core.restore.undone': 'before settings changes that were later undone',
 
+
+  // ---- minimax against non-saturating, as a curve (saturation.js) ---------------------------
+  'saturation.h': 'Why the non-saturating loss:',
+  'saturation.intro': 'G’s loss as a function of D(G(z)), with G’s current fakes as dots on both curves. Where D rejects the fakes (D(G(z)) near 0) the minimax curve log(1 − D) is flat, so G gets almost no gradient; −log D is steep exactly there. The thicker curve is the loss in the settings.',
+  'saturation.aria': 'G’s loss against D(G(z)): the minimax and the non-saturating curves, with G’s current fakes as dots',
+  'saturation.axis': 'D(G(z)): D’s score of a fake',
+  'saturation.minimax': 'minimax: log(1 − D)',
+  'saturation.ns': 'non-saturating: −log D',
+  'saturation.chosen': '(in use)',
+  'saturation.now': '{n} fakes, mean D(G(z)) = {d}. The push each loss gives G through D (the slope with respect to D’s last-layer output): minimax {mm}, non-saturating {ns}.',
+  'saturation.waiting': 'The dots appear once D has scored a sample of G’s fakes.',
+  'saturation.conditional': 'In conditional mode D scores a fake together with its label; the dots are not drawn, the curves hold as they are.',
   // ---- footer -------------------------------------------------------------------------------
   'footer.build': 'ganplay: a Rust GAN compiled to WebAssembly (build in use: ',
   'footer.credits': '). Data: MNIST by LeCun, Cortes and Burges (CC BY-SA 3.0). Charts: uPlot (MIT).',

@@ -535,6 +535,18 @@ export default {
   'core.restore.beforeMore.one': '在 {list} 以及另外 {n} 项更改之前',
   'core.restore.undone': '在后来被撤销的设置更改之前',
 
+
+  // ---- 极小极大与非饱和损失的曲线（saturation.js） -------------------------------------------
+  'saturation.h': '为什么用非饱和损失：',
+  'saturation.intro': '生成器 G 的损失随 D(G(z)) 变化的曲线，G 当前的假样本是两条曲线上的点。当 D 把假样本判为假（D(G(z)) 接近 0）时，极小极大曲线 log(1 − D) 几乎是平的，G 几乎得不到梯度；而 −log D 恰好在那里很陡。粗的那条是设置中正在使用的损失。',
+  'saturation.aria': 'G 的损失与 D(G(z)) 的关系：极小极大曲线和非饱和曲线，G 当前的假样本是曲线上的点',
+  'saturation.axis': 'D(G(z))：D 给假样本的分数',
+  'saturation.minimax': '极小极大：log(1 − D)',
+  'saturation.ns': '非饱和：−log D',
+  'saturation.chosen': '（使用中）',
+  'saturation.now': '{n} 个假样本，平均 D(G(z)) = {d}。每种损失经由 D 推动 G 的力度（对 D 最后一层输出的斜率）：极小极大 {mm}，非饱和 {ns}。',
+  'saturation.waiting': '等 D 给一批 G 的假样本打过分后，这些点就会出现。',
+  'saturation.conditional': '条件 GAN 模式中 D 连同标签一起给假样本打分；这里不画点，两条曲线本身不变。',
   // ---- 页脚 -------------------------------------------------------------------------------
   'footer.build': 'ganplay：编译为 WebAssembly 的 Rust GAN（当前构建：',
   'footer.credits': '）。数据：MNIST，作者 LeCun、Cortes 和 Burges（CC BY-SA 3.0）。图表：uPlot（MIT）。',

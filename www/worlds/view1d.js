@@ -1,7 +1,9 @@
 // The 1-D world's view, in the style of Goodfellow et al.'s Figure 1 and the lecture
 // notes: the real data's density, the density of G's samples (kernel estimates on the
 // same axis), and D(x) as a curve between 0 and 1 with the ½ line, plus optional arrows
-// under the axis showing which way G's loss pushes each sample.
+// under the axis showing which way G's loss pushes each sample; optionally the best D for
+// this G, D*(x) (bestd.js), dotted beside the learned one.
+import { bestD, bestDFigures } from './bestd.js';
 import { tw } from './strings.js';
 import { pushScale } from './view2d.js';
 
@@ -10,6 +12,7 @@ const REAL_LINE = '#0f766e';
 const G_LINE = '#ea580c';
 const G_ARROW = '#9a3412';
 const D_LINE = '#1d4ed8';
+const BEST_LINE = '#7c3aed';
 /** Kernel bandwidth of the density estimates, in data units. */
 const BANDWIDTH = 0.03;
 /** Points along the axis the densities are evaluated at. */
@@ -36,7 +39,10 @@ export function density(points) {
   return out;
 }
 
-/** Draws the view on `canvas`; `opts`: { arrows }. */
+/**
+ * Draws the view on `canvas`; `opts`: { arrows, bestD }. Returns bestd.js's figures for
+ * this view (V(G, D*), JS, D's distance from D*), or null when a density is empty.
+ */
 export function drawView1d(canvas, w, opts = {}) {
   const ctx = canvas.getContext('2d');
   const { width, height } = canvas;
@@ -89,6 +95,25 @@ export function drawView1d(canvas, w, opts = {}) {
   line(ctx, SAMPLES, along, (i) => yPx(fake[i] * scale), G_LINE, 2);
   const res = w.d.length;
   line(ctx, res, (i) => xPx(-1 + (2 * i + 1) / res), (i) => yPx(w.d[i]), D_LINE, 2.5, [7, 4]);
+  if (opts.bestD) {
+    // D* is undefined where neither density has mass: the line breaks there.
+    const star = bestD(real, fake);
+    ctx.strokeStyle = BEST_LINE;
+    ctx.lineWidth = 2.5;
+    ctx.setLineDash([2, 3]);
+    ctx.beginPath();
+    let drawing = false;
+    for (let i = 0; i < SAMPLES; i++) {
+      if (Number.isNaN(star[i])) drawing = false;
+      else if (!drawing) {
+        ctx.moveTo(along(i), yPx(star[i]));
+        drawing = true;
+      } else ctx.lineTo(along(i), yPx(star[i]));
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.lineWidth = 1;
+  }
 
   if (opts.arrows) {
     // Under the axis: ARROWS of G's samples, evenly spread over their sorted order, each
@@ -119,6 +144,7 @@ export function drawView1d(canvas, w, opts = {}) {
   // A small legend.
   ctx.textAlign = 'left';
   const items = [[REAL_LINE, tw('view.real')], [G_LINE, tw('view.fake')], [D_LINE, tw('view.dcurve')]];
+  if (opts.bestD) items.push([BEST_LINE, tw('view.bestd')]);
   let x = PAD.left + 6;
   for (const [colour, text] of items) {
     ctx.fillStyle = colour;
@@ -127,6 +153,7 @@ export function drawView1d(canvas, w, opts = {}) {
     ctx.fillText(text, x + 16, PAD.top + 8);
     x += 24 + ctx.measureText(text).width;
   }
+  return bestDFigures(real, fake, w.d);
 }
 
 function line(ctx, n, xOf, yOf, colour, width, dash = []) {

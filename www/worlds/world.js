@@ -69,7 +69,7 @@ export function setupWorlds(app) {
     app.world.painting = null;
     switchWorld(app, name);
   });
-  for (const id of ['world-arrows', 'world-mesh']) $(id).addEventListener('change', () => redraw(app));
+  for (const id of ['world-arrows', 'world-mesh', 'world-bestd']) $(id).addEventListener('change', () => redraw(app));
   $('world-draw-clear').addEventListener('click', () => startPainting(app, { clear: true }));
   wirePainting(app);
   // A language switch: the option groups, the titles, the charts and the 1-D legend.
@@ -125,6 +125,7 @@ export function showWorld(app) {
   setKey($('explain-world-h'), `explain.title${d}`);
   setKey($('explain-world-intro'), `explain.intro${d}`);
   $('world-mesh-label').hidden = dim === 1;
+  $('world-bestd-label').hidden = dim !== 1;
   const canvas = $('world-view');
   const [w, h] = dim === 1 ? [600, 320] : [560, 560];
   if (canvas.width !== w || canvas.height !== h) [canvas.width, canvas.height] = [w, h];
@@ -165,9 +166,21 @@ function redraw(app) {
     if (painting) drawPainted(canvas, app.world.painted);
     return;
   }
-  const opts = { arrows: $('world-arrows').checked, mesh: $('world-mesh').checked };
-  if (w.dim === 1) drawView1d(canvas, w, opts);
+  const opts = { arrows: $('world-arrows').checked, mesh: $('world-mesh').checked, bestD: $('world-bestd').checked };
+  if (w.dim === 1) showBestD(drawView1d(canvas, w, opts), opts.bestD);
   else drawView2d(canvas, w, opts);
+}
+
+/** The best-D lesson's line under the 1-D view: V(G, D*), JS, and how far D is from D*. */
+function showBestD(figures, shown) {
+  const out = $('world-bestd-figures');
+  out.hidden = !shown || !figures;
+  if (out.hidden) return;
+  out.textContent = tw('view.bestdFigures', {
+    value: figures.value.toFixed(3),
+    js: figures.js.toFixed(3),
+    gap: figures.gap.toFixed(2),
+  });
 }
 
 function drawPainted(canvas, points) {
