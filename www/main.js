@@ -824,8 +824,25 @@ function startLang() {
 
 // ---- boot -------------------------------------------------------------------------------
 
+/**
+ * Keeps `--sticky-top` (style.css) at the sticky header's height, 0 where the header
+ * scrolls away (narrow or short screens): the alerts stick under it, and cards scrolled
+ * into view stop below it.
+ */
+function trackStickyHeader() {
+  const header = document.querySelector('.top');
+  const set = () => {
+    const px = getComputedStyle(header).position === 'sticky' ? Math.ceil(header.getBoundingClientRect().height) : 0;
+    document.documentElement.style.setProperty('--sticky-top', `${px}px`);
+  };
+  new ResizeObserver(set).observe(header);
+  window.addEventListener('resize', set);
+  set();
+}
+
 async function boot() {
   setupErrors(app);
+  trackStickyHeader();
   startLang();
   const layoutMessages = setupLayout(writeUrl);
   const saved = listSavedRuns();

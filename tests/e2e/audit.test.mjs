@@ -1,7 +1,10 @@
 // Findings of the hands-on audit of issue 23, each as the visitor met it: a benign browser
 // message (a ResizeObserver loop) never reaches the error banner while real errors still
 // do; a link's out-of-range setting gives the default, and an engine request the page
-// cannot read leaves the address.
+// cannot read leaves the address. Then what the learner sees where they are: a divergence
+// seen at the settings, a projector's short screen, each step's own line in the
+// explanation, the explorer coming into view, a world switched whole, a world's words and
+// the histogram's width in both languages, and plain words for newcomers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { baseUrl, launchBrowser, newPage } from './browser.mjs';
@@ -47,4 +50,84 @@ test('a link with batch=-5 trains at the default batch size and says so; engine=
   assert.doesNotMatch(page.url(), /engine=/);
   assert.doesNotMatch(page.url(), /batch=/);
   await browser.close();
+});
+
+// ---- the rest of the audit: what the learner sees where they are -------------------------
+
+const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
+
+/** Opens the page at `query` in a `width`×`height` window (en unless the query says). */
+async function openAt(browser, query, { width = 1280, height = 800 } = {}) {
+  const page = await newPage(browser);
+  await page.setViewportSize({ width, height });
+  await page.goto(new URL(`?${query}`, baseUrl()).href);
+  await ready(page);
+  return page;
+}
+
+async function setField(page, selector, value) {
+  await page.fill(selector, String(value));
+  await page.press(selector, 'Tab');
+}
+
+/** `selector`'s box in the window, and the bottom of the header (negative once it scrolled away). */
+const boxes = (page, selector) => page.evaluate((sel) => {
+  const r = document.querySelector(sel).getBoundingClientRect();
+  return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, header: document.querySelector('.top').getBoundingClientRect().bottom, height: innerHeight };
+}, selector);
+
+/** Whether a select is as wide as the same select needs to show its chosen option whole. */
+const selectFits = (page, selector) => page.evaluate((sel) => {
+  const el = document.querySelector(sel);
+  const probe = el.cloneNode(true);
+  probe.removeAttribute('id');
+  probe.style.maxWidth = 'none';
+  for (const o of [...probe.options]) if (o.value !== el.value) o.remove();
+  el.after(probe);
+  const need = probe.getBoundingClientRect().width;
+  probe.remove();
+  return { have: el.getBoundingClientRect().width, need, text: el.selectedOptions[0].textContent };
+}, selector);
+
+test('a divergence while the learner is at the settings: the banner is in sight there, and "SGD + momentum" fits its box', async (t) => {
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const page = await openAt(browser, `lang=en&${SMALL}&engine=worker`);
+  await page.evaluate(() => ganplay.trainSteps(20));
+  await page.locator('#d-lr').scrollIntoViewIfNeeded();
+  for (const n of ['g', 'd']) {
+    await page.selectOption(`#${n}-opt`, 'sgd');
+    await setField(page, `#${n}-lr`, 10);
+  }
+  await page.waitForFunction(() => ganplay.state.flat.d_lr === 10 && ganplay.state.flat.g_lr === 10);
+  for (const lang of ['en', 'zh']) {
+    await page.evaluate((l) => ganplay.setLang(l), lang);
+    for (const n of ['g', 'd']) {
+      const fit = await selectFits(page, `#${n}-opt`);
+      assert.ok(fit.have >= fit.need - 0.5, `${lang}: “${fit.text}” needs ${fit.need} px, has ${fit.have}`);
+    }
+  }
+  await page.evaluate(() => ganplay.setLang('en'));
+  await page.locator('#d-lr').scrollIntoViewIfNeeded();
+  const scrolled = await page.evaluate(() => scrollY);
+  assert.ok(scrolled > 400, `at the settings (scrolled ${scrolled} px)`);
+  await page.click('#train');
+  await page.waitForSelector('#diverge-banner:not([hidden])', { timeout: 30_000 });
+  assert.equal(await page.evaluate(() => ganplay.state.running), false, 'training paused');
+  const field = await boxes(page, '#d-lr');
+  assert.ok(field.top >= 0 && field.bottom <= field.height, 'the page stayed where the learner was');
+  const b = await boxes(page, '#diverge-banner');
+  assert.ok(b.top >= b.header - 1 && b.bottom <= b.height, `the banner is in sight below the header: ${JSON.stringify(b)}`);
+  const onTop = await page.evaluate(() => {
+    const r = document.getElementById('diverge-banner').getBoundingClientRect();
+    return document.getElementById('diverge-banner').contains(document.elementFromPoint(r.left + 20, (r.top + r.bottom) / 2));
+  });
+  assert.equal(onTop, true, 'nothing covers it');
+  assert.equal(await page.getAttribute('#diverge-banner', 'role'), 'alert');
+  assert.match(await page.textContent('#diverge-text'), /learning rate may be too high/);
+  await page.focus('#restore-good');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'restore-good');
+  await page.click('#restore-good');
+  await page.waitForSelector('#diverge-banner', { state: 'hidden' });
+  assert.deepEqual(page.problems, []);
 });
