@@ -131,3 +131,24 @@ test('a divergence while the learner is at the settings: the banner is in sight 
   await page.waitForSelector('#diverge-banner', { state: 'hidden' });
   assert.deepEqual(page.problems, []);
 });
+
+test('a projector (1280×720 at 150%: 853×480): the header takes at most a quarter, and a chart card scrolled to is not under it', async (t) => {
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  for (const lang of ['en', 'zh']) {
+    const page = await openAt(browser, `lang=${lang}&${SMALL}`, { width: 853, height: 480 });
+    const header = await page.evaluate(() => document.querySelector('.top').getBoundingClientRect().height);
+    assert.ok(header <= 0.25 * 480, `${lang}: the header is ${header} px of 480`);
+    for (const card of ['.card.charts', '.card.explore', '.card.settings']) {
+      await page.evaluate((sel) => document.querySelector(sel).scrollIntoView(), card);
+      const h = await boxes(page, `${card} h2`);
+      assert.ok(h.top >= Math.max(0, h.header) && h.bottom <= h.height, `${lang}: ${card}'s title in sight, not under the header: ${JSON.stringify(h)}`);
+    }
+    // The grid can be seen whole.
+    await page.evaluate(() => document.getElementById('grid').scrollIntoView({ block: 'end' }));
+    const g = await boxes(page, '#grid');
+    assert.ok(g.top >= Math.max(0, g.header) && g.bottom <= g.height + 1, `${lang}: the grid fits: ${JSON.stringify(g)}`);
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  }
+});
