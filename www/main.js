@@ -8,7 +8,7 @@ import { createCharts, updateCharts } from './charts.js';
 import { loadOntoPad, setupPad, tickJudge } from './draw.js';
 import { PATHS, startEngine } from './engine/connect.js';
 import { BUILDS } from './wasm-build.js';
-import { highlight, setTraining, showStats } from './explain.js';
+import { highlight, resetStats, setTraining, showStats } from './explain.js';
 import { pickedImage, resetExplore, selectCell, setupExplore, tickExplore } from './explore.js';
 import { setupErrors } from './errors.js';
 import { setupFiles, showDataSource } from './files.js';
@@ -252,7 +252,7 @@ function showCounters() {
   $('count-sps').textContent = app.running ? fixed(app.sps, app.sps < 10 ? 1 : 0) : '–';
   $('count-d').textContent = fmtInt(v.dUpdates);
   $('count-g').textContent = fmtInt(v.gUpdates);
-  showStats(v.stats);
+  showStats(v.stats, v);
   const perStep = t('status.perStep', { phases: 3 * (app.flat?.d_steps ?? 1) + 2, ms: v.msPerStep == null ? '–' : fixed(v.msPerStep, 1) });
   $('status').textContent = app.broken
     ? t('status.broken')
@@ -453,6 +453,7 @@ async function undoReplace() {
 /** A new model is in the engine: everything starts over from its report. */
 function modelReplaced(report, stripLabel) {
   app.spsLog = [];
+  resetStats();
   clearStrip(app);
   apply(report);
   syncForm({ seed: true });

@@ -152,3 +152,34 @@ test('a projector (1280×720 at 150%: 853×480): the header takes at most a quar
     await page.close();
   }
 });
+
+test('Step D changes the lines of steps 1–2 only, Step G the line of step 3 only', async (t) => {
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const page = await openAt(browser, `lang=en&${SMALL}`);
+  await page.evaluate(() => ganplay.trainSteps(10));
+  const lines = () => page.evaluate(() => [1, 2, 3].map((n) => document.getElementById(`live-${n}`).textContent));
+  const before = await lines();
+  assert.ok(before.every((s) => /Last batch/.test(s)), before.join(' | '));
+  const d = await page.evaluate(() => ganplay.state.view.dUpdates);
+  await page.click('#step-d');
+  await page.waitForFunction((n) => ganplay.state.view.dUpdates > n, d);
+  const afterD = await lines();
+  assert.notEqual(afterD[0] + afterD[1], before[0] + before[1], 'Step D ran steps 1–2: their numbers are new');
+  assert.equal(afterD[2], before[2], 'step 3 did not run: its line is as it was');
+  const g = await page.evaluate(() => ganplay.state.view.gUpdates);
+  await page.click('#step-g');
+  await page.waitForFunction((n) => ganplay.state.view.gUpdates > n, g);
+  const afterG = await lines();
+  assert.deepEqual(afterG.slice(0, 2), afterD.slice(0, 2), 'steps 1–2 did not run: their lines are as they were');
+  assert.notEqual(afterG[2], afterD[2], 'Step G ran step 3');
+  // A full step changes all three; a new model starts them over (Reset: no step yet).
+  await page.click('#step');
+  await page.waitForFunction((n) => ganplay.state.view.gUpdates > n + 1, g);
+  const full = await lines();
+  for (let i = 0; i < 3; i++) assert.notEqual(full[i], afterG[i], `a full step changes line ${i + 1}`);
+  await page.click('#reset');
+  await page.waitForFunction(() => ganplay.state.view.steps === 0 && ganplay.state.view.gUpdates === 0);
+  assert.deepEqual(await lines(), ['', '', '']);
+  assert.deepEqual(page.problems, []);
+});
