@@ -9,7 +9,7 @@ import { loadOntoPad, setupPad, tickJudge } from './draw.js';
 import { PATHS, startEngine } from './engine/connect.js';
 import { BUILDS } from './wasm-build.js';
 import { highlight, resetStats, setTraining, showStats } from './explain.js';
-import { pickedImage, resetExplore, selectCell, setupExplore, tickExplore } from './explore.js';
+import { pickedImage, resetExplore, revealExplore, selectCell, setupExplore, tickExplore } from './explore.js';
 import { setupErrors } from './errors.js';
 import { setupFiles, showDataSource } from './files.js';
 import { setupQuality, showQuality } from './judge.js';
@@ -727,6 +727,7 @@ function wireGridPointer() {
       if (drag.image && overPad(e.clientX, e.clientY)) loadOntoPad(app, drag.image, 'g');
     } else {
       selectCell(app, drag.cell, drag.shift || e.shiftKey);
+      revealExplore();
     }
     endDrag();
   });

@@ -183,3 +183,36 @@ test('Step D changes the lines of steps 1–2 only, Step G the line of step 3 on
   assert.deepEqual(await lines(), ['', '', '']);
   assert.deepEqual(page.problems, []);
 });
+
+test('clicking a digit of the grid brings "Explore G\'s noise" into view and gives it the focus; the keyboard stays on the grid', async (t) => {
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const page = await openAt(browser, `lang=en&${SMALL}`, { width: 1280, height: 720 });
+  await page.evaluate(() => ganplay.trainSteps(5));
+  const inSight = () => page.evaluate(() => {
+    const r = document.querySelector('.card.explore').getBoundingClientRect();
+    const top = Math.max(0, document.querySelector('.top').getBoundingClientRect().bottom);
+    return r.top >= top - 1 && r.top + 60 <= innerHeight;
+  });
+  assert.equal(await inSight(), false, 'the explore panel starts out of sight at 1280×720');
+  const grid = await page.locator('#grid').boundingBox();
+  await page.mouse.click(grid.x + grid.width * 0.35, grid.y + grid.height * 0.25);
+  await page.waitForFunction(() => ganplay.state.explore.z != null);
+  await page.waitForFunction(() => {
+    const r = document.querySelector('.card.explore').getBoundingClientRect();
+    return r.top >= Math.max(0, document.querySelector('.top').getBoundingClientRect().bottom) - 1 && r.top + 60 <= innerHeight;
+  }, null, { timeout: 5_000 });
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'explore-h');
+  assert.equal(await page.isVisible('#explore-body'), true);
+  // Arrows on the grid move the pick without moving the page.
+  await page.evaluate(() => scrollTo(0, 0));
+  await page.focus('#grid');
+  const y = await page.evaluate(() => scrollY);
+  const at = await page.evaluate(() => ganplay.state.explore.index);
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((n) => ganplay.state.explore.index === n + 1, at);
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => scrollY), y);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'grid');
+  assert.deepEqual(page.problems, []);
+});
