@@ -216,3 +216,78 @@ test('clicking a digit of the grid brings "Explore G\'s noise" into view and giv
   assert.equal(await page.evaluate(() => document.activeElement.id), 'grid');
   assert.deepEqual(page.problems, []);
 });
+
+test('from a trained 1-D world to "draw your own": the plane, its title and no figure of the old run', async (t) => {
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const page = await openAt(browser, 'lang=en&world=mixture2');
+  await page.evaluate(() => ganplay.trainSteps(200));
+  await page.waitForFunction(() => /modes covered 2 of 2|modes covered [01] of 2/.test(document.getElementById('world-metrics-now').textContent));
+  assert.equal(await page.textContent('#world-title'), 'D’s verdict on the line');
+  await page.selectOption('#world', 'drawn');
+  await page.waitForFunction(() => ganplay.state.world.painting != null);
+  assert.equal(await page.textContent('#world-title'), 'D’s verdict on the plane');
+  assert.deepEqual(await page.evaluate(() => [document.getElementById('world-view').width, document.getElementById('world-view').height]), [560, 560]);
+  const box = await page.locator('#world-view').boundingBox();
+  assert.ok(Math.abs(box.width - box.height) < 2, `a square plane to paint on, ${box.width}×${box.height}`);
+  assert.equal(await page.isHidden('#world-metrics-card'), true, 'the old run\'s modes and JS divergence are gone');
+  assert.equal(await page.textContent('#explain-world-h'), 'How a GAN learns, in the plane');
+  assert.equal(await page.isVisible('#world-mesh-label'), true);
+  assert.equal(await page.evaluate(() => document.body.classList.contains('world-1d')), false);
+  for (const id of ['#train', '#step', '#step-d', '#step-g']) assert.equal(await page.isDisabled(id), true, `${id}: nothing to train before the first stroke`);
+  // The first stroke makes the world: new networks at step 0, the figures of this world.
+  await page.locator('#world-view').scrollIntoViewIfNeeded();
+  const v = await page.locator('#world-view').boundingBox();
+  await page.mouse.move(v.x + v.width * 0.3, v.y + v.height * 0.3);
+  await page.mouse.down();
+  await page.mouse.move(v.x + v.width * 0.7, v.y + v.height * 0.6, { steps: 20 });
+  await page.mouse.up();
+  await page.waitForFunction(() => ganplay.state.flat.world?.drawn?.length > 5 && ganplay.state.world.painting == null && ganplay.state.world.view?.name === 'drawn', null, { timeout: 20_000 });
+  assert.equal(await page.textContent('#count-step'), '0');
+  assert.equal(await page.isVisible('#world-metrics-card'), true);
+  assert.doesNotMatch(await page.textContent('#world-metrics-now'), /of 2\b/);
+  assert.equal(await page.isDisabled('#train'), false);
+  assert.deepEqual(page.problems, []);
+});
+
+test('a world speaks of points in both languages (tagline, counter, chart legends); the D-score histogram has room at 1440 px', async (t) => {
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  for (const lang of ['en', 'zh']) {
+    const page = await openAt(browser, `lang=${lang}&${SMALL}`, { width: 1440, height: 900 });
+    await page.waitForSelector('#score-hist-box:not([hidden])');
+    const hist = await page.evaluate(() => document.getElementById('score-hist-box').getBoundingClientRect().width);
+    assert.ok(hist >= 300, `${lang}: the histogram and its caption are ${hist} px wide`);
+    const digits = { tagline: await page.textContent('#tagline'), images: await page.textContent('#count-images-label') };
+    await page.selectOption('#world', 'ring8');
+    await page.waitForFunction(() => ganplay.state.flat.world === 'ring8');
+    await page.evaluate(() => ganplay.trainSteps(20));
+    const tagline = await page.textContent('#tagline');
+    const images = await page.textContent('#count-images-label');
+    const legends = await page.evaluate(() => [...document.querySelectorAll('#chart-world-js .u-legend, #chart-world-modes .u-legend')].map((l) => l.textContent).join(' '));
+    const hint = await page.textContent('#charts-hint');
+    if (lang === 'en') {
+      assert.match(tagline, /points in the plane/);
+      assert.doesNotMatch(tagline + images + hint, /digit|image/i);
+      assert.equal(images, 'samples seen');
+      assert.match(legends, /step/);
+    } else {
+      assert.match(tagline, /平面上的一团点/);
+      assert.doesNotMatch(tagline + images + hint, /数字|图像/);
+      assert.equal(images, '已看样本');
+      assert.match(legends, /步数/);
+      assert.doesNotMatch(legends, /step/i);
+    }
+    // 1-D: numbers on a line.
+    await page.selectOption('#world', 'gaussian');
+    await page.waitForFunction(() => ganplay.state.flat.world === 'gaussian');
+    assert.match(await page.textContent('#tagline'), lang === 'en' ? /numbers on a line/ : /直线上的数/);
+    // Back to the digits: their words again, in the language switched to as well.
+    await page.selectOption('#world', 'digits');
+    await page.waitForFunction(() => ganplay.state.flat.world === 'digits');
+    assert.equal(await page.textContent('#tagline'), digits.tagline);
+    assert.equal(await page.textContent('#count-images-label'), digits.images);
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  }
+});
