@@ -253,11 +253,11 @@ function showCounters() {
   $('count-d').textContent = fmtInt(v.dUpdates);
   $('count-g').textContent = fmtInt(v.gUpdates);
   showStats(v.stats, v);
-  const perStep = t('status.perStep', { phases: 3 * (app.flat?.d_steps ?? 1) + 2, ms: v.msPerStep == null ? '–' : fixed(v.msPerStep, 1) });
+  const ms = v.msPerStep == null ? '–' : fixed(v.msPerStep, 1);
   $('status').textContent = app.broken
     ? t('status.broken')
     : app.running
-      ? t(`status.${app.path}`, { count: v.lastPhases, n: fmtInt(v.lastPhases), perStep })
+      ? t(`status.${app.path}`, { ms })
       : t('status.paused');
 }
 

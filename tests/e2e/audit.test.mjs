@@ -291,3 +291,34 @@ test('a world speaks of points in both languages (tagline, counter, chart legend
     await page.close();
   }
 });
+
+test('words for newcomers: the status line without phases, an empty chart says why, a file of text is "not a checkpoint" in plain English', async (t) => {
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const page = await openAt(browser, `lang=en&${SMALL}&engine=worker`);
+  assert.equal(await page.textContent('#charts-empty'), 'Nothing to chart yet: press Train or Step.');
+  await page.click('#train');
+  await page.waitForFunction(() => ganplay.state.view.steps >= 20);
+  const status = await page.textContent('#status');
+  assert.match(status, /^Training in a worker: a step takes [\d.]+ ms\.$/);
+  assert.doesNotMatch(status, /phase|chunk/);
+  await page.click('#train');
+  assert.equal(await page.isHidden('#charts-empty'), true, 'the charts have a history');
+  await page.click('#load-pretrained');
+  await page.waitForFunction(() => ganplay.state.view.steps === 5000, null, { timeout: 60_000 });
+  await page.waitForSelector('#charts-empty:not([hidden])');
+  assert.equal(await page.textContent('#charts-empty'), 'This model came without its training history (it is at step 5,000): the charts start with the next step.');
+  await page.evaluate(() => ganplay.setLang('zh'));
+  assert.equal(await page.textContent('#charts-empty'), '这个模型没有附带训练历史（它已训练到第 5,000 步）：曲线从下一步开始。');
+  await page.evaluate(() => ganplay.setLang('en'));
+  await page.click('#step');
+  await page.waitForFunction(() => ganplay.state.view.steps === 5001);
+  await page.waitForSelector('#charts-empty', { state: 'hidden' });
+  await page.setInputFiles('#load-model', { name: 'notes.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('a file of text, not a checkpoint') });
+  await page.waitForSelector('#error-banner:not([hidden])');
+  const error = await page.textContent('#error-text');
+  assert.match(error, /^Could not load “notes\.safetensors”: this file is not a ganplay checkpoint\./);
+  assert.doesNotMatch(error, /\d{6,}|header claims/);
+  assert.equal(await page.evaluate(() => ganplay.state.view.steps), 5001, 'the model stays');
+  assert.deepEqual(page.problems, []);
+});
