@@ -202,18 +202,24 @@ test('clicking a digit of the grid brings "Explore G\'s noise" into view and giv
     const r = document.querySelector('.card.explore').getBoundingClientRect();
     return r.top >= Math.max(0, document.querySelector('.top').getBoundingClientRect().bottom) - 1 && r.top + 60 <= innerHeight;
   }, null, { timeout: 5_000 });
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'explore-h');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'explore-h', 'the focus is on the panel');
   assert.equal(await page.isVisible('#explore-body'), true);
-  // Arrows on the grid move the pick without moving the page.
+  // Arrows on the grid move the pick without moving the page (once the smooth scroll is over).
+  const settled = () => page.waitForFunction(() => new Promise((resolve) => {
+    const y = scrollY;
+    setTimeout(() => resolve(scrollY === y), 300);
+  }), null, { timeout: 10_000 });
+  await settled();
   await page.evaluate(() => scrollTo(0, 0));
   await page.focus('#grid');
+  await settled();
   const y = await page.evaluate(() => scrollY);
   const at = await page.evaluate(() => ganplay.state.explore.index);
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction((n) => ganplay.state.explore.index === n + 1, at);
-  await page.waitForTimeout(300);
-  assert.equal(await page.evaluate(() => scrollY), y);
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'grid');
+  await settled();
+  assert.equal(await page.evaluate(() => scrollY), y, 'an arrow key does not scroll the page');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'grid', 'the focus stays on the grid');
   assert.deepEqual(page.problems, []);
 });
 
