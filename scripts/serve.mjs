@@ -19,7 +19,9 @@
 // - .safetensors / .npy / .bin are application/octet-stream
 // - never serves anything outside the root (.. segments, encoded slashes,
 //   NUL bytes and symlinks pointing outside are rejected)
-// - Cache-Control: no-store, so a rebuilt pkg/ is always picked up
+// - Cache-Control: no-cache, so a rebuilt pkg/ is always picked up (asked again each time:
+//   the responses carry no validators) while a page left by a link can still come back
+//   from the back/forward cache, which no-store would keep it out of
 // - every response, errors and redirects included, carries COOP/COEP headers that make
 //   the page cross-origin isolated: SharedArrayBuffer, and so the threaded wasm build's
 //   shared memory (pkg-threads/, docs/threads.md), needs it
@@ -159,7 +161,7 @@ async function handle(req, res) {
   res.writeHead(200, {
     'Content-Type': type,
     'Content-Length': st.size,
-    'Cache-Control': opts.plain ? 'max-age=600' : 'no-store',
+    'Cache-Control': opts.plain ? 'max-age=600' : 'no-cache',
     'X-Content-Type-Options': 'nosniff',
     ...ISOLATION,
   });

@@ -8,7 +8,7 @@
 // the page's language: a language switch rebuilds both charts with the data they hold.
 import uPlot from './vendor/uplot/uPlot.esm.js';
 import { onLangChange, t } from './i18n.js';
-import { $, clamp, fmtNum } from './util.js';
+import { $, clamp, fmtInt, fmtNum } from './util.js';
 
 const COLUMNS = 5;
 const COLOR = { d: '#2563eb', g: '#ea580c', real: '#0d9488', fake: '#db2777' };
@@ -144,5 +144,19 @@ export function updateCharts(app) {
   charts.prob.batch(() => charts.prob.setData([cols[0], avg[3], avg[4], cols[3], cols[4]]));
   charts.rows = n;
   charts.smoothing = window;
+  showEmpty(n ? null : app.view?.steps ?? 0);
   return performance.now() - t0;
 }
+
+/**
+ * Says why the charts are empty: no step yet, or a model at `step` that came without its
+ * history (the pretrained ones); null hides it. Said again after a language switch.
+ */
+let emptyAt = null;
+function showEmpty(step) {
+  emptyAt = step;
+  const el = $('charts-empty');
+  el.hidden = step == null;
+  if (step != null) el.textContent = step > 0 ? t('charts.empty.loaded', { step: fmtInt(step) }) : t('charts.empty.start');
+}
+onLangChange(() => showEmpty(emptyAt));

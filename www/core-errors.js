@@ -2,9 +2,9 @@
 // it); what crosses to the page also carries a stable code (src/wasm/codes.rs): an error's
 // message starts "[code key=value …] ", a divergence comes with divergence_code(), and the
 // reason a restore point was kept with restore_point_reason_json(). In English the page
-// shows the core's own text (the most detailed); in another language it says the
-// catalogue's `core.<code>` with the parameters, falling back to the English where the
-// catalogue has no such key.
+// shows the core's own text (the most detailed) unless it is too technical to help; in
+// another language it says the catalogue's `core.<code>` with the parameters, falling back
+// to the English where the catalogue has no such key.
 import { catalogue, getLang, has, t } from './i18n.js';
 import { fmtInt } from './util.js';
 
@@ -38,9 +38,16 @@ function localParams(params) {
   return p;
 }
 
+/**
+ * English details of the core's that mean nothing to a learner ("its header claims
+ * 2338328219631577204 bytes", what a file of text gives): the catalogue's plain sentence
+ * is said instead, in English too. (The CLI keeps the detail.)
+ */
+const TECHNICAL = /\bheader claims \d+ bytes\b/;
+
 /** The words for `code` (with its `params`) in the page's language, else `english`. */
 export function coreText(code, params, english) {
-  if (getLang() === 'en' || !has(`core.${code}`)) return english;
+  if ((getLang() === 'en' && !TECHNICAL.test(english)) || !has(`core.${code}`)) return english;
   return t(`core.${code}`, localParams(params));
 }
 

@@ -1,6 +1,6 @@
 // The explanation panel's live parts: it lights up the step(s) of the game that just ran
 // when stepping by hand (Step: 1 → 2 → 3 in sequence; Step D: 1–2; Step G: 3), pulses all
-// three while training, and shows the last step's numbers beside each step.
+// three while training, and shows the last numbers of each step beside it.
 import { onLangChange, t } from './i18n.js';
 import { $, fmtNum } from './util.js';
 
@@ -32,13 +32,35 @@ export function setTraining(running) {
   $('explain').classList.toggle('training', running);
 }
 
-let lastStats = [];
-onLangChange(() => showStats(lastStats));
+/**
+ * What each step's line shows: steps 1–2's numbers change only when D was updated, step
+ * 3's only when G was (a Step D alone reports G's loss on its fake batch too, but step 3
+ * did not run). `at` holds the update counts they were taken at; -1 after a new model.
+ */
+const lines = { dReal: NaN, dLoss: NaN, dFake: NaN, gLoss: NaN, at: { d: -1, g: -1 } };
+onLangChange(render);
 
-/** Shows the last step's measurements: [d_loss, g_loss, d_real, d_fake], NaN if not measured. */
-export function showStats(stats) {
-  lastStats = stats;
+/** A new model: every line takes the next report's numbers. */
+export function resetStats() {
+  lines.at = { d: -1, g: -1 };
+}
+
+/**
+ * Shows the last step's measurements, `stats` = [d_loss, g_loss, d_real, d_fake] (NaN if not
+ * measured, empty before any step), each beside the step that made it; `dUpdates` and
+ * `gUpdates` are the engine's counters, which say which steps have run since.
+ */
+export function showStats(stats, { dUpdates, gUpdates }) {
   const [dLoss, gLoss, dReal, dFake] = stats.length === 4 ? stats : [NaN, NaN, NaN, NaN];
+  const none = stats.length !== 4;
+  if (none || dUpdates !== lines.at.d) Object.assign(lines, { dReal, dLoss });
+  if (none || gUpdates !== lines.at.g) Object.assign(lines, { dFake, gLoss });
+  lines.at = { d: dUpdates, g: gUpdates };
+  render();
+}
+
+function render() {
+  const { dReal, dLoss, dFake, gLoss } = lines;
   $('live-1').textContent = Number.isFinite(dReal) ? t('explain.live1', { dReal: fmtNum(dReal) }) : '';
   $('live-2').textContent = Number.isFinite(dLoss) ? t('explain.live2', { dLoss: fmtNum(dLoss) }) : '';
   $('live-3').textContent = Number.isFinite(gLoss) ? t('explain.live3', { dFake: fmtNum(dFake), gLoss: fmtNum(gLoss) }) : '';

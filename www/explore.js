@@ -76,6 +76,24 @@ export function resetExplore(app) {
   ex.interpDirty = true;
 }
 
+/**
+ * A digit picked with the pointer: the panel that now shows it may be far below the grid,
+ * so it comes into view (smoothly, unless the visitor asks for reduced motion) and takes
+ * the focus (its heading), as a link to a section on the page would. The keyboard's
+ * picks (arrows on the grid) stay on the grid.
+ */
+export function revealExplore() {
+  const panel = $('explore-h').closest('section');
+  if (panel.offsetParent == null) return; // not shown (a teacher's link, a world)
+  const top = parseFloat(getComputedStyle(panel).scrollMarginTop) || 0;
+  const r = panel.getBoundingClientRect();
+  // In sight enough when its heading and the picked digit's row are on screen.
+  const inView = r.top >= top - 12 && r.top + Math.min(r.height, 240) <= window.innerHeight;
+  const reduced = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  if (!inView) panel.scrollIntoView({ behavior: reduced ? 'auto' : 'smooth', block: 'start' });
+  $('explore-h').focus({ preventScroll: true });
+}
+
 /** Selects grid cell `index` (0–99); with `asB`, it becomes B of the interpolation. */
 export function selectCell(app, index, asB = false) {
   const ex = app.explore;

@@ -9,8 +9,8 @@ import { loadOntoPad, setupPad, tickJudge } from './draw.js';
 import { setupSaturation } from './saturation.js';
 import { PATHS, startEngine } from './engine/connect.js';
 import { BUILDS } from './wasm-build.js';
-import { highlight, setTraining, showStats } from './explain.js';
-import { pickedImage, resetExplore, selectCell, setupExplore, tickExplore } from './explore.js';
+import { highlight, resetStats, setTraining, showStats } from './explain.js';
+import { pickedImage, resetExplore, revealExplore, selectCell, setupExplore, tickExplore } from './explore.js';
 import { setupErrors } from './errors.js';
 import { setupFiles, showDataSource } from './files.js';
 import { setupQuality, showQuality } from './judge.js';
@@ -253,12 +253,12 @@ function showCounters() {
   $('count-sps').textContent = app.running ? fixed(app.sps, app.sps < 10 ? 1 : 0) : '–';
   $('count-d').textContent = fmtInt(v.dUpdates);
   $('count-g').textContent = fmtInt(v.gUpdates);
-  showStats(v.stats);
-  const perStep = t('status.perStep', { phases: 3 * (app.flat?.d_steps ?? 1) + 2, ms: v.msPerStep == null ? '–' : fixed(v.msPerStep, 1) });
+  showStats(v.stats, v);
+  const ms = v.msPerStep == null ? '–' : fixed(v.msPerStep, 1);
   $('status').textContent = app.broken
     ? t('status.broken')
     : app.running
-      ? t(`status.${app.path}`, { count: v.lastPhases, n: fmtInt(v.lastPhases), perStep })
+      ? t(`status.${app.path}`, { ms })
       : t('status.paused');
 }
 
@@ -454,6 +454,7 @@ async function undoReplace() {
 /** A new model is in the engine: everything starts over from its report. */
 function modelReplaced(report, stripLabel) {
   app.spsLog = [];
+  resetStats();
   clearStrip(app);
   apply(report);
   syncForm({ seed: true });
@@ -727,6 +728,7 @@ function wireGridPointer() {
       if (drag.image && overPad(e.clientX, e.clientY)) loadOntoPad(app, drag.image, 'g');
     } else {
       selectCell(app, drag.cell, drag.shift || e.shiftKey);
+      revealExplore();
     }
     endDrag();
   });
@@ -825,8 +827,25 @@ function startLang() {
 
 // ---- boot -------------------------------------------------------------------------------
 
+/**
+ * Keeps `--sticky-top` (style.css) at the sticky header's height, 0 where the header
+ * scrolls away (narrow or short screens): the alerts stick under it, and cards scrolled
+ * into view stop below it.
+ */
+function trackStickyHeader() {
+  const header = document.querySelector('.top');
+  const set = () => {
+    const px = getComputedStyle(header).position === 'sticky' ? Math.ceil(header.getBoundingClientRect().height) : 0;
+    document.documentElement.style.setProperty('--sticky-top', `${px}px`);
+  };
+  new ResizeObserver(set).observe(header);
+  window.addEventListener('resize', set);
+  set();
+}
+
 async function boot() {
   setupErrors(app);
+  trackStickyHeader();
   startLang();
   const layoutMessages = setupLayout(writeUrl);
   const saved = listSavedRuns();

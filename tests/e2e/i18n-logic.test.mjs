@@ -84,8 +84,9 @@ test('the language: the address first, then the autosave, then the browser, else
 
 test('t(): placeholders, singulars, numbers in the locale, fallbacks, and messages added later', () => {
   setLang('en');
-  assert.equal(t('status.main', { count: 1, n: '1', perStep: 'x' }), 'Training: 1 phase per frame (x).');
-  assert.equal(t('status.main', { count: 2, n: '2', perStep: 'x' }), 'Training: 2 phases per frame (x).');
+  assert.equal(t('engine.threads', { count: 1, n: '1' }), '1 thread');
+  assert.equal(t('engine.threads', { count: 2, n: '2' }), '2 threads');
+  assert.equal(t('status.main', { ms: '3.2' }), 'Training: a step takes 3.2 ms.');
   assert.equal(fixed(1234.5, 2), '1,234.50');
   assert.equal(percent(0.973), '97.3%');
   assert.equal(t('no.such.key'), 'no.such.key');
@@ -95,7 +96,7 @@ test('t(): placeholders, singulars, numbers in the locale, fallbacks, and messag
   setLang('zh');
   assert.equal(getLang(), 'zh');
   assert.equal(t('worlds.title', { n: 2 }), '世界 2');
-  assert.equal(t('status.main', { count: 1, n: '1', perStep: 'x' }), '训练中：每帧 1 个阶段（x）。');
+  assert.equal(t('status.main', { ms: '3.2' }), '训练中：每一步用时 3.2 毫秒。');
   assert.equal(fixed(1234.5, 2), '1,234.50');
   // A key only English has falls back to it.
   addMessages('en', { 'only.en': 'English only' });
@@ -124,7 +125,11 @@ test("the core's coded errors: the English as the core wrote it, or the catalogu
   setLang('en');
   assert.equal(coreMessage(msg), 'this file is not a ganplay checkpoint: it is empty');
   assert.equal(coreMessage('plain words'), 'plain words');
+  // A file of text read as a header length: the catalogue's plain words, in English too.
+  const lying = "[checkpoint.not_safetensors] this file is not a ganplay checkpoint: its header claims 2338328219631577204 bytes; a checkpoint's is under 100000000";
+  assert.equal(coreMessage(lying), 'this file is not a ganplay checkpoint');
   setLang('zh');
+  assert.equal(coreMessage(lying), '这个文件不是 ganplay 检查点');
   assert.equal(coreMessage(msg), '这个文件不是 ganplay 检查点');
   assert.equal(coreMessage('[data.images idx=gzipped] images file: …'), '图像文件：仍是 gzip 压缩的');
   assert.equal(coreMessage('[data.count images=10000 labels=3] …'), '有 10,000 张图像，却有 3 个标签');

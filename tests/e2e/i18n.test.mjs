@@ -162,7 +162,7 @@ test('lang=zh: train, step, draw, bad files, mode collapse, divergence — every
   await page.click('#train');
   await page.waitForFunction(() => ganplay.state.view.steps >= 30, null, { timeout: 60_000 });
   assert.equal(await page.textContent('#train'), '暂停');
-  assert.match(await page.textContent('#status'), /^在后台线程中训练：每块 \d+ 个阶段/);
+  assert.match(await page.textContent('#status'), /^在后台线程中训练：每一步用时 [\d.]+ 毫秒。$/);
   await audit(page, 'zh', 'zh while training');
   await page.click('#train');
   const at = await steps(page);

@@ -95,8 +95,9 @@ test('a link away and Back while training: a new load offers the latest run; fro
   fs.rmSync(dir, { recursive: true, force: true });
 
   // With the cache, as a browser keeps it: the page comes back as it was, still training.
-  // scripts/serve.mjs says `Cache-Control: no-store`, which keeps a page out of the cache;
-  // the page's document is served here as a server that allows it would.
+  // scripts/serve.mjs says `Cache-Control: no-cache`, which allows it; the page's document
+  // is served here with that header whatever the server sends (another static host may
+  // say `no-store`, which keeps a page out of the cache).
   dir = profileDir();
   context = await launchPersistent(dir, { ignoreDefaultArgs: ['--disable-back-forward-cache'] });
   await context.route((u) => u.pathname === new URL(baseUrl()).pathname, async (route) => {

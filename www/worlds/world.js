@@ -5,7 +5,7 @@
 // (`flat.world`, GanConfig's `world`), so autosave and checkpoints carry it.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { latest, tickDigits } from '../charts.js';
-import { onLangChange } from '../i18n.js';
+import { onLangChange, t } from '../i18n.js';
 import { fromConfig, toJson } from '../settings.js';
 import { $, fmtNum } from '../util.js';
 import { fillStrings, tw } from './strings.js';
@@ -110,20 +110,29 @@ export async function switchWorld(app, world, notice = null) {
  */
 export function showWorld(app) {
   const world = app.flat.world;
-  const name = worldName(world);
-  const inWorld = isWorld(world);
-  const dim = worldDim(world);
-  document.body.classList.toggle('in-world', inWorld || app.world.painting != null);
+  const painting = app.world.painting != null;
+  // Painting is the start of a new world, "draw your own", on the plane: nothing of the
+  // run still loaded (another world's, or the points before Clear) shows while it lasts.
+  const name = painting ? 'drawn' : worldName(world);
+  const inWorld = isWorld(world) || painting;
+  const dim = painting ? 2 : worldDim(world);
+  document.body.classList.toggle('in-world', inWorld);
   document.body.classList.toggle('world-1d', dim === 1);
-  $('world').value = app.world.painting ? 'drawn' : name;
-  $('world-card').hidden = !inWorld && !app.world.painting;
-  $('world-metrics-card').hidden = !inWorld;
+  $('world').value = name;
+  $('world-card').hidden = !inWorld;
+  $('world-metrics-card').hidden = !inWorld || painting;
+  // Nothing to train until the first stroke makes the new world (the old run waits behind it).
+  if (app.ready) for (const id of ['train', 'step', 'step-d', 'step-g']) $(id).disabled = painting || app.broken;
   $('explain-world').hidden = !inWorld;
   const d = dim === 1 ? '1d' : '2d';
   setKey($('world-title'), `view.title${d}`);
   setKey($('world-legend'), `view.legend${d}`);
   setKey($('explain-world-h'), `explain.title${d}`);
   setKey($('explain-world-intro'), `explain.intro${d}`);
+  // The header and the loss charts speak of points in a world, of digits otherwise.
+  setText($('tagline'), 'i18nHtml', inWorld ? `worlds.tagline${d}` : 'header.tagline');
+  setText($('count-images-label'), 'i18n', inWorld ? 'worlds.counters.samples' : 'counters.images');
+  setText($('charts-hint'), 'i18n', inWorld ? 'worlds.charts.hint' : 'charts.hint');
   $('world-mesh-label').hidden = dim === 1;
   $('world-bestd-label').hidden = dim !== 1;
   const canvas = $('world-view');
@@ -145,6 +154,13 @@ export function showWorld(app) {
 function setKey(el, key) {
   el.dataset.i18n = `worlds.${key}`;
   el.textContent = tw(key);
+}
+
+/** Gives `el` the catalogue's `key` as its `data-i18n` (`attr` 'i18n') or `data-i18n-html` ('i18nHtml') text. */
+function setText(el, attr, key) {
+  el.dataset[attr] = key;
+  if (attr === 'i18nHtml') el.innerHTML = t(key);
+  else el.textContent = t(key);
 }
 
 /** Draws the view the engine reported; returns the milliseconds it took. */
@@ -198,9 +214,11 @@ function drawPainted(canvas, points) {
 // ---- painting your own points -------------------------------------------------------------
 
 /** Shows the plane to paint on; with `clear`, without the points painted so far. */
-function startPainting(app, { clear = false } = {}) {
+async function startPainting(app, { clear = false } = {}) {
   if (clear || worldName(app.flat.world) !== 'drawn') app.world.painted = [];
   app.world.painting = { stroke: null };
+  // The run still loaded is not the one being drawn: it does not train on behind the plane.
+  await app.setRunning(false);
   showWorld(app);
   if (!app.world.painted.length) app.notify(() => tw('draw.hint'));
   redraw(app);
@@ -269,7 +287,7 @@ function chartOptions(title, series, range) {
     scales: { x: { time: false }, y: range ? { range } : { auto: true } },
     axes: [{ values: tick, size: 30 }, { values: tick, size: 48 }],
     series: [
-      { label: 'step', value: (u, v, s, idx) => fmtNum(latest(u, s, idx, v), 0) },
+      { label: t('charts.step'), value: (u, v, s, idx) => fmtNum(latest(u, s, idx, v), 0) },
       ...series.map(([label, stroke, dash]) => ({ label, stroke, dash, width: 2, spanGaps: true, points: { show: false }, value: (u, v, s, idx) => fmtNum(latest(u, s, idx, v), 3) })),
     ],
   };
