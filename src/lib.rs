@@ -9,6 +9,7 @@
 //!   distance, label agreement).
 //! - [`checkpoint`]: the whole training state in one safetensors file.
 //! - [`render`]: images in [-1, 1] to grey pixels and tiled grids.
+//! - [`vae`]: a variational auto-encoder and a plain auto-encoder from the same layers.
 //! - [`worlds`]: 1-D and 2-D worlds of points, their metrics and what their views draw.
 //! - [`wasm`]: the boundary with JavaScript: the `Playground` handle, and `QualityJudge`.
 //! - `cli` (native only): the `ganplay` command.
@@ -22,5 +23,6 @@ pub mod gan;
 pub mod judge;
 pub mod nn;
 pub mod render;
+pub mod vae;
 pub mod wasm;
 pub mod worlds;

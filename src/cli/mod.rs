@@ -11,6 +11,7 @@ mod judge;
 mod output;
 mod sample;
 mod train;
+mod vae;
 mod world;
 
 use crate::checkpoint;
@@ -153,6 +154,14 @@ pub struct TrainArgs {
     /// Training steps to run: each is --d-steps D updates, then one G update.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub steps: u64,
+
+    /// What to train: `gan` (the default), or, for issue 24's "can G learn by itself?",
+    /// `vae` (a variational auto-encoder whose decoder is shaped as G) or `autoencoder`
+    /// (the same without the KL term). Those two take --seed, --batch, --noise-dim (the
+    /// code length), --g-hidden (the decoder's widths), --d-hidden (the encoder's),
+    /// --g-lr (Adam's lr for both, default 0.001), the data and judge flags; docs/cli.md.
+    #[arg(long, value_enum, default_value_t = ModelKind::Gan)]
+    pub model: ModelKind,
 
     /// Output folder (created if missing).
     #[arg(long, value_name = "DIR")]
@@ -315,6 +324,14 @@ pub struct SampleArgs {
     pub raw_g: bool,
 }
 
+/// `--model`: what `train` trains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModelKind {
+    Gan,
+    Vae,
+    Autoencoder,
+}
+
 /// `--optimizer`: which optimiser, each with its library defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OptimizerKind {
@@ -385,6 +402,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let (command, threads) = (cli.command, usize::from(cli.threads));
     on_threads(threads, move || match command {
+        Command::Train(args) if args.model != ModelKind::Gan => vae::run(&args),
         Command::Train(args) => train::run(&args),
         Command::Sample(args) => sample::run(&args),
         Command::Judge(args) => judge::run_judge(&args),
