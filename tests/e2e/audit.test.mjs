@@ -305,6 +305,8 @@ test('words for newcomers: the status line without phases, an empty chart says w
   assert.equal(await page.textContent('#charts-empty'), 'Nothing to chart yet: press Train or Step.');
   await page.click('#train');
   await page.waitForFunction(() => ganplay.state.view.steps >= 20);
+  // The step time is shown once measured ("–" before): wait for a number, whatever it is.
+  await page.waitForFunction(() => /\d ms\.$/.test(document.getElementById('status').textContent), null, { timeout: 30_000 });
   const status = await page.textContent('#status');
   assert.match(status, /^Training in a worker: a step takes [\d.]+ ms\.$/);
   assert.doesNotMatch(status, /phase|chunk/);
