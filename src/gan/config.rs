@@ -3,8 +3,8 @@
 //! default, the same networks with three training changes that measurably help. The page's controls map onto these fields
 //! one to one, and a checkpoint stores them as JSON in its metadata.
 
+use super::World;
 use crate::nn::{AdamConfig, GeneratorLoss, OptimizerConfig};
-use crate::worlds::World;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
