@@ -2,6 +2,7 @@
 //! learning rate far too high, stops training with `TrainError::Diverged` right there,
 //! and the GAN refuses to train on until it is replaced.
 
+use super::divergence::thousands;
 use super::tests::tiny_data;
 use super::*;
 use crate::nn::{OptimizerConfig, SgdConfig};

@@ -3,7 +3,9 @@
 //! tests/gradients.rs.
 
 use super::*;
+use crate::data::Dataset;
 use crate::nn::loss::{bce_with_logits, generator_loss};
+use ndarray::s;
 
 // Smaller than in tests/gradients.rs: a first-layer weight moves a pre-activation by up to
 // `h`, and with hundreds of inputs a LeakyReLU kink is otherwise within reach.

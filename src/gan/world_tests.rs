@@ -5,9 +5,10 @@
 
 use super::tests::check;
 use super::*;
+use crate::data::Dataset;
 use crate::nn::loss::{bce_with_logits, generator_loss};
 use crate::nn::GeneratorLoss;
-use crate::worlds::World;
+use ndarray::s;
 
 fn small(world: World) -> (GanConfig, Dataset) {
     let config = GanConfig {

@@ -15,7 +15,8 @@
 pub mod eigen;
 pub mod metrics;
 
-use crate::checkpoint::{check_floats, copy_f32s, sort_header, CheckpointError, File, Raw};
+use crate::checkpoint::safetensors::{check_floats, copy_f32s, serialize, File, Raw};
+use crate::checkpoint::CheckpointError;
 use crate::data::{Dataset, NUM_CLASSES};
 use crate::gan::config::MAX_WIDTH;
 use crate::gan::{fixed_noise, Gan, IMAGE_DIM, IMAGE_SIDE};
@@ -297,9 +298,7 @@ impl Judge {
             ("seed".to_string(), info.seed.to_string()),
             ("epochs".to_string(), info.epochs.to_string()),
         ]);
-        let bytes =
-            safetensors::serialize(tensors, Some(metadata)).expect("a judge always serialises");
-        sort_header(bytes)
+        serialize(tensors, metadata)
     }
 
     /// Reads a judge written by [`Judge::to_bytes`], refusing (without panicking)

@@ -348,7 +348,7 @@ impl Vae {
     /// `decoder.<l>.weight`/`.bias` (F32, `Mlp::param_tensors`' shapes), metadata
     /// `format` = `ganplay-vae`, `config` (JSON) and `steps`.
     pub fn to_safetensors(&self) -> Vec<u8> {
-        use crate::checkpoint::{sort_header, Raw};
+        use crate::checkpoint::safetensors::{serialize, Raw};
         let mut tensors = Vec::new();
         for (prefix, mlp) in [("encoder", &self.encoder), ("decoder", &self.decoder)] {
             for (name, shape, range) in mlp.param_tensors() {
@@ -367,7 +367,7 @@ impl Vae {
             ),
             ("steps".to_string(), self.steps.to_string()),
         ]);
-        sort_header(safetensors::serialize(tensors, Some(metadata)).expect("tensors serialise"))
+        serialize(tensors, metadata)
     }
 }
 

@@ -44,7 +44,7 @@ fn sgd(lr: f64) -> serde_json::Value {
 /// Makes the next step diverge, as a learning rate far too high would. (Through the core:
 /// the playground's own calls would return a `JsError`.)
 fn poison(p: &mut Playground) {
-    p.gan.g.params[0] = f32::NAN;
+    p.gan.restore().g.params[0] = f32::NAN;
     assert!(p.gan.train_step(&p.data).is_err());
     assert!(p.diverged());
 }
