@@ -6,6 +6,8 @@
 //! differences (with `h = 3e-3`, see `H`), each loss summed in f64 over an f32 engine, and
 //! `|analytic - numeric| <= 2e-3 + 2e-2 · |numeric|` for every entry; `maxdiff` printed.
 //! Small networks (12 pixels, code 3, one hidden layer of 6) keep every parameter checked.
+//! Native only: the training run reads the built-in digits from disk (`data::gz`).
+#![cfg(not(target_arch = "wasm32"))]
 
 use ganplay::data::gz::builtin_mnist;
 use ganplay::vae::{Vae, VaeConfig, VaeKind, VaeStats};
@@ -165,7 +167,6 @@ fn training_lowers_the_loss_markedly() {
 
 /// `ganplay train --model vae` for a few steps writes the GAN's four files (samples in
 /// the GAN's layout), `--model autoencoder` too, and GAN-only flags are refused cleanly.
-#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn cli_trains_a_vae_and_writes_the_files() {
     use std::process::Command;
