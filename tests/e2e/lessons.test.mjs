@@ -92,6 +92,12 @@ test('the best D: a link to a 1-D world draws D* and V(G, D*) falls towards −l
   await page.check('#world-bestd');
   await page.click('#lang-zh');
   await page.waitForFunction(() => /最优的判别器/.test(document.getElementById('world-bestd-figures').textContent));
+  // Another world: the line goes with the 1-D view (the plane has no D* drawn).
+  page.once('dialog', (d) => d.accept());
+  await page.selectOption('#world', 'ring8');
+  await page.waitForFunction(() => ganplay.state.world.view?.name === 'ring8' && ganplay.state.gridVersion === ganplay.state.modelVersion, null, { timeout: 20_000 });
+  assert.equal(await page.isHidden('#world-bestd-figures'), true, 'no best-D line under the plane');
+  assert.equal(await page.isHidden('#world-bestd-label'), true);
   assert.deepEqual(problems, []);
   await page.close();
 });

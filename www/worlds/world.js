@@ -175,6 +175,8 @@ function redraw(app) {
   const canvas = $('world-view');
   const w = app.world.view;
   const painting = app.world.painting;
+  // The best-D line belongs to a drawn 1-D view; anything else (the plane, painting) hides it.
+  $('world-bestd-figures').hidden = true;
   if (painting || !w) {
     const ctx = canvas.getContext('2d');
     ctx.fillStyle = '#fff';
