@@ -5,6 +5,7 @@
 // browser builds). Override the binary with the CHROMIUM env var.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -47,7 +48,7 @@ export async function launchBrowser(extra = {}) {
  * context: close it with `await context.close()`.
  */
 export async function launchPersistent(dir, extra = {}) {
-  return chromium.launchPersistentContext(dir, {
+  const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
@@ -55,7 +56,18 @@ export async function launchPersistent(dir, extra = {}) {
     viewport: { width: 1280, height: 800 },
     ...extra,
   });
+  persistent.add(context);
+  context.on('close', () => persistent.delete(context));
+  return context;
 }
+
+/** The on-disk profiles still open: a test that failed before its `context.close()` leaves one. */
+const persistent = new Set();
+// Each test file runs in its own process: once its tests are done, what they left open is
+// closed, so that a failure is reported and the run goes on rather than hang on a browser.
+after(async () => {
+  await Promise.all([...persistent].map((c) => c.close().catch(() => {})));
+});
 
 /**
  * Opens a fresh page that records console errors, uncaught exceptions and

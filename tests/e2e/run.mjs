@@ -26,6 +26,7 @@ import { startServer } from './server.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
 const timeoutMs = Number(process.env.E2E_TIMEOUT_MS || 1_500_000);
+const TEST_TIMEOUT_MS = 300_000;
 
 const children = new Set();
 function cleanup() {
@@ -71,7 +72,10 @@ if (!files.length) {
   process.exit(1);
 }
 
-const runner = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], {
+// --test-timeout: a test that hangs fails by name after 5 minutes (the longest take about
+// one) rather than stall the run; --test-force-exit: a browser a failed test left open
+// does not keep the run alive after its last test.
+const runner = spawn(process.execPath, ['--test', '--test-reporter=spec', `--test-timeout=${TEST_TIMEOUT_MS}`, '--test-force-exit', ...files], {
   cwd: repo,
   stdio: 'inherit',
   env: { ...process.env, GANPLAY_URL: url },

@@ -183,7 +183,16 @@ test('the autosave brings a world back, drawn points included', async () => {
   assert.equal(await steps(page), step);
   assert.deepEqual(await state(page, () => ganplay.state.flat.world), { drawn: [[0.5, 0.5], [-0.5, 0.5], [0, -0.5]] });
   await viewFresh(page);
-  assert.equal(await page.isVisible('#world-card'), true);
+  // What the page shows, for the message if the card is not there.
+  const shown = await state(page, () => ({
+    world: ganplay.state.flat.world,
+    painting: ganplay.state.world.painting,
+    hidden: document.getElementById('world-card').hidden,
+    body: document.body.className,
+    steps: ganplay.state.view.steps,
+    notice: document.getElementById('notice')?.textContent,
+  }));
+  assert.equal(await page.isVisible('#world-card'), true, JSON.stringify(shown));
   assert.match(page.url(), /world=drawn/);
   assert.deepEqual(page.problems, []);
   await context.close();
