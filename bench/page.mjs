@@ -4,7 +4,7 @@
 //   - raw training speed of each build in the engine's own thread, no page in between
 //     (Engine.benchmark): the single-thread builds in a worker (`?engine=worker&wasm=…`),
 //     and the threaded build with 1 and with 2 threads (`?engine=threads&threads=N`),
-//     at batch 32/64/128;
+//     at batch 32/64/128, and at batch 64 each phase's time (the steps run a phase at a time);
 //   - for each engine path (threads, worker, main): steps/s of the default page trained
 //     by pressing Train, over 20 s, and the main thread meanwhile: frame time median and
 //     p95, the longest task; then, training on, pad-to-score latency (a pointer move on
@@ -15,7 +15,8 @@
 //     training.
 //
 // Usage: GANPLAY_URL=http://127.0.0.1:PORT/ node bench/page.mjs
-//        (BENCH_ONLY=worlds: the 2-D world's figures alone)
+//        (BENCH_ONLY=worlds: the 2-D world's figures alone; BENCH_ONLY=raw: the payload and
+//        the raw speeds with each phase's time, skipping the page's figures)
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { baseUrl, launchBrowser, newPage } from '../tests/e2e/browser.mjs';
@@ -29,6 +30,9 @@ const DIRS = { simd128: 'pkg', 'relaxed-simd': 'pkg-relaxed', threads: 'pkg-thre
 const emit = (figure) => console.log(JSON.stringify(figure));
 const WORLD_SECONDS = 10;
 const ONLY_WORLDS = process.env.BENCH_ONLY === 'worlds';
+const ONLY_RAW = process.env.BENCH_ONLY === 'raw';
+/** The phases of a step, in order (src/gan/phases.rs). */
+const PHASES = ['real', 'sample', 'fake', 'through_d', 'generator'];
 
 for (const [build, dir] of Object.entries(DIRS)) {
   const file = new URL(`../${dir}/ganplay_bg.wasm`, import.meta.url);
@@ -162,8 +166,15 @@ try {
       const value = await page.evaluate(({ batch, steps }) => window.ganplay.state.engine.benchmark({ batch, steps }), { batch, steps: TIMED_STEPS });
       emit({ build, figure: 'steps_per_s', batch, steps: TIMED_STEPS, ...(threads ? { threads } : {}), value: +value.toFixed(1) });
     }
+    // Where a step's time goes, at batch 64: the steps a phase at a time (docs/threads.md).
+    const { ms } = await page.evaluate((steps) => window.ganplay.state.engine.benchmark({ batch: 64, steps, phases: true }), TIMED_STEPS);
+    for (const [i, part] of PHASES.entries()) {
+      emit({ build, figure: 'step_ms', batch: 64, ...(threads ? { threads } : {}), part: `phase:${part}`, value: +ms[i].toFixed(3) });
+    }
+    emit({ build, figure: 'step_ms', batch: 64, ...(threads ? { threads } : {}), part: 'phases', value: +ms.reduce((a, b) => a + b).toFixed(3) });
     await page.context().close();
   }
+  if (ONLY_RAW) process.exit(0);
 
   // The default page on each path: press Train, train for TRAIN_SECONDS, and watch the
   // main thread meanwhile; then a stroke on the pad times pad-to-score.

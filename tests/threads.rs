@@ -189,8 +189,14 @@ mod with_threads {
         let data = builtin_mnist().expect("the built-in digits");
         pool.install(|| {
             let mut gan = Gan::new(config.clone()).unwrap();
-            for _ in 0..steps {
-                gan.train_step(&data).unwrap();
+            for step in 0..steps {
+                // Every other step with the pool's other threads polling (as the page and
+                // `ganplay train` run), the rest with them asleep between products.
+                if step % 2 == 0 {
+                    ganplay::nn::pool::awake(|| gan.train_step(&data)).unwrap();
+                } else {
+                    gan.train_step(&data).unwrap();
+                }
             }
             (
                 checkpoint::save(&gan),

@@ -138,6 +138,11 @@ pub struct BenchArgs {
     /// Untimed steps first, per batch size.
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub warmup: u32,
+
+    /// Also where a step's time goes: each phase's milliseconds, and the time in the
+    /// matrix products and in the optimisers' updates (one JSON line each).
+    #[arg(long)]
+    pub phases: bool,
 }
 
 /// Flags of `ganplay train`. The hyperparameter flags are options so that a resumed run

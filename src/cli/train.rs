@@ -313,7 +313,8 @@ fn train_steps(
         quality: None,
     };
     for _ in 0..steps {
-        let stats = match gan.train_step(data) {
+        // On a pool of 2 or more, the other threads poll for the products' halves.
+        let stats = match crate::nn::pool::awake(|| gan.train_step(data)) {
             Ok(stats) => stats,
             Err(e) => {
                 run.error = Some(e);

@@ -36,6 +36,18 @@ impl Phase {
         Phase::Generator,
     ];
 
+    /// The phase's name in one word, for figures: `real`, `sample`, `fake`, `through_d`,
+    /// `generator`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Real => "real",
+            Phase::Sample => "sample",
+            Phase::Fake => "fake",
+            Phase::ThroughD => "through_d",
+            Phase::Generator => "generator",
+        }
+    }
+
     /// The phase in plain words, for messages.
     pub fn describe(self) -> &'static str {
         match self {

@@ -51,7 +51,9 @@ const SPLIT_ALIGN: usize = 16;
 pub fn gemm(a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: ArrayViewMut2<f32>) {
     // Chosen from the whole product's shape, so that every block of a split product
     // runs the kernel the whole would have run on one thread.
-    gemm_with(kernel_for(a.nrows(), b.ncols()), a, b, beta, c);
+    super::profile::timed(super::profile::Part::Gemm, || {
+        gemm_with(kernel_for(a.nrows(), b.ncols()), a, b, beta, c)
+    });
 }
 
 /// A single-thread product with [`gemm`]'s contract: [`packed_gemm`] or [`mat_mul`].

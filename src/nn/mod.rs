@@ -6,6 +6,8 @@ pub mod layers;
 pub mod loss;
 pub mod mlp;
 pub mod optim;
+pub mod pool;
+pub mod profile;
 
 pub use layers::Activation;
 pub use loss::GeneratorLoss;

@@ -143,18 +143,15 @@ impl Optimizer {
         }
     }
 
-    /// Applies one update to `params` from `grads`: one flat loop.
+    /// Applies one update to `params` from `grads`: one flat loop, which with the
+    /// `threads` feature is cut into one run of elements per thread of the current rayon
+    /// pool (each element's arithmetic is its own, so the bits do not change).
     pub fn update(&mut self, params: &mut [f32], grads: &[f32]) {
         assert_eq!(params.len(), grads.len());
         assert_eq!(params.len(), self.m.len());
         self.step += 1;
-        match self.config {
-            OptimizerConfig::Sgd(SgdConfig { lr, momentum }) => {
-                for ((p, &g), vel) in params.iter_mut().zip(grads).zip(&mut self.m) {
-                    *vel = momentum * *vel + g;
-                    *p -= lr * *vel;
-                }
-            }
+        let rule = match self.config {
+            OptimizerConfig::Sgd(SgdConfig { lr, momentum }) => Rule::Sgd { lr, momentum },
             OptimizerConfig::Adam(AdamConfig {
                 lr,
                 beta1,
@@ -162,20 +159,104 @@ impl Optimizer {
                 eps,
             }) => {
                 let t = self.step.min(i32::MAX as u64) as i32;
-                let bias1 = 1.0 - beta1.powi(t);
-                let bias2 = 1.0 - beta2.powi(t);
-                // Indexed over slices of one length, so the bounds checks go and the
-                // loop vectorises (simd128 has f32x4 sqrt and div); the same operations
-                // per element, so the same bits as a scalar loop.
-                let n = params.len();
-                let (g, m, v) = (&grads[..n], &mut self.m[..n], &mut self.v[..n]);
-                for i in 0..n {
-                    m[i] = beta1 * m[i] + (1.0 - beta1) * g[i];
-                    v[i] = beta2 * v[i] + (1.0 - beta2) * g[i] * g[i];
-                    let m_hat = m[i] / bias1;
-                    let v_hat = v[i] / bias2;
-                    params[i] -= lr * m_hat / (v_hat.sqrt() + eps);
+                Rule::Adam {
+                    lr,
+                    beta1,
+                    beta2,
+                    eps,
+                    bias1: 1.0 - beta1.powi(t),
+                    bias2: 1.0 - beta2.powi(t),
                 }
+            }
+        };
+        super::profile::timed(super::profile::Part::Optimiser, || {
+            in_runs(rule, params, grads, &mut self.m, &mut self.v)
+        });
+    }
+}
+
+/// One update's arithmetic, with Adam's bias corrections for this step.
+#[derive(Clone, Copy)]
+enum Rule {
+    Sgd {
+        lr: f32,
+        momentum: f32,
+    },
+    Adam {
+        lr: f32,
+        beta1: f32,
+        beta2: f32,
+        eps: f32,
+        bias1: f32,
+        bias2: f32,
+    },
+}
+
+/// Elements per run below which an update is not cut further: handing a run to another
+/// thread costs microseconds, and 2^16 elements take about that (a D of 2^14 parameters
+/// stays on one thread; the default G's 1.3 M go in two).
+#[cfg(feature = "threads")]
+const MIN_RUN: usize = 1 << 16;
+
+/// [`apply`] over the whole buffers, with the `threads` feature halved recursively with
+/// `rayon::join` down to one run per thread of the pool (or [`MIN_RUN`] elements).
+/// `v` is empty for SGD.
+fn in_runs(rule: Rule, p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32]) {
+    #[cfg(feature = "threads")]
+    {
+        let runs = rayon::current_num_threads().min(p.len() / MIN_RUN);
+        if runs > 1 {
+            return halve(rule, p, g, m, v, runs);
+        }
+    }
+    apply(rule, p, g, m, v);
+}
+
+#[cfg(feature = "threads")]
+fn halve(rule: Rule, p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], runs: usize) {
+    if runs < 2 {
+        return apply(rule, p, g, m, v);
+    }
+    let left = runs / 2;
+    let at = p.len() * left / runs;
+    let (p0, p1) = p.split_at_mut(at);
+    let (g0, g1) = g.split_at(at);
+    let (m0, m1) = m.split_at_mut(at);
+    let (v0, v1) = v.split_at_mut(at.min(v.len()));
+    rayon::join(
+        || halve(rule, p0, g0, m0, v0, left),
+        || halve(rule, p1, g1, m1, v1, runs - left),
+    );
+}
+
+/// The update of one run of elements.
+fn apply(rule: Rule, params: &mut [f32], grads: &[f32], m: &mut [f32], v: &mut [f32]) {
+    let n = params.len();
+    match rule {
+        Rule::Sgd { lr, momentum } => {
+            for ((p, &g), vel) in params.iter_mut().zip(&grads[..n]).zip(&mut m[..n]) {
+                *vel = momentum * *vel + g;
+                *p -= lr * *vel;
+            }
+        }
+        Rule::Adam {
+            lr,
+            beta1,
+            beta2,
+            eps,
+            bias1,
+            bias2,
+        } => {
+            // Indexed over slices of one length, so the bounds checks go and the loop
+            // vectorises (simd128 has f32x4 sqrt and div); the same operations per
+            // element, so the same bits as a scalar loop.
+            let (g, m, v) = (&grads[..n], &mut m[..n], &mut v[..n]);
+            for i in 0..n {
+                m[i] = beta1 * m[i] + (1.0 - beta1) * g[i];
+                v[i] = beta2 * v[i] + (1.0 - beta2) * g[i] * g[i];
+                let m_hat = m[i] / bias1;
+                let v_hat = v[i] / bias2;
+                params[i] -= lr * m_hat / (v_hat.sqrt() + eps);
             }
         }
     }

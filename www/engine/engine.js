@@ -777,17 +777,30 @@ export class Engine {
   /**
    * Raw training speed in this thread: `steps` whole steps at batch size `batch` after 10
    * to warm up, timed here (no page, no messages in between). The batch size in force
-   * before is put back. Returns steps per second.
+   * before is put back. Returns steps per second; with `phases`, `{ sps, ms }` instead,
+   * the steps run a phase at a time (`advance`, as the page's frames do) and `ms` each
+   * phase's mean milliseconds per step, `[real, sample, fake, through_d, generator]`.
    */
-  benchmark({ batch, steps }) {
+  benchmark({ batch, steps, phases = false }) {
     this.guardBroken();
     const before = this.pg.config_json();
     try {
       this.call(() => this.pg.set_hyperparameters(JSON.stringify({ ...JSON.parse(before), batch_size: batch })));
       this.call(() => this.pg.train_steps(10));
       const t0 = now();
-      this.call(() => this.pg.train_steps(steps));
-      return (steps * 1000) / (now() - t0);
+      if (!phases) {
+        this.call(() => this.pg.train_steps(steps));
+        return (steps * 1000) / (now() - t0);
+      }
+      const ms = [0, 0, 0, 0, 0];
+      for (let done = 0; done < steps; ) {
+        const phase = this.pg.next_phase(); // 1–5
+        const t = now();
+        this.call(() => this.pg.advance());
+        ms[phase - 1] += now() - t;
+        if (phase === 5) done++;
+      }
+      return { sps: (steps * 1000) / (now() - t0), ms: ms.map((m) => m / steps) };
     } finally {
       this.version++;
       if (!this.broken) this.pg.set_hyperparameters(before);
