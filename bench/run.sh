@@ -13,6 +13,12 @@ out=bench/last.jsonl
 cargo build --release --quiet --features threads --bin ganplay
 target/release/ganplay bench --batches 32,64,128 --steps 200 --threads 1 | tee "$out"
 target/release/ganplay bench --batches 32,64,128 --steps 200 --threads 2 | tee -a "$out"
+# Where a step's time goes (phases, products, updates), on 1 and 2 threads: docs/threads.md.
+for threads in 1 2; do
+  target/release/ganplay bench --batches 64 --steps 200 --threads "$threads" --phases | grep step_ms | tee -a "$out"
+done
+# The machine's peak multiply-add rate, one core and both (examples/peak.rs).
+cargo run --release --quiet --example peak | tee -a "$out"
 
 port_file=$(mktemp)
 node scripts/serve.mjs --port 0 >"$port_file" 2>&1 &

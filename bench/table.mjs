@@ -106,6 +106,30 @@ for (const path of ['threads', 'worker', 'main']) {
   console.log(`| ${path} (${r.wasm}${r.threads ? `, ${r.threads} threads` : ''}) | ${fmt(r.value)} | ${overNative ? overNative.toFixed(2) : '–'} | ${overWasm ? overWasm.toFixed(2) : '–'} |`);
 }
 
+// Against the machine's peak (examples/peak.rs: fused multiply-add chains, one core and
+// every core): a step of the default networks at batch 64 is 326.9 M multiply-adds
+// (docs/speed.md), 0.654 GFLOP. The wasm builds run 128-bit vectors, native 256-bit.
+const STEP_GFLOP = 0.6538;
+const peak = (bits, threads) => find((r) => r.figure === 'peak_gflops' && r.bits === bits && r.threads === threads);
+const peakRuns = [
+  ['native, 1 thread', speed('native', 64), 256, 1],
+  ['native, 2 threads', onThreads(THREADED[0], 64, 2), 256, 2],
+  ['wasm relaxed-simd, 1 thread', speed('wasm-relaxed-simd', 64), 128, 1],
+  ['wasm-threads, 2 threads', onThreads(THREADED[1], 64, 2), 128, 2],
+  ['the page, threads path', inPage('threads')?.value, 128, 2],
+];
+if (peak(128, 1)) {
+  console.log('\n| batch 64 | steps/s | GFLOP/s | peak GFLOP/s (vector bits, cores) | share of peak |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const [label, sps, bits, threads] of peakRuns) {
+    const top = peak(bits, threads);
+    if (!sps || !top) continue;
+    const gflops = sps * STEP_GFLOP;
+    console.log(JSON.stringify({ figure: 'share_of_peak', run: label, gflops: +gflops.toFixed(1), peak: top, value: +(gflops / top).toFixed(3) }));
+    console.log(`| ${label} | ${fmt(sps)} | ${fmt(gflops)} | ${fmt(top)} (${bits}, ${threads}) | ${(100 * gflops / top).toFixed(0)} % |`);
+  }
+}
+
 console.log('\n| page figure | build | value |');
 console.log('|---|---|---:|');
 for (const [name, unit] of [
