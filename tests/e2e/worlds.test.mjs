@@ -183,6 +183,9 @@ test('the autosave brings a world back, drawn points included', async () => {
   assert.equal(await steps(page), step);
   assert.deepEqual(await state(page, () => ganplay.state.flat.world), { drawn: [[0.5, 0.5], [-0.5, 0.5], [0, -0.5]] });
   await viewFresh(page);
+  const visible = await page
+    .waitForSelector('#world-card', { state: 'visible', timeout: 5_000 })
+    .then(() => true, () => false);
   // What the page shows, for the message if the card is not there.
   const shown = await state(page, () => ({
     world: ganplay.state.flat.world,
@@ -192,7 +195,7 @@ test('the autosave brings a world back, drawn points included', async () => {
     steps: ganplay.state.view.steps,
     notice: document.getElementById('notice')?.textContent,
   }));
-  assert.equal(await page.isVisible('#world-card'), true, JSON.stringify(shown));
+  assert.equal(visible, true, JSON.stringify(shown));
   assert.match(page.url(), /world=drawn/);
   assert.deepEqual(page.problems, []);
   await context.close();
