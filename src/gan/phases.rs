@@ -15,7 +15,9 @@ pub enum Phase {
     /// (1) D on a real batch, labelled 1 (conditional, with `d_mismatch`: and the same
     /// digits with wrong labels, labelled 0): D's gradients, no update yet.
     Real,
-    /// (2) G makes a batch of fakes from fresh noise (forward only).
+    /// (2) G makes a batch of fakes from fresh noise (forward only). On a rayon pool of
+    /// two threads or more this runs beside [`Phase::Real`], in the same `advance`, and
+    /// the next phase after Real is then [`Phase::Fake`] (the same bits either way).
     Sample,
     /// (2) D on those fakes, labelled 0, G frozen; then D's update.
     Fake,
@@ -137,9 +139,16 @@ impl Gan {
         match progress.next {
             Phase::Real => {
                 self.d.zero_grad();
-                (progress.loss_real, progress.d_real) = self.d_real_gradients(data);
+                // On a pool of two threads or more, G makes the fakes beside it: the
+                // Sample phase is then done with this one.
+                let beside = crate::nn::pool::parallel();
+                (progress.loss_real, progress.d_real) = if beside {
+                    self.d_real_gradients_beside_fakes(data)
+                } else {
+                    self.d_real_gradients(data)
+                };
                 self.check_loss(Phase::Real, "D's loss on real digits", progress.loss_real)?;
-                progress.next = Phase::Sample;
+                progress.next = if beside { Phase::Fake } else { Phase::Sample };
             }
             Phase::Sample => {
                 self.sample_fake_batch();

@@ -2,10 +2,12 @@
 //! fakes (2), G through the frozen D (3), and G's moving average.
 
 use super::{
-    as_flat, mean_sigmoid, write_one_hot, Gan, Phase, StepStats, TrainError, IMAGE_DIM, NUM_CLASSES,
+    as_flat, mean_sigmoid, write_one_hot, Gan, GanConfig, Phase, StepStats, TrainError, IMAGE_DIM,
+    NUM_CLASSES,
 };
 use crate::data::Dataset;
 use crate::nn::loss::{bce_with_logits, generator_loss};
+use crate::nn::Mlp;
 use ndarray::{s, Array2};
 use rand::rngs::ChaCha8Rng;
 use rand::RngExt;
@@ -33,6 +35,38 @@ impl Gan {
     /// `d_mismatch` > 0 the same images with wrong labels, target 0, weighted by it; adds
     /// to D's gradients. Returns the loss (both terms) and the mean D(x).
     pub(super) fn d_real_gradients(&mut self, data: &Dataset) -> (f32, f32) {
+        self.draw_real_batch(data);
+        self.d_on_real_batch()
+    }
+
+    /// Steps 1 and the first half of 2 together: D on the real batch beside G making the
+    /// fakes, on two threads of the pool (the two touch nothing in common). Every random
+    /// number of both is drawn first, in the order [`Gan::d_real_gradients`] then
+    /// [`Gan::sample_fake_batch`] draw them, so the result is theirs, bit for bit.
+    pub(super) fn d_real_gradients_beside_fakes(&mut self, data: &Dataset) -> (f32, f32) {
+        self.draw_real_batch(data);
+        self.draw_fake_noise();
+        let Gan {
+            config,
+            d,
+            g,
+            d_real_in,
+            d_wrong_in,
+            d_fake_in,
+            g_in,
+            dlogits,
+            ..
+        } = self;
+        let (real, ()) = crate::nn::pool::both(
+            || d_on_real(config, d, d_real_in, d_wrong_in, dlogits),
+            || g_makes_fakes(config, g, g_in, d_fake_in),
+        );
+        real
+    }
+
+    /// Step 1's random part: the real batch (and its wrong-label copy) in `d_real_in`
+    /// (`d_wrong_in`), with D's instance noise.
+    fn draw_real_batch(&mut self, data: &Dataset) {
         self.sampler
             .next_batch(data.len(), &mut self.batch_idx, &mut self.rng);
         let dim = self.config.data_dim();
@@ -49,26 +83,9 @@ impl Gan {
             self.config.d_input_noise,
             &mut self.rng,
         );
-        let target = 1.0 - self.config.label_smoothing;
-        let logits = self.d.forward(self.d_real_in.view());
-        let logits = logits.as_slice().expect("a (B, 1) output is contiguous");
-        let d_real = mean_sigmoid(logits);
-        let loss_real = bce_with_logits(as_flat(&mut self.dlogits), logits, target);
-        self.d
-            .backward(self.d_real_in.view(), self.dlogits.view(), true, None);
-        let weight = self.config.d_mismatch;
-        if !self.config.conditional || weight == 0.0 {
-            return (loss_real, d_real);
+        if self.config.conditional && self.config.d_mismatch != 0.0 {
+            self.fill_wrong_labels(data);
         }
-        self.fill_wrong_labels(data);
-        let logits = self.d.forward(self.d_wrong_in.view());
-        let logits = logits.as_slice().expect("a (B, 1) output is contiguous");
-        let dlogits = as_flat(&mut self.dlogits);
-        let loss_wrong = bce_with_logits(dlogits, logits, 0.0);
-        dlogits.iter_mut().for_each(|d| *d *= weight);
-        self.d
-            .backward(self.d_wrong_in.view(), self.dlogits.view(), true, None);
-        (loss_real + weight * loss_wrong, d_real)
     }
 
     /// Copies the real batch (pixels with their instance noise) into `d_wrong_in`, each
@@ -90,6 +107,17 @@ impl Gan {
                 (data.label(i) + shift) % NUM_CLASSES as u8,
             );
         }
+    }
+
+    /// Step 1's arithmetic on the batch [`Gan::draw_real_batch`] drew.
+    fn d_on_real_batch(&mut self) -> (f32, f32) {
+        d_on_real(
+            &self.config,
+            &mut self.d,
+            &self.d_real_in,
+            &self.d_wrong_in,
+            &mut self.dlogits,
+        )
     }
 
     /// Step 2: D on the fake batch that [`Gan::sample_fake_batch`] made, target 0, G only
@@ -204,6 +232,15 @@ impl Gan {
     /// Fills `g_in` with fresh noise (and random labels when conditional), runs G, and
     /// writes its images (and the same labels) into `d_fake_in`, with D's instance noise.
     pub(crate) fn sample_fake_batch(&mut self) {
+        self.draw_fake_noise();
+        g_makes_fakes(&self.config, &mut self.g, &self.g_in, &mut self.d_fake_in);
+    }
+
+    /// The random part of making fakes: G's noise (and labels) into `g_in`, the labels
+    /// into `d_fake_in`, and D's instance noise for the fakes, `std · n`, into its pixel
+    /// columns, where [`g_makes_fakes`] adds G's images to it. `image + std · n` is what
+    /// adding the noise to the images gives, so the bits are the same.
+    fn draw_fake_noise(&mut self) {
         let noise_dim = self.config.noise_dim;
         let dim = self.config.data_dim();
         let conditional = self.config.conditional;
@@ -224,14 +261,55 @@ impl Gan {
                 write_one_hot(&mut d_row[dim..], label);
             }
         }
-        let images = self.g.forward(self.g_in.view());
-        self.d_fake_in.slice_mut(s![.., ..dim]).assign(&images);
-        add_instance_noise(
-            &mut self.d_fake_in,
-            dim,
-            self.config.d_input_noise,
-            &mut self.rng,
-        );
+        let std = self.config.d_input_noise;
+        if std != 0.0 {
+            for v in self.d_fake_in.slice_mut(s![.., ..dim]) {
+                *v = std * self.rng.sample::<f32, _>(StandardNormal);
+            }
+        }
+    }
+}
+
+/// Step 1's arithmetic: D on the real batch in `real` (and, conditional with
+/// `d_mismatch` > 0, on `wrong`, the same images with wrong labels, weighted by it),
+/// its gradients added to D's. Returns the loss (both terms) and the mean D(x).
+fn d_on_real(
+    config: &GanConfig,
+    d: &mut Mlp,
+    real: &Array2<f32>,
+    wrong: &Array2<f32>,
+    dlogits: &mut Array2<f32>,
+) -> (f32, f32) {
+    let target = 1.0 - config.label_smoothing;
+    let logits = d.forward(real.view());
+    let logits = logits.as_slice().expect("a (B, 1) output is contiguous");
+    let d_real = mean_sigmoid(logits);
+    let loss_real = bce_with_logits(as_flat(dlogits), logits, target);
+    d.backward(real.view(), dlogits.view(), true, None);
+    let weight = config.d_mismatch;
+    if !config.conditional || weight == 0.0 {
+        return (loss_real, d_real);
+    }
+    let logits = d.forward(wrong.view());
+    let logits = logits.as_slice().expect("a (B, 1) output is contiguous");
+    let flat = as_flat(dlogits);
+    let loss_wrong = bce_with_logits(flat, logits, 0.0);
+    flat.iter_mut().for_each(|d| *d *= weight);
+    d.backward(wrong.view(), dlogits.view(), true, None);
+    (loss_real + weight * loss_wrong, d_real)
+}
+
+/// G on the noise in `z`, its images added into the pixel columns of `fakes` (which hold
+/// the instance noise [`Gan::draw_fake_noise`] drew, or are overwritten when there is none).
+fn g_makes_fakes(config: &GanConfig, g: &mut Mlp, z: &Array2<f32>, fakes: &mut Array2<f32>) {
+    let dim = config.data_dim();
+    let images = g.forward(z.view());
+    let mut pixels = fakes.slice_mut(s![.., ..dim]);
+    if config.d_input_noise == 0.0 {
+        pixels.assign(&images);
+    } else {
+        // noise + image: the same bits as image + noise (a sum of two floats commutes).
+        pixels.zip_mut_with(&images, |v, &image| *v += image);
     }
 }
 

@@ -34,6 +34,31 @@ pub fn awake<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     work()
 }
 
+/// Whether the current pool has more than one thread (never without the `threads` feature).
+pub fn parallel() -> bool {
+    #[cfg(feature = "threads")]
+    {
+        rayon::current_num_threads() > 1
+    }
+    #[cfg(not(feature = "threads"))]
+    {
+        false
+    }
+}
+
+/// `a` and `b`, side by side on the pool (`rayon::join`) when it has more than one
+/// thread, else one after the other.
+pub fn both<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    #[cfg(feature = "threads")]
+    if parallel() {
+        return rayon::join(a, b);
+    }
+    (a(), b())
+}
+
 #[cfg(feature = "threads")]
 thread_local! {
     /// Whether this thread is inside `awake`'s `work` (no second set of pollers then).
