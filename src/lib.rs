@@ -23,6 +23,7 @@ pub mod gan;
 pub mod judge;
 pub mod nn;
 pub mod render;
+pub mod run;
 pub mod vae;
 pub mod wasm;
 pub mod worlds;

@@ -49,7 +49,7 @@ pub enum CheckpointError {
     },
     /// The training state is inconsistent (e.g. a data-order cursor past its end).
     BadState(String),
-    /// The chart history is not what `Playground::export_history` writes.
+    /// The chart history is not what `run::History::to_saved` writes.
     BadHistory(String),
 }
 

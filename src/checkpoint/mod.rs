@@ -34,11 +34,10 @@
 //! does to training on from it.
 //!
 //! `history` is what the page's loss charts show, so that they go on after a save and a
-//! load: the numbers `Playground::export_history` gives (`src/wasm/recovery.rs`),
-//! `[records, stride, d_loss, g_loss, d_real, d_fake, rows…]`, each row `[record, d_loss,
-//! g_loss, d_real, d_fake]`, NaN where a step measured nothing. The native trainer writes
-//! none, and files without it load as before (with no history). This module carries it
-//! and checks its dtype and rank; the page checks its contents before using any of it.
+//! load: the numbers [`crate::run::History::to_saved`] gives (its doc has the layout). The
+//! native trainer writes none, and files without it load as before (with no history).
+//! This module carries it and checks its dtype and rank; `History::from_saved` checks its
+//! contents before any of it is used.
 //!
 //! A checkpoint may come from anywhere (an upload on the page, a file from another
 //! version), so `load` checks everything against the stored configuration before it

@@ -11,6 +11,7 @@ use crate::gan::{
 };
 use crate::judge::metrics::speckle_rate;
 use crate::render::{grid_gray, grid_size};
+use crate::run::{stats_values, History};
 use codes::{checkpoint_error, config_error, data_error, input_error, train_error};
 use ndarray::{Array2, ArrayView2};
 use wasm_bindgen::prelude::*;
@@ -19,6 +20,8 @@ mod codes;
 mod judge;
 mod recovery;
 mod worlds;
+/// The columns of a history row (`history_ptr`): record number, then `stats_values`.
+pub use crate::run::HISTORY_COLUMNS;
 pub use judge::{QualityJudge, QUALITY_COLUMNS};
 
 /// Runs `work` on the rayon pool's threads in the threaded build (elsewhere it just runs
@@ -34,13 +37,6 @@ fn on_pool<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     }
     crate::nn::pool::awake(work)
 }
-
-/// Columns of a history row: record number, D loss, G loss, mean D(x), mean D(G(z)).
-/// A value a step did not measure is NaN.
-pub const HISTORY_COLUMNS: usize = 5;
-/// Rows kept before the history is thinned to every other row, so that memory stays flat
-/// on long runs while the chart keeps its whole span.
-pub const HISTORY_MAX_ROWS: usize = 8192;
 
 #[wasm_bindgen(start)]
 fn start() {
@@ -75,87 +71,10 @@ pub struct Playground {
     grid_gray: Vec<u8>,
     history: History,
     /// Copies of the state at a few earlier steps, to restore after divergence.
-    restore_points: recovery::RestorePoints,
+    restore_points: crate::run::RestorePoints,
     /// The 1-D or 2-D world's data and view (src/wasm/worlds.rs); while one is in force,
     /// `data` holds its points and the digits wait here.
     world: worlds::WorldState,
-}
-
-/// The charts' history of training statistics, and the last step's.
-struct History {
-    /// Rows of `HISTORY_COLUMNS` floats.
-    rows: Vec<f32>,
-    /// Records made so far (the x of the next row).
-    records: u64,
-    /// Keep one record in `stride` (doubles each time the history is thinned).
-    stride: u64,
-    last: Option<StepStats>,
-}
-
-impl Default for History {
-    fn default() -> Self {
-        History {
-            rows: Vec::new(),
-            records: 0,
-            stride: 1,
-            last: None,
-        }
-    }
-}
-
-impl History {
-    /// Empties the history, its record numbers counting on from `records`.
-    fn restart(&mut self, records: u64) {
-        self.rows.clear();
-        self.records = records;
-        self.stride = 1;
-        self.last = None;
-    }
-
-    /// Makes this a copy of `other`, reusing this one's buffer.
-    fn copy_from(&mut self, other: &History) {
-        self.rows.clone_from(&other.rows);
-        self.records = other.records;
-        self.stride = other.stride;
-        self.last = other.last;
-    }
-
-    fn record(&mut self, stats: StepStats) {
-        self.last = Some(stats);
-        self.records += 1;
-        if !self.records.is_multiple_of(self.stride) {
-            return;
-        }
-        self.rows.push(self.records as f32);
-        self.rows.extend_from_slice(&stats_values(Some(stats)));
-        if self.rows.len() >= HISTORY_MAX_ROWS * HISTORY_COLUMNS {
-            // Keep the rows whose record number is a multiple of the doubled stride.
-            self.stride *= 2;
-            let stride = self.stride;
-            let kept: Vec<f32> = self
-                .rows
-                .chunks_exact(HISTORY_COLUMNS)
-                .filter(|row| (row[0] as u64).is_multiple_of(stride))
-                .flatten()
-                .copied()
-                .collect();
-            self.rows.clear();
-            self.rows.extend_from_slice(&kept);
-        }
-    }
-}
-
-/// A step's statistics as `[d_loss, g_loss, d_real, d_fake]`, NaN where not measured
-/// (all NaN for no step).
-fn stats_values(stats: Option<StepStats>) -> [f32; 4] {
-    stats.map_or([f32::NAN; 4], |s| {
-        [
-            s.d_loss.unwrap_or(f32::NAN),
-            s.g_loss,
-            s.d_real.unwrap_or(f32::NAN),
-            s.d_fake,
-        ]
-    })
 }
 
 // Rust-only helpers.
@@ -250,10 +169,7 @@ impl Playground {
             grid: Array2::zeros((GRID_SAMPLES, IMAGE_DIM)),
             grid_rgba: vec![255; w * h * 4],
             grid_gray: vec![0; w * h],
-            history: History {
-                rows: Vec::with_capacity(HISTORY_MAX_ROWS * HISTORY_COLUMNS),
-                ..History::default()
-            },
+            history: History::with_capacity(),
             restore_points: Default::default(),
             world: Default::default(),
         };
@@ -427,19 +343,19 @@ impl Playground {
     /// measured; empty before any step.
     pub fn last_stats(&self) -> Vec<f32> {
         self.history
-            .last
+            .last()
             .map_or_else(Vec::new, |s| stats_values(Some(s)).to_vec())
     }
 
     /// Pointer to the history rows (see `HISTORY_COLUMNS`); valid until the next call
     /// that trains.
     pub fn history_ptr(&self) -> *const f32 {
-        self.history.rows.as_ptr()
+        self.history.rows().as_ptr()
     }
 
     /// Number of floats in the history (rows × 5).
     pub fn history_len(&self) -> usize {
-        self.history.rows.len()
+        self.history.rows().len()
     }
 
     /// Regenerates the 10×10 grid from the fixed noise and renders it to RGBA; returns a

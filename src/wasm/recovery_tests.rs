@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::data::idx::write_idx_u8;
+use crate::run::BLAME_STEPS;
 
 const SMALL: &str = r#"{"noise_dim": 8, "g_hidden": [32], "d_hidden": [32], "batch_size": 16}"#;
 
@@ -81,7 +82,7 @@ fn periodic_points_are_spread_over_time_and_bounded() {
     assert_eq!(p.restore_point_reason(), "kept automatically");
     assert_eq!(p.restore_point_step(), 11_200.0);
     // Buffers are reused: never more than the three slots have held.
-    assert_eq!(p.restore_points.spare.len(), 0);
+    assert_eq!(p.restore_points.spares(), 0);
 }
 
 /// The issue's case: the settings change at step 190, the newest periodic point (200) is
@@ -264,7 +265,7 @@ fn buffers_stay_bounded_over_many_changes_and_restores() {
             restore(&mut p);
         }
         let points = &p.restore_points;
-        let held = points.filled().count() + points.spare.len();
+        let held = points.buffers();
         assert!(held <= 4, "round {round}: {held} buffers");
     }
 }
