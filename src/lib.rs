@@ -17,6 +17,7 @@
 pub mod checkpoint;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod dalone;
 pub mod data;
 pub mod f16;
 pub mod gan;

@@ -683,3 +683,57 @@ fn worlds_train_write_their_view_and_eval_prints_their_metrics() {
     let _ = fs::remove_dir_all(&dir);
     let _ = fs::remove_file(&csv);
 }
+
+/// `dalone` runs its rounds and writes a picture a round, metrics.csv and negatives.npy;
+/// bad settings end in one line saying which.
+#[test]
+fn dalone_writes_its_rounds_and_refuses_bad_settings() {
+    let dir = temp_path("dalone");
+    let flags = ["--negatives", "16", "--d-steps", "5", "--ascent-steps", "3"];
+    let out = ganplay(
+        &[
+            &["dalone", "--rounds", "2", "--out", dir.to_str().unwrap()][..],
+            &flags[..],
+        ]
+        .concat(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        printed.lines().filter(|l| l.starts_with("round ")).count(),
+        2,
+        "{printed}"
+    );
+    for file in ["negatives-01.png", "negatives-02.png"] {
+        assert!(dir.join(file).is_file(), "{file}");
+    }
+    let csv = fs::read_to_string(dir.join("metrics.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 3, "{csv}");
+    assert!(rows[0].starts_with("round,d_loss,d_real,"));
+    let negatives: Array2<f32> = read_npy(dir.join("negatives.npy")).unwrap();
+    assert_eq!(negatives.dim(), (16, 784));
+    assert!(negatives.iter().all(|p| (-1.0..=1.0).contains(p)));
+
+    for (flag, value, says) in [
+        ("--negatives", "0", "negatives"),
+        ("--ascent-rate", "0", "ascent rate"),
+    ] {
+        let out = ganplay(&[
+            "dalone",
+            "--rounds",
+            "1",
+            "--out",
+            dir.to_str().unwrap(),
+            flag,
+            value,
+        ]);
+        assert!(!out.status.success());
+        let err = stderr(&out);
+        assert!(
+            err.contains(says) && err.lines().count() == 1,
+            "{flag} {value}: {err}"
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}

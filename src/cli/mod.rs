@@ -7,6 +7,7 @@
 //! as a one-line [`CliError`], printed as `error: …` with a non-zero exit code.
 
 mod bench;
+mod dalone;
 mod judge;
 mod output;
 mod sample;
@@ -60,6 +61,10 @@ pub enum Command {
     /// a 1-D or 2-D world, the JS divergence, modes covered and high-quality share.
     /// Prints text, then the same as one JSON line.
     Eval(EvalArgs),
+    /// "Can D generate?": a discriminator alone, trained in rounds against its own best
+    /// images (gradient ascent on D from noise), the lecture's iterated algorithm. Writes
+    /// negatives-NN.png a round, metrics.csv and negatives.npy into the output folder.
+    Dalone(DAloneArgs),
     /// Measure training speed (steps per second) of the default model on --threads
     /// threads, printing one JSON line per batch size.
     Bench(BenchArgs),
@@ -122,6 +127,42 @@ pub struct EvalArgs {
     /// Judge G itself rather than its moving average.
     #[arg(long)]
     pub raw_g: bool,
+}
+
+/// Flags of `ganplay dalone`.
+#[derive(Debug, Args)]
+pub struct DAloneArgs {
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Rounds to run.
+    #[arg(long, value_name = "N", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub rounds: u32,
+
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+
+    /// Negatives made (and trained against) each round.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub negatives: usize,
+
+    /// D's updates per round.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub d_steps: usize,
+
+    /// Gradient-ascent steps per negative per round.
+    #[arg(long, value_name = "N", default_value_t = 40)]
+    pub ascent_steps: usize,
+
+    /// How far an ascent step moves an image's most-moved pixel (pixels in [-1, 1]).
+    #[arg(long, value_name = "X", default_value_t = 0.05)]
+    pub ascent_rate: f32,
+
+    /// Judge file [default: the built-in www/data/judge.safetensors].
+    #[arg(long, value_name = "FILE")]
+    pub judge: Option<PathBuf>,
 }
 
 /// Flags of `ganplay bench`.
@@ -412,6 +453,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sample(args) => sample::run(&args),
         Command::Judge(args) => judge::run_judge(&args),
         Command::Eval(args) => judge::run_eval(&args),
+        Command::Dalone(args) => dalone::run(&args),
         Command::Bench(args) => bench::run(&args, threads),
         Command::Compact(args) => compact(&args),
     })

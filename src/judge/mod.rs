@@ -508,6 +508,21 @@ impl Evaluation {
     }
 }
 
+/// Judges any images (N, 784), pixels in [-1, 1], as it judges G's samples: which digit
+/// each looks like, the Fréchet distance to real digits, the stray specks (D alone's
+/// negatives, say, which no G made).
+pub fn judge_images(judge: &mut Judge, images: ArrayView2<f32>) -> Quality {
+    let mut acc = QualityAccumulator::new(judge.feature_dim());
+    for start in (0..images.nrows()).step_by(CHUNK) {
+        let chunk = images.slice(s![start..(start + CHUNK).min(images.nrows()), ..]);
+        let owned = chunk.as_standard_layout();
+        let (logits, features) = judge.infer(owned.view());
+        acc.add(logits, features, None);
+        acc.add_speckles(owned.as_slice().expect("standard layout"), IMAGE_SIDE);
+    }
+    acc.finish(&judge.real)
+}
+
 /// Judges `n` samples of `gan` in one go.
 pub fn evaluate(gan: &mut Gan, judge: &mut Judge, n: usize) -> Quality {
     let mut eval = Evaluation::new(gan, judge, n);

@@ -2,7 +2,7 @@
 //! activation, its parameters and gradients each in one flat allocation.
 //!
 //! Layer `l` computes `a[l] = act(a[l-1] @ w[l] + b[l])` with `a[-1] = x`;
-//! `w[l]`: (sizes[l], sizes[l+1]), `b[l]`: (sizes[l+1]), `a[l]`: (B, sizes[l+1]).
+//! `w[l]`: `(sizes[l], sizes[l+1])`, `b[l]`: `(sizes[l+1])`, `a[l]`: `(B, sizes[l+1])`.
 //! The flat `params` holds, layer after layer, `w[l]` row-major then `b[l]`; `grads`
 //! has the same layout, so an optimiser update and a checkpoint are flat loops.
 
