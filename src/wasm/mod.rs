@@ -17,6 +17,7 @@ use ndarray::{Array2, ArrayView2};
 use wasm_bindgen::prelude::*;
 
 mod codes;
+mod dalone;
 mod judge;
 mod recovery;
 mod worlds;
@@ -75,6 +76,9 @@ pub struct Playground {
     /// The 1-D or 2-D world's data and view (src/wasm/worlds.rs); while one is in force,
     /// `data` holds its points and the digits wait here.
     world: worlds::WorldState,
+    /// "Can D generate?": a discriminator alone, the lecture's iterated algorithm
+    /// (src/wasm/dalone.rs); none until the page starts one.
+    dalone: Option<crate::dalone::DAlone>,
 }
 
 // Rust-only helpers.
@@ -172,6 +176,7 @@ impl Playground {
             history: History::with_capacity(),
             restore_points: Default::default(),
             world: Default::default(),
+            dalone: None,
         };
         playground.fit_data_to_world();
         playground.start_restore_points("created");
