@@ -41,9 +41,12 @@ impl Playground {
                 "D alone reads digits: switch back to the digits first",
             ));
         }
-        let run = self.dalone.get_or_insert_with(|| {
-            DAlone::new(page_defaults()).expect("the page's defaults are valid")
-        });
+        let run = match self.dalone {
+            Some(ref mut run) => run,
+            None => self
+                .dalone
+                .insert(DAlone::new(page_defaults()).map_err(|e| coded("dalone.config", e))?),
+        };
         let data = &self.data;
         let stats = on_pool(|| run.round(data)).map_err(|e| coded("dalone.diverged", e))?;
         Ok(serde_json::json!({
