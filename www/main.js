@@ -7,6 +7,7 @@ import { listSavedRuns, saveNow, setupAutosave, takeReport, tickAutosave } from 
 import { createCharts, updateCharts } from './charts.js';
 import { loadOntoPad, setupPad, tickJudge } from './draw.js';
 import { setupSaturation } from './saturation.js';
+import { setupDAlone } from './dalone.js';
 import { PATHS, startEngine } from './engine/connect.js';
 import { BUILDS } from './wasm-build.js';
 import { highlight, resetStats, setTraining, showStats } from './explain.js';
@@ -880,6 +881,7 @@ async function boot() {
   setupPad(app);
   setupSaturation(app);
   setupExplore(app);
+  setupDAlone(app);
   setupFiles(app);
   setupRecovery(app);
   setupQuality(app);

@@ -716,6 +716,28 @@ export class Engine {
     });
   }
 
+  // ---- "Can D generate?": D alone, in rounds (src/dalone/) ---------------------------------
+
+  /**
+   * Starts a D-alone run afresh (`settings`: seed, negatives, d_steps, ascent_steps,
+   * ascent_rate; the core's page defaults otherwise). Returns its state (`daloneState`).
+   */
+  daloneStart(settings = {}) {
+    this.call(() => this.pg.dalone_start(JSON.stringify(settings)));
+    return this.daloneState(null);
+  }
+
+  /** One round (a run with the defaults starts if none has): its figures and the new negatives. */
+  daloneRound() {
+    const stats = JSON.parse(this.call(() => this.pg.dalone_round()));
+    return this.daloneState(stats);
+  }
+
+  /** `{ rounds, stats, negatives }`: negatives a Float32Array (n × 784, pixels in [-1, 1]), empty with no run. */
+  daloneState(stats) {
+    return { rounds: this.pg.dalone_rounds(), stats, negatives: this.pg.dalone_negatives() };
+  }
+
   /**
    * D's verdicts on `n` real digits drawn at random from the training set and on `n` of
    * G's fakes from fresh noise N(0, 1) (random digits, when conditional): `{ real, fake }`,
