@@ -57,7 +57,11 @@ unsafe fn fma_loop_128(rounds: usize) -> f32 {
 #[cfg(target_arch = "x86_64")]
 fn measure(lanes: usize, threads: usize) -> f64 {
     let run = move || {
-        let f = if lanes == 8 { fma_loop_256 } else { fma_loop_128 };
+        let f = if lanes == 8 {
+            fma_loop_256
+        } else {
+            fma_loop_128
+        };
         // SAFETY: main checked that the CPU has AVX2 and FMA.
         std::hint::black_box(unsafe { f(ROUNDS) })
     };
