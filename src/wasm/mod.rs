@@ -183,6 +183,24 @@ impl Playground {
         Ok(playground)
     }
 
+    /// The core's facts the page builds on, as JSON, so that it restates none of them:
+    /// `last_phase` (the number `next_phase` gives the phase that completes a step),
+    /// `history_columns` and `quality_columns` (the floats of a chart-history and of a
+    /// quality-history row), `image_side`, `image_dim` (a digit's pixels), `num_classes`,
+    /// `grid_samples` (G's grid).
+    pub fn constants() -> String {
+        serde_json::json!({
+            "last_phase": Phase::ALL.len(),
+            "history_columns": HISTORY_COLUMNS,
+            "quality_columns": QUALITY_COLUMNS,
+            "image_side": crate::gan::IMAGE_SIDE,
+            "image_dim": IMAGE_DIM,
+            "num_classes": crate::gan::NUM_CLASSES,
+            "grid_samples": GRID_SAMPLES,
+        })
+        .to_string()
+    }
+
     /// The default settings, as JSON.
     pub fn default_config_json() -> String {
         GanConfig::default().to_json()

@@ -11,8 +11,6 @@ import { setLang } from '../i18n.js';
 import { fetchBytes, gunzip } from '../util.js';
 import { loadBuild } from '../wasm-build.js';
 
-/** The number of the phase that completes a training step (Playground.advance). */
-export const LAST_PHASE = 5;
 const MAX_PHASES_PER_CHUNK = 3000;
 /** The quality judge: samples per evaluation, and training steps between evaluations. */
 export const EVAL_SAMPLES = 500;
@@ -20,7 +18,6 @@ export const EVAL_EVERY_STEPS = 200;
 /** Time an evaluation may take per chunk; the rows per slice follow from it. */
 const SLICE_MS = 6;
 const MIN_ROWS = 10;
-const QUALITY_COLUMNS = 4; // step, fd, min class share, agreement
 /**
  * A 1-D or 2-D world's view (src/wasm/worlds.rs): G's points shown, D's verdict on this
  * many grid points per axis (2-D: squared; a 64×64 map of a 64-64 D is about 1 ms), and
@@ -33,8 +30,8 @@ export const WORLD_MESH = 21;
 /** Rows of the world's metric history kept before it is thinned to every other row. */
 const WORLD_METRICS_MAX_ROWS = 2000;
 
-/** No phase's cost measured yet: slots 1…LAST_PHASE (slot 0 unused). */
-const unmeasuredPhases = () => Array(LAST_PHASE + 1).fill(null);
+/** No phase's cost measured yet: slots 1…last (slot 0 unused; `last` the core's `last_phase`). */
+const unmeasuredPhases = (last) => Array(last + 1).fill(null);
 const now = () => performance.now();
 
 /**
@@ -56,7 +53,12 @@ export class Engine {
     this.panicMessage = null;
     this.broken = false;
     this.version = 0;
-    this.phaseMs = unmeasuredPhases();
+    /**
+     * The core's facts (`Playground.constants()`: the last phase's number, the columns of
+     * the history rows, a digit's pixels…), read when the wasm is loaded.
+     */
+    this.core = null;
+    this.phaseMs = [];
     this.msPerStep = null;
     this.lastPhases = 0;
     this.lastChunk = 0;
@@ -87,7 +89,7 @@ export class Engine {
 
   /** Whether a 1-D or 2-D world is in force (not the digits). */
   inWorld() {
-    return this.pg.data_dim() !== 784;
+    return this.pg.data_dim() !== this.core.image_dim;
   }
 
   /**
@@ -104,6 +106,8 @@ export class Engine {
     };
     const [glue, imageBytes, labelBytes] = await Promise.all([loadBuild(build, threads), gunzip(images), gunzip(labels)]);
     this.glue = glue;
+    this.core = JSON.parse(glue.Playground.constants());
+    this.phaseMs = unmeasuredPhases(this.core.last_phase);
     this.builtin = { images: imageBytes, labels: labelBytes };
     return { defaults: glue.Playground.default_config_json(), threads: glue.threads };
   }
@@ -279,7 +283,7 @@ export class Engine {
       dataSpeckle: this.dataSpeckle,
       vanished: Array.from(j.vanished()),
       history: new Float32Array(this.memory().buffer, j.history_ptr(), len).slice(),
-      columns: QUALITY_COLUMNS,
+      columns: this.core.quality_columns,
     };
   }
 
@@ -333,7 +337,7 @@ export class Engine {
         const took = now() - t;
         this.phaseMs[phase] = this.phaseMs[phase] == null ? took : 0.8 * this.phaseMs[phase] + 0.2 * took;
         phases++;
-        if (phase === LAST_PHASE) {
+        if (phase === this.core.last_phase) {
           completed++;
           this.version++;
           if (isMilestone(pg.steps())) {
@@ -349,8 +353,11 @@ export class Engine {
       if (phases && !completed) this.version++; // D moved
       this.lastPhases = phases;
       this.lastChunk = completed;
-      const known = this.phaseMs.slice(1);
-      this.msPerStep = known.every((v) => v != null) ? known.reduce((a, b) => a + b, 0) : null;
+      // Once the last phase has run, every phase of a step has (they run in order; on a
+      // pool of two threads the core runs G's Sample phase inside the Real one, so that
+      // one never runs on its own and stays unmeasured).
+      const known = this.phaseMs.slice(1).filter((v) => v != null);
+      this.msPerStep = this.phaseMs[this.core.last_phase] != null ? known.reduce((a, b) => a + b, 0) : null;
     }
   }
 
@@ -552,7 +559,7 @@ export class Engine {
     this.version++;
     this.worldRows = [];
     this.worldMetricsVersion = -1;
-    this.phaseMs = unmeasuredPhases();
+    this.phaseMs = unmeasuredPhases(this.core.last_phase);
     this.msPerStep = null;
     this.rejudge();
     const run = this.replacedRun;
@@ -733,7 +740,7 @@ export class Engine {
     return this.daloneState(stats);
   }
 
-  /** `{ rounds, stats, negatives }`: negatives a Float32Array (n × 784, pixels in [-1, 1]), empty with no run. */
+  /** `{ rounds, stats, negatives }`: negatives a Float32Array (n × image_dim, pixels in [-1, 1]), empty with no run. */
   daloneState(stats) {
     return { rounds: this.pg.dalone_rounds(), stats, negatives: this.pg.dalone_negatives() };
   }
@@ -748,15 +755,16 @@ export class Engine {
       const { pg } = this;
       const { noise_dim: dim } = JSON.parse(pg.config_json());
       const len = pg.data_len();
-      const images = new Float32Array(n * 784);
+      const pixels = this.core.image_dim;
+      const images = new Float32Array(n * pixels);
       const labels = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
         const index = Math.floor(Math.random() * len);
-        images.set(pg.training_image(index), i * 784);
+        images.set(pg.training_image(index), i * pixels);
         labels[i] = pg.training_label(index);
       }
       const z = Float32Array.from({ length: n * dim }, gaussian);
-      const fakeLabels = Uint8Array.from({ length: n }, () => Math.floor(Math.random() * 10));
+      const fakeLabels = Uint8Array.from({ length: n }, () => Math.floor(Math.random() * this.core.num_classes));
       const fakes = pg.generate(z, fakeLabels);
       return { real: pg.score_batch(images, labels), fake: pg.score_batch(fakes, fakeLabels), version: this.version };
     });
@@ -772,10 +780,11 @@ export class Engine {
 
   /** The noise vector and label of grid cell `index`, and G's image of it as last drawn. */
   gridCell(index) {
+    const dim = this.core.image_dim;
     return this.call(() => ({
       z: this.pg.grid_z(index),
       label: this.pg.grid_label(index),
-      image: new Float32Array(this.memory().buffer, this.pg.grid_images_ptr() + index * 784 * 4, 784).slice(),
+      image: new Float32Array(this.memory().buffer, this.pg.grid_images_ptr() + index * dim * 4, dim).slice(),
     }));
   }
 
