@@ -195,13 +195,7 @@ impl DAlone {
                 data.image_dim()
             ));
         }
-        if data.len() < self.config.batch_size {
-            return Err(format!(
-                "the batch size ({}) is larger than the data set ({} images)",
-                self.config.batch_size,
-                data.len()
-            ));
-        }
+        data.check_batch(self.config.batch_size)?;
         let mut d_loss = f32::NAN;
         for _ in 0..self.config.d_steps {
             d_loss = self.train_d(data);

@@ -218,6 +218,18 @@ impl Dataset {
         })
     }
 
+    /// Whether a batch of `batch_size` fits in the data set: the reason if not, in the
+    /// words every trainer uses.
+    pub fn check_batch(&self, batch_size: usize) -> Result<(), String> {
+        if self.len() < batch_size {
+            return Err(format!(
+                "the batch size ({batch_size}) is larger than the data set ({} images)",
+                self.len()
+            ));
+        }
+        Ok(())
+    }
+
     /// Number of images.
     pub fn len(&self) -> usize {
         self.labels.len()

@@ -106,14 +106,8 @@ impl Gan {
                 data.image_dim()
             )));
         }
-        if data.len() < self.config.batch_size {
-            return Err(TrainError::Data(format!(
-                "the batch size ({}) is larger than the data set ({} images)",
-                self.config.batch_size,
-                data.len()
-            )));
-        }
-        Ok(())
+        data.check_batch(self.config.batch_size)
+            .map_err(TrainError::Data)
     }
 
     /// One full step: `d_steps` D updates (steps 1–2), then one G update (step 3) on the

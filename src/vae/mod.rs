@@ -278,13 +278,7 @@ impl Vae {
                 data.image_dim()
             ));
         }
-        if data.len() < self.config.batch_size {
-            return Err(format!(
-                "the batch size ({}) is larger than the data set ({} images)",
-                self.config.batch_size,
-                data.len()
-            ));
-        }
+        data.check_batch(self.config.batch_size)?;
         let b = self.config.batch_size;
         self.sampler
             .next_batch(data.len(), &mut self.batch_idx, &mut self.rng);

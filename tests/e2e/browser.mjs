@@ -5,7 +5,7 @@
 // browser builds). Override the binary with the CHROMIUM env var.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after } from 'node:test';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -68,6 +68,31 @@ const persistent = new Set();
 after(async () => {
   await Promise.all([...persistent].map((c) => c.close().catch(() => {})));
 });
+
+/**
+ * One browser for a test file: launched before its tests, closed after them. Returns a
+ * function that gives it.
+ */
+export function fileBrowser() {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(() => browser?.close());
+  return () => browser;
+}
+
+/**
+ * A fresh page (in its own context, watched as `newPage` does) at the address `?query`,
+ * once the page says it is ready. `viewport` defaults to 1280 × 900.
+ */
+export async function openPage(browser, query = '', { viewport = { width: 1280, height: 900 } } = {}) {
+  const page = await newPage(browser);
+  await page.setViewportSize(viewport);
+  await page.goto(new URL(query ? `?${query}` : '', baseUrl()).href);
+  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
+  return page;
+}
 
 /**
  * Opens a fresh page that records console errors, uncaught exceptions and

@@ -2,28 +2,16 @@
 // of D alone run in the engine beside the GAN (which they leave untouched), draw D's best
 // images and its scores, work from the keyboard, speak both languages, start over, and the
 // card is the digits' (hidden in a 2-D world).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { baseUrl, launchBrowser, newPage } from './browser.mjs';
+import { fileBrowser, openPage } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 fs.mkdirSync(SHOTS, { recursive: true });
-
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(() => browser?.close());
-
-async function open(query) {
-  const page = await newPage(browser);
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto(new URL(`?${query}`, baseUrl()).href);
-  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
-  return page;
-}
+const browser = fileBrowser();
+const open = (query) => openPage(browser(), query);
 
 const rounds = (page) => page.evaluate(() => window.ganplay.state.dalone.rounds);
 const idle = (page, n) =>
