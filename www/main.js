@@ -11,10 +11,11 @@ import { listSavedRuns, saveNow, setupAutosave, takeReport, tickAutosave } from 
 import { createCharts, updateCharts } from './charts.js';
 import { controlState, relabelControls, setRunning, wireControls } from './controls.js';
 import { counterState, measureSps, relabelCounters, showCounters } from './counters.js';
-import { setupPad, tickJudge } from './draw.js';
+import { padState, setupPad, tickJudge } from './draw.js';
 import { setupSaturation } from './saturation.js';
 import { startEngine } from './engine/connect.js';
-import { setupExplore, tickExplore } from './explore.js';
+import { explainState } from './explain.js';
+import { exploreState, setupExplore, tickExplore } from './explore.js';
 import { setupErrors } from './errors.js';
 import { setupFiles } from './files.js';
 import { setupQuality, showQuality } from './judge.js';
@@ -100,9 +101,6 @@ const app = {
   history: new Float32Array(0),
   charts: null,
   snapshots: [],
-  explain: { log: [] },
-  judge: { image: null, source: 'empty', fromPad: false, dirty: true, brush: 18, score: null, labelScores: null, ascent: null, lastAscent: null, scoring: false, scoreLog: [] },
-  explore: { index: null, z: null, label: 0, offsets: new Array(5).fill(0), dirs: [], a: null, b: null, image: null, nearest: null, nearestAt: -Infinity, dirty: false, nearestDirty: false, interpDirty: false, interp: null, busy: false },
   /** The training data: 'built-in MNIST' (shown in the page's language), or the files' names. */
   dataSource: 'built-in MNIST',
   errors: [],
@@ -111,6 +109,9 @@ const app = {
   ...controlState(), // trainHidden, budgetMs
   ...counterState(), // stepsShown, sps, spsLog
   ...dragState(), // drag
+  ...explainState(), // explain
+  ...exploreState(), // explore
+  ...padState(), // judge
   ...undoState(), // undo
 };
 
