@@ -104,6 +104,11 @@ function areaWeights(start, len, n) {
   });
 }
 
+/** The pad's and D's verdict's part of the page's state (main.js spreads it into `app`). */
+export const padState = () => ({
+  judge: { image: null, source: 'empty', fromPad: false, dirty: true, brush: 18, score: null, labelScores: null, ascent: null, lastAscent: null, scoring: false, scoreLog: [] },
+});
+
 /** Sets up the pad's pointer handling and tools. */
 export function setupPad(app) {
   const pad = $('pad');

@@ -8,6 +8,9 @@ import { $, fmtNum } from './util.js';
 const STEP_MS = 380;
 let timers = [];
 
+/** The panel's part of the page's state (main.js spreads it into `app`): the steps lit by hand, for the tests. */
+export const explainState = () => ({ explain: { log: [] } });
+
 /** Lights steps `steps` (1–3) one after another. */
 export function highlight(app, steps) {
   timers.forEach(clearTimeout);

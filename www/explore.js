@@ -14,6 +14,11 @@ const INTERP_STEPS = 10;
 const NEAREST_EVERY_MS = 500;
 const NEAREST_TRAINING_MS = 2000;
 
+/** The explorer's part of the page's state (main.js spreads it into `app`). */
+export const exploreState = () => ({
+  explore: { index: null, z: null, label: 0, offsets: new Array(DIRECTIONS).fill(0), dirs: [], a: null, b: null, image: null, nearest: null, nearestAt: -Infinity, dirty: false, nearestDirty: false, interpDirty: false, interp: null, busy: false },
+});
+
 export function setupExplore(app) {
   const box = $('z-sliders');
   for (let k = 0; k < DIRECTIONS; k++) {
