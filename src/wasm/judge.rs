@@ -103,10 +103,8 @@ impl QualityJudge {
             self.eval = None;
             return false;
         }
-        if !pending
-            .eval
-            .advance(&mut playground.gan, &mut self.judge, rows)
-        {
+        let (eval, judge, gan) = (&mut pending.eval, &mut self.judge, &mut playground.gan);
+        if !super::on_pool(|| eval.advance(gan, judge, rows)) {
             return false;
         }
         let quality = pending.eval.finish(&self.judge);

@@ -30,8 +30,11 @@ pub use judge::{QualityJudge, QUALITY_COLUMNS};
 /// from a pool thread, which keeps one half and hands the other to the pool, instead of
 /// waking the pool for both halves. That took the speed-up on two threads at batch 32
 /// from about 1.15 to 1.35.
-/// The pool's other threads poll for work through the call (`nn::pool::awake`).
-fn on_pool<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+/// The pool's other threads poll for work through the call (`nn::pool::awake`). Every
+/// call that runs matrix products goes through it (training, the grid, D's scores, G's
+/// images, the judge's slices, the worlds' views): a product split from outside the pool
+/// would wake the pool for each of its halves.
+pub(crate) fn on_pool<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     #[cfg(feature = "threads")]
     if rayon::current_thread_index().is_none() {
         return rayon::scope(|_| crate::nn::pool::awake(work));
@@ -456,7 +459,7 @@ impl Playground {
         }
         let z = ArrayView2::from_shape((n, noise_dim), z).expect("length checked");
         let mut out = Array2::zeros((n, IMAGE_DIM));
-        self.gan.generate(z, labels, out.view_mut());
+        on_pool(|| self.gan.generate(z, labels, out.view_mut()));
         Ok(out.into_raw_vec_and_offset().0)
     }
 
@@ -467,7 +470,7 @@ impl Playground {
         let label = self.check_label(label)?;
         let x = Self::image_view(image)?;
         let mut p = [0.0];
-        self.gan.discriminate(x, &[label], &mut p);
+        on_pool(|| self.gan.discriminate(x, &[label], &mut p));
         Ok(p[0])
     }
 
@@ -478,7 +481,7 @@ impl Playground {
         let x = Self::image_view(image)?;
         if !self.gan.config().conditional {
             let mut p = [0.0];
-            self.gan.discriminate(x, &[0], &mut p);
+            on_pool(|| self.gan.discriminate(x, &[0], &mut p));
             return Ok(p.to_vec());
         }
         let batch = x
@@ -487,7 +490,7 @@ impl Playground {
             .to_owned();
         let labels: Vec<u8> = (0..NUM_CLASSES as u8).collect();
         let mut p = vec![0.0; NUM_CLASSES];
-        self.gan.discriminate(batch.view(), &labels, &mut p);
+        on_pool(|| self.gan.discriminate(batch.view(), &labels, &mut p));
         Ok(p)
     }
 
@@ -515,7 +518,7 @@ impl Playground {
         }
         let x = ArrayView2::from_shape((n, IMAGE_DIM), images).expect("length checked");
         let mut p = vec![0.0; n];
-        self.gan.discriminate(x, labels, &mut p);
+        on_pool(|| self.gan.discriminate(x, labels, &mut p));
         Ok(p)
     }
 
@@ -535,7 +538,7 @@ impl Playground {
                 "step size must be in (0, 1], got {step_size}"
             )));
         }
-        Ok(self.gan.ascend_d(image, label, step_size))
+        Ok(on_pool(|| self.gan.ascend_d(image, label, step_size)))
     }
 
     /// Index of the training image nearest to `image` (Euclidean pixel distance).
