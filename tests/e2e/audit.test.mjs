@@ -310,8 +310,10 @@ test('words for newcomers: the status line without phases, an empty chart says w
   const status = await page.textContent('#status');
   assert.match(status, /^Training in a worker: a step takes [\d.]+ ms\.$/);
   assert.doesNotMatch(status, /phase|chunk/);
+  // The charts' history comes with the next charts redraw (4 times a second) after Train.
+  await page.waitForSelector('#charts-empty', { state: 'hidden', timeout: 10_000 });
   await page.click('#train');
-  assert.equal(await page.isHidden('#charts-empty'), true, 'the charts have a history');
+  assert.equal(await page.isHidden('#charts-empty'), true, 'the charts keep their history when paused');
   await page.click('#load-pretrained');
   await page.waitForFunction(() => ganplay.state.view.steps === 5000, null, { timeout: 60_000 });
   await page.waitForSelector('#charts-empty:not([hidden])');

@@ -162,6 +162,8 @@ test('lang=zh: train, step, draw, bad files, mode collapse, divergence — every
   await page.click('#train');
   await page.waitForFunction(() => ganplay.state.view.steps >= 30, null, { timeout: 60_000 });
   assert.equal(await page.textContent('#train'), '暂停');
+  // The status line is redrawn with the counters (4 times a second): wait for the step's time.
+  await page.waitForFunction(() => /\d 毫秒。$/.test(document.getElementById('status').textContent), null, { timeout: 30_000 });
   assert.match(await page.textContent('#status'), /^在后台线程中训练：每一步用时 [\d.]+ 毫秒。$/);
   await audit(page, 'zh', 'zh while training');
   await page.click('#train');
