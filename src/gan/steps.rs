@@ -45,11 +45,11 @@ impl Gan {
     /// [`Gan::sample_fake_batch`] draw them, so the result is theirs, bit for bit.
     pub(super) fn d_real_gradients_beside_fakes(&mut self, data: &Dataset) -> (f32, f32) {
         self.draw_real_batch(data);
-        self.draw_fake_noise();
         let Gan {
             config,
             d,
             g,
+            rng,
             d_real_in,
             d_wrong_in,
             d_fake_in,
@@ -57,9 +57,14 @@ impl Gan {
             dlogits,
             ..
         } = self;
+        // The fakes' branch is the only one that draws from here on, so it draws its
+        // numbers itself, after the real batch's, as one after the other would.
         let (real, ()) = crate::nn::pool::both(
             || d_on_real(config, d, d_real_in, d_wrong_in, dlogits),
-            || g_makes_fakes(config, g, g_in, d_fake_in),
+            || {
+                draw_fake_noise(config, rng, g_in, d_fake_in);
+                g_makes_fakes(config, g, g_in, d_fake_in);
+            },
         );
         real
     }
@@ -232,40 +237,44 @@ impl Gan {
     /// Fills `g_in` with fresh noise (and random labels when conditional), runs G, and
     /// writes its images (and the same labels) into `d_fake_in`, with D's instance noise.
     pub(crate) fn sample_fake_batch(&mut self) {
-        self.draw_fake_noise();
+        draw_fake_noise(
+            &self.config,
+            &mut self.rng,
+            &mut self.g_in,
+            &mut self.d_fake_in,
+        );
         g_makes_fakes(&self.config, &mut self.g, &self.g_in, &mut self.d_fake_in);
     }
+}
 
-    /// The random part of making fakes: G's noise (and labels) into `g_in`, the labels
-    /// into `d_fake_in`, and D's instance noise for the fakes, `std · n`, into its pixel
-    /// columns, where [`g_makes_fakes`] adds G's images to it. `image + std · n` is what
-    /// adding the noise to the images gives, so the bits are the same.
-    fn draw_fake_noise(&mut self) {
-        let noise_dim = self.config.noise_dim;
-        let dim = self.config.data_dim();
-        let conditional = self.config.conditional;
-        for (mut z_row, mut d_row) in self
-            .g_in
-            .rows_mut()
-            .into_iter()
-            .zip(self.d_fake_in.rows_mut())
-        {
-            let z_row = z_row.as_slice_mut().expect("contiguous row");
-            for v in &mut z_row[..noise_dim] {
-                *v = self.rng.sample(StandardNormal);
-            }
-            if conditional {
-                let label = self.rng.random_range(0..NUM_CLASSES as u8);
-                write_one_hot(&mut z_row[noise_dim..], label);
-                let d_row = d_row.as_slice_mut().expect("contiguous row");
-                write_one_hot(&mut d_row[dim..], label);
-            }
+/// The random part of making fakes: G's noise (and labels) into `z`, the labels into
+/// `fakes`, and D's instance noise for the fakes, `std · n`, into its pixel columns, where
+/// [`g_makes_fakes`] adds G's images to it. `image + std · n` is what adding the noise to
+/// the images gives, so the bits are the same.
+fn draw_fake_noise(
+    config: &GanConfig,
+    rng: &mut ChaCha8Rng,
+    z: &mut Array2<f32>,
+    fakes: &mut Array2<f32>,
+) {
+    let noise_dim = config.noise_dim;
+    let dim = config.data_dim();
+    for (mut z_row, mut d_row) in z.rows_mut().into_iter().zip(fakes.rows_mut()) {
+        let z_row = z_row.as_slice_mut().expect("contiguous row");
+        for v in &mut z_row[..noise_dim] {
+            *v = rng.sample(StandardNormal);
         }
-        let std = self.config.d_input_noise;
-        if std != 0.0 {
-            for v in self.d_fake_in.slice_mut(s![.., ..dim]) {
-                *v = std * self.rng.sample::<f32, _>(StandardNormal);
-            }
+        if config.conditional {
+            let label = rng.random_range(0..NUM_CLASSES as u8);
+            write_one_hot(&mut z_row[noise_dim..], label);
+            let d_row = d_row.as_slice_mut().expect("contiguous row");
+            write_one_hot(&mut d_row[dim..], label);
+        }
+    }
+    let std = config.d_input_noise;
+    if std != 0.0 {
+        for v in fakes.slice_mut(s![.., ..dim]) {
+            *v = std * rng.sample::<f32, _>(StandardNormal);
         }
     }
 }
@@ -300,7 +309,7 @@ fn d_on_real(
 }
 
 /// G on the noise in `z`, its images added into the pixel columns of `fakes` (which hold
-/// the instance noise [`Gan::draw_fake_noise`] drew, or are overwritten when there is none).
+/// the instance noise [`draw_fake_noise`] drew, or are overwritten when there is none).
 fn g_makes_fakes(config: &GanConfig, g: &mut Mlp, z: &Array2<f32>, fakes: &mut Array2<f32>) {
     let dim = config.data_dim();
     let images = g.forward(z.view());
