@@ -227,6 +227,28 @@ mod with_threads {
         }
     }
 
+    /// A panic inside `awake` on a pool of two comes out of it (the pollers stop), and
+    /// the pool is still usable after it. (Without that it would hang here.)
+    #[test]
+    fn a_panic_inside_awake_propagates() {
+        let two = pool(2);
+        let caught = two.install(|| {
+            std::panic::catch_unwind(|| {
+                ganplay::nn::pool::awake(|| {
+                    if two_threads() {
+                        panic!("a deliberate panic inside awake");
+                    }
+                })
+            })
+        });
+        assert!(caught.is_err(), "the panic was lost");
+        assert_eq!(two.install(|| ganplay::nn::pool::awake(|| 1 + 1)), 2);
+    }
+
+    fn two_threads() -> bool {
+        rayon::current_num_threads() == 2
+    }
+
     /// The default networks (batch 64), unconditional and conditional (with its
     /// wrong-label term), and the textbook recipe (no instance noise, two D updates a
     /// step): five steps on 2 threads end with the same weights, bit for bit, as on 1.

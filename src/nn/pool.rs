@@ -15,7 +15,7 @@
 pub fn awake<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     #[cfg(feature = "threads")]
     {
-        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::atomic::AtomicBool;
         let others = rayon::current_num_threads().saturating_sub(1);
         if others > 0 && !AWAKE.with(|a| a.get()) {
             let stop = AtomicBool::new(false);
@@ -23,11 +23,11 @@ pub fn awake<R: Send>(work: impl FnOnce() -> R + Send) -> R {
                 for _ in 0..others {
                     s.spawn(|_| poll(&stop));
                 }
+                // Dropped when `work` returns or unwinds: the pollers stop either way, so
+                // a panic in `work` propagates instead of the scope waiting for them.
+                let _done = Done(&stop);
                 AWAKE.with(|a| a.set(true));
-                let out = work();
-                AWAKE.with(|a| a.set(false));
-                stop.store(true, Ordering::Release);
-                out
+                work()
             });
         }
     }
@@ -63,6 +63,18 @@ pub fn both<A: Send, B: Send>(
 thread_local! {
     /// Whether this thread is inside `awake`'s `work` (no second set of pollers then).
     static AWAKE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Ends an `awake`: this thread is no longer in one, and its pollers stop.
+#[cfg(feature = "threads")]
+struct Done<'a>(&'a std::sync::atomic::AtomicBool);
+
+#[cfg(feature = "threads")]
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        AWAKE.with(|a| a.set(false));
+        self.0.store(true, std::sync::atomic::Ordering::Release);
+    }
 }
 
 /// Runs the pool's pending jobs until `stop`.
