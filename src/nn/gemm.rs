@@ -205,6 +205,14 @@ pub fn packed_gemm(a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, mut c: Arr
     let c_base = c.as_mut_ptr();
     PACKS.with(|packs| {
         let (a_pack, b_pack) = &mut *packs.borrow_mut();
+        // The largest blocks at once, on each thread's first product: which thread computes
+        // which block changes from call to call on a pool, and a buffer grown later, on
+        // a thread's first large block, would grow the wasm memory after warm-up.
+        for (pack, most) in [(&mut *a_pack, MC * KC), (&mut *b_pack, KC * NC)] {
+            if pack.capacity() < most {
+                pack.reserve_exact(most - pack.len());
+            }
+        }
         for jc in (0..n).step_by(NC) {
             let nc = NC.min(n - jc);
             for pc in (0..k).step_by(KC) {
