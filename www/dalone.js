@@ -6,7 +6,7 @@
 // lecture's table, Generator v.s. Discriminator. Owns its card (#dalone) and its state
 // (app.dalone); calls the engine (daloneStart, daloneRound) through app.guard.
 import { fixed, onLangChange, t } from './i18n.js';
-import { $, GRID_GAP, GRID_PITCH, IMAGE_DIM, putTile } from './util.js';
+import { $, drawTiles } from './util.js';
 
 /** The negatives' grid: 8 × 8 tiles (the page's run makes 64). */
 const SIDE = 8;
@@ -78,7 +78,7 @@ function show(app) {
     : t('dalone.none');
   const canvas = $('dalone-negatives');
   canvas.hidden = !negatives?.length;
-  if (negatives?.length) drawNegatives(canvas, negatives);
+  if (negatives?.length) drawTiles(canvas, negatives, SIDE, SIDE);
   const body = $('dalone-table').tBodies[0];
   body.replaceChildren(
     ...rounds.slice(0, LISTED).map((r) => {
@@ -92,18 +92,4 @@ function show(app) {
     }),
   );
   $('dalone-table').hidden = !rounds.length;
-}
-
-/** The first SIDE² negatives (n × 784 floats in [-1, 1]) as a grid with 2 px gaps. */
-function drawNegatives(canvas, negatives) {
-  const side = SIDE * GRID_PITCH - GRID_GAP;
-  if (canvas.width !== side) [canvas.width, canvas.height] = [side, side];
-  const ctx = canvas.getContext('2d');
-  const img = ctx.createImageData(side, side);
-  img.data.fill(64);
-  for (let i = 3; i < img.data.length; i += 4) img.data[i] = 255;
-  const n = Math.min(SIDE * SIDE, Math.floor(negatives.length / IMAGE_DIM));
-  for (let i = 0; i < n; i++) putTile(img, negatives, i * IMAGE_DIM, (i % SIDE) * GRID_PITCH, Math.floor(i / SIDE) * GRID_PITCH);
-  ctx.putImageData(img, 0, 0);
-  canvas.dataset.tiles = String(n);
 }

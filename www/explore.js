@@ -4,7 +4,7 @@
 // G makes new digits rather than copying them.
 import { drawGridView } from './grid.js';
 import { fixed, onLangChange, t } from './i18n.js';
-import { $, IMAGE_DIM, drawImage28, drawStrip, fmtNum, unitDirections } from './util.js';
+import { $, IMAGE_DIM, drawImage28, drawTiles, fmtNum, unitDirections } from './util.js';
 
 const DIRECTIONS = 5;
 const SLIDER_RANGE = 3;
@@ -218,7 +218,7 @@ async function showInterp(app) {
       labels[s] = t < 0.5 ? a.label : b.label;
     }
     const images = await app.engine.generate(zs, labels);
-    drawStrip(canvas, images, INTERP_STEPS);
+    drawTiles(canvas, images, INTERP_STEPS, 1);
     canvas.hidden = false;
     app.explore.interp = { steps: INTERP_STEPS, a: a.index, b: b.index };
     captions(app);

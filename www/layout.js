@@ -12,7 +12,7 @@
 import { t } from './i18n.js';
 
 /** The panels, in the page's order; each is a `<section data-panel="…">` (explain is two: digits and worlds). */
-export const PANELS = ['world', 'metrics', 'samples', 'strip', 'quality', 'pad', 'charts', 'explain', 'explore', 'dalone', 'settings', 'files'];
+export const PANELS = ['world', 'metrics', 'samples', 'strip', 'quality', 'pad', 'charts', 'explain', 'explore', 'vae', 'dalone', 'settings', 'files'];
 /** What the present layout leaves out unless `show` names it. */
 export const SIDE_PANELS = ['strip', 'settings', 'files'];
 

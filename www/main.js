@@ -14,6 +14,7 @@ import { counterState, measureSps, relabelCounters, showCounters } from './count
 import { padState, setupPad, tickJudge } from './draw.js';
 import { setupSaturation } from './saturation.js';
 import { setupDAlone } from './dalone.js';
+import { setupVae, showVerdicts } from './vae.js';
 import { startEngine } from './engine/connect.js';
 import { explainState } from './explain.js';
 import { exploreState, setupExplore, tickExplore } from './explore.js';
@@ -158,7 +159,10 @@ function apply(r) {
   }
   // A world's metric charts are drawn with the loss charts, and cost with them.
   if (r.worldMetrics) app.chartsCost = (r.history ? app.chartsCost : 0) + showWorldMetrics(app, r.worldMetrics);
-  if (r.quality) showQuality(app, r.quality);
+  if (r.quality) {
+    showQuality(app, r.quality);
+    showVerdicts(app);
+  }
   if (r.autosave) takeReport(app, r.autosave);
   if (r.diverged && app.running) {
     setRunning(app, false);
@@ -312,6 +316,7 @@ async function boot() {
   setupPad(app);
   setupSaturation(app);
   setupExplore(app);
+  setupVae(app);
   setupDAlone(app);
   setupFiles(app);
   setupRecovery(app);

@@ -106,16 +106,21 @@ export function drawImage28(canvas, pixels) {
   ctx.putImageData(img, 0, 0);
 }
 
-/** Draws `n` images (n × 784 floats) side by side with 2 px gaps onto `canvas`. */
-export function drawStrip(canvas, pixels, n) {
-  canvas.width = n * GRID_PITCH - GRID_GAP;
-  canvas.height = IMAGE_SIDE;
+/**
+ * Draws the first `cols` × `rows` images of `pixels` (n × 784 floats in [-1, 1]) as a grid
+ * with 2 px grey gaps onto `canvas`, sized to fit; `canvas.dataset.tiles` says how many.
+ */
+export function drawTiles(canvas, pixels, cols, rows) {
+  const [width, height] = [cols * GRID_PITCH - GRID_GAP, rows * GRID_PITCH - GRID_GAP];
+  if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
   const ctx = canvas.getContext('2d');
-  const img = ctx.createImageData(canvas.width, canvas.height);
+  const img = ctx.createImageData(width, height);
   img.data.fill(64); // the grid's gap grey; alpha set below
   for (let i = 3; i < img.data.length; i += 4) img.data[i] = 255;
-  for (let i = 0; i < n; i++) putTile(img, pixels, i * IMAGE_DIM, i * GRID_PITCH, 0);
+  const n = Math.min(cols * rows, Math.floor(pixels.length / IMAGE_DIM));
+  for (let i = 0; i < n; i++) putTile(img, pixels, i * IMAGE_DIM, (i % cols) * GRID_PITCH, Math.floor(i / cols) * GRID_PITCH);
   ctx.putImageData(img, 0, 0);
+  canvas.dataset.tiles = String(n);
 }
 
 /** mulberry32: a tiny seeded PRNG giving floats in [0, 1). */

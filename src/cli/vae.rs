@@ -17,11 +17,12 @@ use super::{fail, note, output, report, CliError, ModelKind, RecipeKind, TrainAr
 use crate::data::gz::{builtin_mnist, load_dataset};
 use crate::data::Dataset;
 use crate::gan::GRID_SAMPLES;
+use crate::judge::judge_images;
 use crate::judge::metrics::Quality;
 use crate::judge::EVAL_SEED_OFFSET;
 use crate::nn::OptimizerConfig;
 use crate::render::{grid_gray, grid_size};
-use crate::vae::{judge_images, Vae, VaeConfig, VaeKind, VaeStats};
+use crate::vae::{Vae, VaeConfig, VaeKind, VaeStats};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::Path;

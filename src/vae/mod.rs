@@ -20,13 +20,12 @@
 //! into the encoder's output, then the encoder. Adam updates both. Everything random
 //! (weights, ε, data order) comes from one ChaCha8 stream of the seed.
 
+pub mod edits;
 pub mod loss;
 
 use crate::data::sampler::BatchSampler;
 use crate::data::Dataset;
-use crate::gan::{fixed_noise, GanConfig, IMAGE_DIM, IMAGE_SIDE};
-use crate::judge::metrics::{Quality, QualityAccumulator};
-use crate::judge::Judge;
+use crate::gan::{fixed_noise, GanConfig, IMAGE_DIM};
 use crate::nn::{Activation, AdamConfig, Mlp, Optimizer, OptimizerConfig};
 use loss::{
     kl_forward_backward, reparameterise_backward, reparameterise_forward,
@@ -365,19 +364,5 @@ impl Vae {
     }
 }
 
-/// Rows per call to a network when generating or judging: bounds its buffers.
+/// Rows per call to the decoder when generating: bounds its buffers.
 const CHUNK: usize = 1000;
-
-/// The judge's verdict on images (N, 784) in [-1, 1]: what `judge::evaluate` says of G's
-/// samples, for images from anywhere (here, the decoder's).
-pub fn judge_images(judge: &mut Judge, images: ArrayView2<f32>) -> Quality {
-    let mut acc = QualityAccumulator::new(judge.feature_dim());
-    for start in (0..images.nrows()).step_by(CHUNK) {
-        let chunk = images.slice(s![start..(start + CHUNK).min(images.nrows()), ..]);
-        let (logits, features) = judge.infer(chunk);
-        acc.add(logits, features, None);
-        let chunk = chunk.as_standard_layout();
-        acc.add_speckles(chunk.as_slice().expect("standard layout"), IMAGE_SIDE);
-    }
-    acc.finish(&judge.real)
-}

@@ -82,6 +82,29 @@ impl QualityJudge {
         Ok(())
     }
 
+    /// Judges any images (`n × 784` pixels in [-1, 1], 10 to 10,000 of them) at once, as
+    /// it judges G's samples: the VAE's, say. JSON as `Quality::to_json`; the evaluation
+    /// under way and the history are left alone.
+    pub fn judge_pixels(&mut self, images: &[f32]) -> Result<String, JsError> {
+        let n = images.len() / crate::gan::IMAGE_DIM;
+        if !images.len().is_multiple_of(crate::gan::IMAGE_DIM)
+            || !(10..=MAX_EVAL_SAMPLES).contains(&n)
+        {
+            return Err(coded(
+                "input",
+                format!(
+                    "the judge takes 10 to {MAX_EVAL_SAMPLES} whole images of {} pixels, got {} pixels",
+                    crate::gan::IMAGE_DIM,
+                    images.len()
+                ),
+            ));
+        }
+        let x = ndarray::ArrayView2::from_shape((n, crate::gan::IMAGE_DIM), images)
+            .expect("whole images");
+        let judge = &mut self.judge;
+        Ok(super::on_pool(|| crate::judge::judge_images(judge, x)).to_json())
+    }
+
     /// Whether an evaluation is under way.
     pub fn busy(&self) -> bool {
         self.eval.is_some()

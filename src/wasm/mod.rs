@@ -20,6 +20,7 @@ mod codes;
 mod dalone;
 mod judge;
 mod recovery;
+mod vae;
 mod worlds;
 /// The columns of a history row (`history_ptr`): record number, then `stats_values`.
 pub use crate::run::HISTORY_COLUMNS;
@@ -82,6 +83,9 @@ pub struct Playground {
     /// "Can D generate?": a discriminator alone, the lecture's iterated algorithm
     /// (src/wasm/dalone.rs); none until the page starts one.
     dalone: Option<crate::dalone::DAlone>,
+    /// "Can G learn by itself?": a VAE or an auto-encoder (src/wasm/vae.rs); none until
+    /// the page starts one.
+    vae: Option<crate::vae::Vae>,
 }
 
 // Rust-only helpers.
@@ -180,6 +184,7 @@ impl Playground {
             restore_points: Default::default(),
             world: Default::default(),
             dalone: None,
+            vae: None,
         };
         playground.fit_data_to_world();
         playground.start_restore_points("created");

@@ -48,7 +48,7 @@ test('a teacher link shows only its panels, in the present layout, with its sett
 
 test('Share this view: ticking panels changes the page at once, and the link it writes opens the same view', async () => {
   const page = await open('lang=en');
-  assert.equal((await visiblePanels(page)).length, 10); // every digits panel (the worlds' two are hidden)
+  assert.equal((await visiblePanels(page)).length, 11); // every digits panel (the worlds' two are hidden)
   // Keyboard alone: focus the button, open with Enter, tab to a box, toggle with Space, Escape closes.
   await page.focus('#share-view');
   await page.keyboard.press('Enter');
@@ -60,17 +60,17 @@ test('Share this view: ticking panels changes the page at once, and the link it 
   assert.equal(await page.isChecked('#share-present'), true);
   const link = await page.inputValue('#share-link');
   assert.match(link, /present=1/);
-  assert.deepEqual(await visiblePanels(page), ['samples', 'quality', 'pad', 'charts', 'explain', 'explore', 'dalone']);
+  assert.deepEqual(await visiblePanels(page), ['samples', 'quality', 'pad', 'charts', 'explain', 'explore', 'vae', 'dalone']);
   await page.screenshot({ path: path.join(SHOTS, 'layout-share-dialog.png') });
   await page.keyboard.press('Escape');
   assert.equal(await page.isVisible('#share-dialog'), false);
   const shared = await open(new URL(link).search.slice(1));
-  assert.deepEqual(await visiblePanels(shared), ['samples', 'quality', 'pad', 'charts', 'explain', 'explore', 'dalone']);
+  assert.deepEqual(await visiblePanels(shared), ['samples', 'quality', 'pad', 'charts', 'explain', 'explore', 'vae', 'dalone']);
   await shared.close();
   // "Whole page" puts everything back, and the address loses the layout.
   await page.click('#share-view');
   await page.click('#share-all');
-  assert.equal((await visiblePanels(page)).length, 10);
+  assert.equal((await visiblePanels(page)).length, 11);
   assert.doesNotMatch(await page.evaluate(() => location.search), /show=|hide=|present=/);
   await page.close();
 });

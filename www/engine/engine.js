@@ -745,6 +745,59 @@ export class Engine {
     return { rounds: this.pg.dalone_rounds(), stats, negatives: this.pg.dalone_negatives() };
   }
 
+  // ---- "Can G learn by itself?": the VAE beside the GAN (src/vae/) ---------------------------
+
+  /**
+   * Starts a VAE run afresh (`settings`: kind "vae" or "autoencoder", seed; the decoder
+   * shaped as the playground's G, the encoder as its D). Returns its state (`vaeState`).
+   */
+  vaeStart(settings = {}) {
+    this.call(() => this.pg.vae_start(JSON.stringify(settings)));
+    return this.vaeState(null);
+  }
+
+  /** `steps` training steps (1–1000; a VAE with the defaults starts if none has): its state. */
+  vaeTrain(steps) {
+    const stats = JSON.parse(this.call(() => this.pg.vae_train(steps)));
+    return this.vaeState(stats);
+  }
+
+  /**
+   * `{ steps, stats, grid, recon }`: `grid` the decoder's images for the codes of G's grid
+   * (100 × image_dim), `recon` the first 8 training digits then their reconstructions
+   * (16 × image_dim); both empty with no run. Pixels in [-1, 1].
+   */
+  vaeState(stats) {
+    return this.call(() => {
+      const { pg } = this;
+      return { steps: pg.vae_steps(), stats, grid: pg.vae_grid(), recon: pg.vae_reconstructions(8) };
+    });
+  }
+
+  /**
+   * The judge's verdict (`Quality` JSON: fd, min_class_share, vanished, speckle, counts)
+   * on `n` of the VAE's samples from fresh codes z ~ N(0, 1) (the same codes each time);
+   * null with no run or no judge.
+   */
+  vaeJudge(n = EVAL_SAMPLES) {
+    if (!this.judge) return null;
+    return this.call(() => {
+      const samples = this.pg.vae_samples(n, 1);
+      return samples.length ? { step: this.pg.vae_steps(), ...JSON.parse(this.judge.judge_pixels(samples)) } : null;
+    });
+  }
+
+  /**
+   * The lecture's two edits of `n` training digits, `count` pixels each, one along the
+   * stroke and one stray, at the same pixel distance, and D's mean scores of them:
+   * `{ count, squared_distance, n, d_original, d_stroke, d_stray, lower_stray, images }`,
+   * `images` the first digit and its two edits (a Float32Array, 3 × image_dim).
+   */
+  pixelEdits(count = 6, n = 500) {
+    const out = JSON.parse(this.call(() => this.pg.pixel_edits(count, n)));
+    return { ...out, images: Float32Array.from(out.images) };
+  }
+
   /**
    * D's verdicts on `n` real digits drawn at random from the training set and on `n` of
    * G's fakes from fresh noise N(0, 1) (random digits, when conditional): `{ real, fake }`,
