@@ -40,7 +40,7 @@ test('the Chinese catalogue is Chinese: no English words outside names, units an
   // What may stay in Latin letters in the Chinese text: the allowlist of the issue (G, D,
   // z, FD, PNG, IDX, Adam, SGD, MNIST, formulas) and proper names and file formats.
   const allowed = new Set(['G', 'D', 'z', 'x', 'y', 'w', 's', 'k', 'V', 'FD', 'PNG', 'IDX', 'IDX1', 'IDX3', 'Adam', 'SGD', 'MNIST', 'ganplay',
-    'log', 'min', 'max', 'data', 'p', 'GAN', 'DCGAN', 'VAE', 'Goodfellow', 'Fréchet', 'MLP', 'LeakyReLU', 'Rust', 'WebAssembly', 'wasm',
+    'log', 'min', 'max', 'data', 'p', 'GAN', 'DCGAN', 'VAE', 'KL', 'N', 'Goodfellow', 'Fréchet', 'MLP', 'LeakyReLU', 'Rust', 'WebAssembly', 'wasm',
     'SIMD', 'simd128', 'relaxed', 'simd', 'uPlot', 'MIT', 'LeCun', 'Cortes', 'Burges', 'CC', 'BY', 'SA', 'HTTP', 'NaN', 'safetensors',
     'gzip', 'one', 'hot', 'px', 'MB', 'k', 'A', 'B', 'P', 'Shift', 'English',
     // `ganplay train` and its folder www/models/: a command and a path.
