@@ -30,7 +30,7 @@ const FORMULA = new Set(['min', 'max', 'V', 'D', 'G', 'log', 'x', 'z', 'y', 'dat
 const ZH_LATIN = new Set([
   'G', 'D', 'z', 'x', 'y', 'w', 's', 'k', 'V', 'FD', 'PNG', 'IDX', 'IDX1', 'IDX3', 'Adam', 'SGD', 'MNIST', 'ganplay', 'log', 'min', 'max', 'data', 'p',
   'GAN', 'Fréchet', 'MLP', 'LeakyReLU', 'SIMD', 'simd128', 'wasm', 'Rust', 'WebAssembly', 'uPlot', 'MIT', 'LeCun', 'Cortes', 'Burges', 'CC', 'BY', 'SA',
-  'NaN', 'inf', 'px', 'MB', 'A', 'B', 'P', 'Shift', 'one', 'hot', 'DCGAN', 'Goodfellow', 'safetensors', 'gzip',
+  'NaN', 'inf', 'px', 'MB', 'A', 'B', 'P', 'Shift', 'one', 'hot', 'DCGAN', 'VAE', 'KL', 'N', 'Goodfellow', 'safetensors', 'gzip',
   'train', 'www', 'models',
 ]);
 /** Numbers as the page writes them: 10,207, 0.693, 6.05e30, 4e-4. */
