@@ -110,21 +110,10 @@ fn dalone_config(json: &str) -> Result<DAloneConfig, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::idx::write_idx_u8;
 
-    /// 70 images 28×28 (a batch of 64 fits): digit d is a bar in column 2d+4.
+    /// 70 bar digits: a batch of 64 fits.
     fn playground() -> Playground {
-        let labels: Vec<u8> = (0..70).map(|i| (i % 10) as u8).collect();
-        let mut pixels = vec![0u8; 70 * 784];
-        for (i, &l) in labels.iter().enumerate() {
-            for row in 0..28 {
-                pixels[i * 784 + row * 28 + 2 * usize::from(l) + 4] = 255;
-            }
-        }
-        let images = write_idx_u8(&[70, 28, 28], &pixels);
-        let labels = write_idx_u8(&[70], &labels);
-        let small = r#"{"noise_dim": 8, "g_hidden": [32], "d_hidden": [32], "batch_size": 16}"#;
-        Playground::new(&images, &labels, small).expect("valid data and settings")
+        crate::wasm::test_data::bar_playground(70)
     }
 
     /// Rounds run on the playground's digits and leave the GAN as it was.

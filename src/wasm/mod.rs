@@ -20,6 +20,8 @@ mod codes;
 mod dalone;
 mod judge;
 mod recovery;
+#[cfg(test)]
+mod test_data;
 mod vae;
 mod worlds;
 /// The columns of a history row (`history_ptr`): record number, then `stats_values`.

@@ -4,23 +4,13 @@
 //! here: a `JsError` needs a JavaScript host.)
 
 use super::*;
-use crate::data::idx::write_idx_u8;
 use crate::run::BLAME_STEPS;
 
-const SMALL: &str = r#"{"noise_dim": 8, "g_hidden": [32], "d_hidden": [32], "batch_size": 16}"#;
+use crate::wasm::test_data::SMALL;
 
-/// 40 images 28×28: digit d is a bar in column 2d+4, bright on black.
+/// 40 bar digits.
 fn playground() -> Playground {
-    let labels: Vec<u8> = (0..40).map(|i| (i % 10) as u8).collect();
-    let mut pixels = vec![0u8; 40 * 784];
-    for (i, &l) in labels.iter().enumerate() {
-        for row in 0..28 {
-            pixels[i * 784 + row * 28 + 2 * usize::from(l) + 4] = 255;
-        }
-    }
-    let images = write_idx_u8(&[40, 28, 28], &pixels);
-    let labels = write_idx_u8(&[40], &labels);
-    Playground::new(&images, &labels, SMALL).expect("valid data and settings")
+    crate::wasm::test_data::bar_playground(40)
 }
 
 fn train(p: &mut Playground, n: u32) {

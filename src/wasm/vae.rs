@@ -239,21 +239,10 @@ impl Playground {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::idx::write_idx_u8;
 
-    /// 70 digits 28×28: digit d is a bar in column 2d+4, rows 4–23.
+    /// 70 bar digits: a batch of 64 fits.
     fn playground() -> Playground {
-        let labels: Vec<u8> = (0..70).map(|i| (i % 10) as u8).collect();
-        let mut pixels = vec![0u8; 70 * 784];
-        for (i, &l) in labels.iter().enumerate() {
-            for row in 4..24 {
-                pixels[i * 784 + row * 28 + 2 * usize::from(l) + 4] = 255;
-            }
-        }
-        let images = write_idx_u8(&[70, 28, 28], &pixels);
-        let labels = write_idx_u8(&[70], &labels);
-        let small = r#"{"noise_dim": 8, "g_hidden": [32], "d_hidden": [32], "batch_size": 16}"#;
-        Playground::new(&images, &labels, small).expect("valid data and settings")
+        crate::wasm::test_data::bar_playground(70)
     }
 
     /// (A JsError cannot be made without a JavaScript host: only success is tried here.)
