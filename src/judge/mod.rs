@@ -6,39 +6,30 @@
 //! Shapes: images (N, 784) in [-1, 1] → hidden ReLU layers (e.g. 256, 64) → logits (N, 10).
 //! The features are the last hidden layer's activations, (N, 64).
 //!
-//! The file (`www/data/judge.safetensors`) is safetensors: tensors `mlp.<l>.weight`
-//! (in, out) and `mlp.<l>.bias` (out) as in [`Mlp::param_tensors`], `real.mean` (d) and
-//! `real.cov` (d, d), the feature statistics of the built-in digits; metadata `format` =
-//! `ganplay-judge`, `format_version` = `1`, `sizes` (JSON), and, for the record,
-//! `accuracy`, `train_count`, `held_out_count`, `seed`, `epochs`.
+//! The classifier and its training live here; its file (`file.rs`) and its verdicts on
+//! G's samples and on any images (`evaluation.rs`) beside it.
 
 pub mod eigen;
+mod evaluation;
+mod file;
 pub mod metrics;
 
-use crate::checkpoint::safetensors::{check_floats, copy_f32s, serialize, File, Raw};
-use crate::checkpoint::CheckpointError;
+pub use evaluation::{evaluate, judge_images, Evaluation, EVAL_SEED_OFFSET};
+pub use file::FORMAT_VERSION;
+
 use crate::data::{Dataset, NUM_CLASSES};
-use crate::gan::config::MAX_WIDTH;
-use crate::gan::{fixed_noise, Gan, IMAGE_DIM, IMAGE_SIDE};
+use crate::gan::{IMAGE_DIM, IMAGE_SIDE};
 use crate::nn::loss::softmax_cross_entropy;
 use crate::nn::{Activation, AdamConfig, Mlp, Optimizer, OptimizerConfig};
-use metrics::{FeatureStats, Quality, QualityAccumulator};
-use ndarray::{s, Array2, ArrayView2};
+use metrics::{FeatureStats, QualityAccumulator};
+use ndarray::{Array2, ArrayView2};
 use rand::rngs::ChaCha8Rng;
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
-use safetensors::Dtype;
-use std::collections::HashMap;
 use std::fmt;
 
-/// The `format` metadata of a judge file.
-const FORMAT_NAME: &str = "ganplay-judge";
-/// Version of the judge file layout.
-pub const FORMAT_VERSION: u32 = 1;
 /// Rows per forward pass when judging many images: bounds the activation buffers.
 const CHUNK: usize = 500;
-/// Most layers a judge file may ask for (each at most the networks' `MAX_WIDTH` wide).
-const MAX_LAYERS: usize = 8;
 
 /// How the judge is built and trained.
 #[derive(Clone, Debug, PartialEq)]
@@ -261,136 +252,6 @@ impl Judge {
         self.judge_into(&mut acc, images, None);
         acc.stats()
     }
-
-    /// The judge as safetensors bytes (layout in the module doc).
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut tensors = Vec::new();
-        for (name, shape, range) in self.mlp.param_tensors() {
-            tensors.push((
-                format!("mlp.{name}"),
-                Raw::f32(shape, &self.mlp.params[range]),
-            ));
-        }
-        let d = self.feature_dim();
-        let to_f32 = |v: &[f64]| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
-        tensors.push((
-            "real.mean".into(),
-            Raw::f32(vec![d], &to_f32(&self.real.mean)),
-        ));
-        tensors.push((
-            "real.cov".into(),
-            Raw::f32(vec![d, d], &to_f32(&self.real.cov)),
-        ));
-        let info = &self.info;
-        let metadata = HashMap::from([
-            ("format".to_string(), FORMAT_NAME.to_string()),
-            ("format_version".to_string(), FORMAT_VERSION.to_string()),
-            (
-                "sizes".to_string(),
-                serde_json::to_string(self.mlp.sizes()).expect("a list of numbers"),
-            ),
-            ("accuracy".to_string(), format!("{:.4}", info.accuracy)),
-            ("train_count".to_string(), info.train_count.to_string()),
-            (
-                "held_out_count".to_string(),
-                info.held_out_count.to_string(),
-            ),
-            ("seed".to_string(), info.seed.to_string()),
-            ("epochs".to_string(), info.epochs.to_string()),
-        ]);
-        serialize(tensors, metadata)
-    }
-
-    /// Reads a judge written by [`Judge::to_bytes`], refusing (without panicking)
-    /// anything else.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Judge, JudgeError> {
-        let bad = |e: CheckpointError| JudgeError(format!("not a judge file: {e}"));
-        // The file's framing in the judge's words; the rest as the checkpoint reader says.
-        let file = File::parse(bytes).map_err(|e| match e {
-            CheckpointError::NotSafetensors(why) => JudgeError(format!("not a judge file: {why}")),
-            CheckpointError::Truncated(why) => JudgeError(format!(
-                "this judge file is incomplete: {why}; it was probably truncated"
-            )),
-            e => bad(e),
-        })?;
-        match file.meta("format") {
-            Some(FORMAT_NAME) => {}
-            other => {
-                return Err(JudgeError(format!(
-                    "not a judge file: its format is {other:?}, not {FORMAT_NAME:?}"
-                )))
-            }
-        }
-        let version = file.required_meta("format_version").map_err(bad)?;
-        if version.parse::<u32>() != Ok(FORMAT_VERSION) {
-            return Err(JudgeError(format!(
-                "judge file version {version:?} is not supported (this ganplay reads {FORMAT_VERSION})"
-            )));
-        }
-        let sizes: Vec<usize> = serde_json::from_str(file.required_meta("sizes").map_err(bad)?)
-            .map_err(|e| JudgeError(format!("judge file: bad `sizes`: {e}")))?;
-        if sizes.len() < 3
-            || sizes.len() > MAX_LAYERS
-            || sizes[0] != IMAGE_DIM
-            || sizes[sizes.len() - 1] != NUM_CLASSES
-            || sizes.iter().any(|&w| !(1..=MAX_WIDTH).contains(&w))
-        {
-            return Err(JudgeError(format!(
-                "judge file: sizes {sizes:?} are not a {IMAGE_DIM} → hidden… → {NUM_CLASSES} \
-                 classifier"
-            )));
-        }
-        let d = sizes[sizes.len() - 2];
-        // Shapes and values first, then the allocation.
-        let mut specs: Vec<(String, Vec<usize>)> = sizes
-            .windows(2)
-            .enumerate()
-            .flat_map(|(l, p)| {
-                [
-                    (format!("mlp.{l}.weight"), vec![p[0], p[1]]),
-                    (format!("mlp.{l}.bias"), vec![p[1]]),
-                ]
-            })
-            .collect();
-        specs.push(("real.mean".into(), vec![d]));
-        specs.push(("real.cov".into(), vec![d, d]));
-        for (name, shape) in &specs {
-            let data = file.tensor(name, Dtype::F32, shape).map_err(bad)?;
-            check_floats(name, data, false).map_err(bad)?;
-        }
-        if let Some(extra) = file
-            .names()
-            .into_iter()
-            .find(|n| !specs.iter().any(|s| &s.0 == n))
-        {
-            return Err(JudgeError(format!("judge file: unexpected tensor {extra}")));
-        }
-        let mut rng = ChaCha8Rng::seed_from_u64(0);
-        let mut mlp = Mlp::new(&sizes, Activation::Relu, Activation::Identity, &mut rng);
-        file.fill_params("mlp", &mut mlp, false).map_err(bad)?;
-        let read = |name: &str, shape: &[usize]| -> Result<Vec<f64>, JudgeError> {
-            let mut v = vec![0.0f32; shape.iter().product()];
-            copy_f32s(&mut v, file.tensor(name, Dtype::F32, shape).map_err(bad)?);
-            Ok(v.into_iter().map(f64::from).collect())
-        };
-        let real = FeatureStats {
-            mean: read("real.mean", &[d])?,
-            cov: read("real.cov", &[d, d])?,
-        };
-        let number = |key: &str| {
-            file.meta(key)
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(0.0)
-        };
-        let info = JudgeInfo {
-            accuracy: number("accuracy"),
-            train_count: number("train_count") as usize,
-            held_out_count: number("held_out_count") as usize,
-            seed: number("seed") as u64,
-            epochs: number("epochs") as usize,
-        };
-        Ok(Judge { mlp, real, info })
-    }
 }
 
 /// Writes `inp` (28 × 28) moved by (`dx`, `dy`) pixels into `out`; pixels moved in from
@@ -433,103 +294,6 @@ pub fn split(data: &Dataset, every: usize) -> (Dataset, Dataset) {
     };
     (build(train), build(held))
 }
-
-/// Added to a model's seed for the noise of evaluation samples, so that they are neither
-/// the grid's nor `ganplay sample`'s.
-pub const EVAL_SEED_OFFSET: u64 = 2_000_000;
-
-/// One evaluation of G by the judge, spread over as many calls as the caller likes: `n`
-/// samples from fixed noise (the same at every evaluation of a run, so changes over
-/// steps are G's, not the noise's), labels cycling 0…9 in conditional mode.
-#[derive(Clone, Debug)]
-pub struct Evaluation {
-    z: Array2<f32>,      // (n, noise_dim)
-    labels: Vec<u8>,     // (n)
-    images: Array2<f32>, // (chunk, 784) scratch
-    next: usize,
-    conditional: bool,
-    acc: QualityAccumulator,
-}
-
-impl Evaluation {
-    /// An evaluation of `n` samples of `gan` by `judge`.
-    pub fn new(gan: &Gan, judge: &Judge, n: usize) -> Evaluation {
-        let config = gan.config();
-        Evaluation {
-            z: fixed_noise(
-                config.seed.wrapping_add(EVAL_SEED_OFFSET),
-                n,
-                config.noise_dim,
-            ),
-            labels: (0..n).map(|i| (i % NUM_CLASSES) as u8).collect(),
-            images: Array2::zeros((0, IMAGE_DIM)),
-            next: 0,
-            conditional: config.conditional,
-            acc: QualityAccumulator::new(judge.feature_dim()),
-        }
-    }
-
-    /// Samples still to judge.
-    pub fn remaining(&self) -> usize {
-        self.labels.len() - self.next
-    }
-
-    /// Generates and judges up to `rows` more samples; returns whether all are done.
-    pub fn advance(&mut self, gan: &mut Gan, judge: &mut Judge, rows: usize) -> bool {
-        let rows = rows.max(1).min(self.remaining());
-        if rows > 0 {
-            if self.images.nrows() < rows {
-                self.images = Array2::zeros((rows, IMAGE_DIM));
-            }
-            let range = self.next..self.next + rows;
-            let labels = &self.labels[range.clone()];
-            let mut images = self.images.slice_mut(s![..rows, ..]);
-            gan.generate(
-                self.z.slice(s![range.clone(), ..]),
-                labels,
-                images.view_mut(),
-            );
-            let (logits, features) = judge.infer(self.images.slice(s![..rows, ..]));
-            let asked = self.conditional.then_some(labels);
-            self.acc.add(logits, features, asked);
-            let images = self.images.slice(s![..rows, ..]);
-            self.acc.add_speckles(
-                images.as_slice().expect("leading rows are contiguous"),
-                IMAGE_SIDE,
-            );
-            self.next += rows;
-        }
-        self.remaining() == 0
-    }
-
-    /// The quality of the samples judged so far.
-    pub fn finish(&self, judge: &Judge) -> Quality {
-        self.acc.finish(&judge.real)
-    }
-}
-
-/// Judges any images (N, 784), pixels in [-1, 1], as it judges G's samples: which digit
-/// each looks like, the Fréchet distance to real digits, the stray specks (D alone's
-/// negatives, say, which no G made).
-pub fn judge_images(judge: &mut Judge, images: ArrayView2<f32>) -> Quality {
-    let mut acc = QualityAccumulator::new(judge.feature_dim());
-    for start in (0..images.nrows()).step_by(CHUNK) {
-        let chunk = images.slice(s![start..(start + CHUNK).min(images.nrows()), ..]);
-        let owned = chunk.as_standard_layout();
-        let (logits, features) = judge.infer(owned.view());
-        acc.add(logits, features, None);
-        acc.add_speckles(owned.as_slice().expect("standard layout"), IMAGE_SIDE);
-    }
-    acc.finish(&judge.real)
-}
-
-/// Judges `n` samples of `gan` in one go.
-pub fn evaluate(gan: &mut Gan, judge: &mut Judge, n: usize) -> Quality {
-    let mut eval = Evaluation::new(gan, judge, n);
-    while !eval.advance(gan, judge, CHUNK) {}
-    eval.finish(judge)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
