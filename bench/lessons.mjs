@@ -26,13 +26,13 @@ try {
       await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
       const cells = [];
       for (const n of COUNTS) {
-        const now = await page.evaluate(() => ganplay.playground.steps());
+        const now = await page.evaluate(() => ganplay.engine.steps());
         // The tests' shortcut: exactly n steps, as many times Step would make them.
         if (n > now) await page.evaluate((k) => ganplay.trainSteps(k), n - now);
         await page.waitForFunction(() => ganplay.state.gridVersion === ganplay.state.modelVersion && !ganplay.state.inFlight, null, { timeout: 15_000 });
         const text = await page.textContent('#world-bestd-figures');
         const [, v, js, gap] = text.match(/= (-?\d+\.\d+)[^=]*?= (-?\d+\.\d+).*? is (\d+\.\d+) from/);
-        const step = await page.evaluate(() => ganplay.playground.steps());
+        const step = await page.evaluate(() => ganplay.engine.steps());
         if (step !== n) throw new Error(`${world} seed ${seed}: at step ${step}, not ${n}`);
         cells.push(`${v} · ${js} · ${gap}`);
       }

@@ -32,7 +32,7 @@ async function open(browser, query) {
 async function memory(page, cdp) {
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  const [steps, wasm] = await page.evaluate(async () => [await ganplay.playground.steps(), await ganplay.state.engine.memoryBytes()]);
+  const [steps, wasm] = await page.evaluate(async () => [await ganplay.engine.steps(), await ganplay.state.engine.memoryBytes()]);
   return { steps, wasm_bytes: wasm, js_heap_bytes: usedSize };
 }
 

@@ -340,13 +340,32 @@ async function boot() {
 
 
 /**
- * The test hook: the page's state, and the engine's playground as `playground` (each of
- * its methods by name, returning a promise: `await ganplay.playground.steps()`).
+ * The test hook: the page's state, and `engine`, the engine's methods the tests call (the
+ * page's own, through the seam; each returns a promise: `await ganplay.engine.steps()`).
  */
 window.ganplay = {
   ready: false,
   state: app,
-  playground: new Proxy({}, { get: (_, name) => (...args) => app.engine.playground(name, ...args) }),
+  engine: {
+    /** The counters every report carries (`steps`, `dUpdates`, `stats`, `diverged`, `dataDim`…). */
+    counters: () => app.engine.counters(),
+    steps: async () => (await app.engine.counters()).steps,
+    /** The settings in force, parsed (the core's JSON keys). */
+    config: async () => JSON.parse(await app.engine.configJson()),
+    configJson: () => app.engine.configJson(),
+    setHyperparameters: (json) => app.engine.setHyperparameters(json),
+    saveCheckpoint: () => app.engine.saveCheckpoint(),
+    /** A new model behind the page's back (`sync` after): new networks from `json`, or a checkpoint's bytes. */
+    reset: (json) => app.engine.reset(json),
+    loadCheckpoint: (bytes) => app.engine.loadCheckpoint(bytes),
+    exportHistory: () => app.engine.exportHistory(),
+    importHistory: (rows) => app.engine.importHistory(rows),
+    gridCell: (index) => app.engine.gridCell(index),
+    /** `{ offered, steps }`: the restore point divergence would offer (-1: none) and every one kept. */
+    restorePoints: () => app.engine.restorePoints(),
+    /** A deliberate Rust panic where the build has the core's test hooks; false where not. */
+    debugPanic: () => app.engine.debugPanic(),
+  },
   guard: app.guard,
   /** Switches the page's language ('zh' or 'en') as the header's switch does. */
   setLang: (code) => app.switchLang(code),
@@ -358,7 +377,7 @@ window.ganplay = {
     apply(await app.engine.trainSteps(n));
     showCounters(app);
   },
-  /** After the tests call the playground directly: the page catches up with the engine. */
+  /** After the tests change the engine behind the page's back: the page catches up with it. */
   sync: async () => {
     apply(await app.engine.frame({ want: { grid: true, history: true } }));
     showCounters(app);

@@ -101,7 +101,7 @@ test('autosave: Restore gives the same grid, step and charts; leaving saves; Dis
   const page = await open(context);
   await state(page, () => ganplay.trainSteps(57));
   const before = { steps: await steps(page), hash: await gridHash(page) };
-  const history = await state(page, async () => Array.from(await ganplay.playground.export_history()));
+  const history = await state(page, async () => Array.from(await ganplay.engine.exportHistory()));
   assert.equal(await state(page, () => ganplay.autosaveNow()), true);
   await page.reload();
   await ready(page);
@@ -111,7 +111,7 @@ test('autosave: Restore gives the same grid, step and charts; leaving saves; Dis
   await restore(page);
   assert.equal(await steps(page), before.steps);
   assert.equal(await gridHash(page), before.hash);
-  assert.deepEqual(await state(page, async () => Array.from(await ganplay.playground.export_history())), history);
+  assert.deepEqual(await state(page, async () => Array.from(await ganplay.engine.exportHistory())), history);
 
   // Leaving the page saves at once (beforeunload, and pagehide where that does not fire).
   // The events are sent here so that the test waits for the write instead of racing the

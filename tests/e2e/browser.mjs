@@ -141,7 +141,7 @@ export async function gridHash(page) {
 }
 
 /** The engine's step count. */
-export const steps = (page) => page.evaluate(() => ganplay.playground.steps());
+export const steps = (page) => page.evaluate(() => ganplay.engine.steps());
 
 /** Trains by the Train button until `more` steps past now are done, then pauses; the step reached. */
 export async function trainFor(page, more) {

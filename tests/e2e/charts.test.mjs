@@ -33,7 +33,7 @@ test('a diverging loss of 6.05e30: short legend, readable y ticks, an axis as wi
       const late = r > 15980;
       history.push(r, late ? huge * (r - 15980) / 20 : 0.7, late ? 4e6 : 0.8, 0.6, 0.4);
     }
-    await ganplay.playground.import_history(new Float64Array(history));
+    await ganplay.engine.importHistory(new Float64Array(history));
     await ganplay.sync(); // redraw the views now
   });
   await page.waitForFunction(() => ganplay.state.charts.rows === 8000, null, { timeout: 10_000 });

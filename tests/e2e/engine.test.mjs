@@ -22,7 +22,7 @@ async function open(query) {
 }
 
 const state = (page, fn, arg) => page.evaluate(fn, arg);
-const steps = (page) => state(page, () => ganplay.playground.steps());
+const steps = (page) => state(page, () => ganplay.engine.steps());
 
 for (const [path, label] of [['threads', /^\d+ threads? · relaxed SIMD$/], ['worker', /^1 worker · (relaxed SIMD|simd128)$/], ['main', /^main thread · (relaxed SIMD|simd128)$/]]) {
   test(`engine=${path}: trains, steps by hand, judges a drawing, and the header says where`, async () => {

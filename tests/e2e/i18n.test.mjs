@@ -61,7 +61,7 @@ async function open(context, query) {
 }
 
 const state = (page, fn, arg) => page.evaluate(fn, arg);
-const steps = (page) => state(page, () => ganplay.playground.steps());
+const steps = (page) => state(page, () => ganplay.engine.steps());
 
 /** Every visible text node and label attribute on the page, and the strings the catalogue gave. */
 function collect(page) {

@@ -108,9 +108,9 @@ test('both single-thread wasm builds: relaxed SIMD by default in one worker, sim
     assert.equal(await page.evaluate(() => window.ganplay.state.build), build);
     assert.match(await page.textContent('#wasm-build'), build === 'simd128' ? /simd128/ : /relaxed/);
     stats[build] = await page.evaluate(async () => {
-      const pg = window.ganplay.playground;
-      await pg.train_steps(3);
-      return { steps: await pg.steps(), last: Array.from(await pg.last_stats()) };
+      await window.ganplay.trainSteps(3);
+      const { steps, stats } = await window.ganplay.engine.counters();
+      return { steps, last: Array.from(stats) };
     });
     // The override is kept in the address the page writes back.
     if (build === 'simd128') assert.match(await page.evaluate(() => location.search), /wasm=simd128/);

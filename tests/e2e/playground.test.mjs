@@ -40,8 +40,8 @@ async function open(query = SMALL, viewport = { width: 1280, height: 800 }) {
 
 const close = (page) => page.context().close();
 const state = (page, fn, arg) => page.evaluate(fn, arg);
-const steps = (page) => state(page, () => ganplay.playground.steps());
-const config = (page) => state(page, async () => JSON.parse(await ganplay.playground.config_json()));
+const steps = (page) => state(page, () => ganplay.engine.steps());
+const config = (page) => state(page, async () => JSON.parse(await ganplay.engine.configJson()));
 /** Waits until the interpolation strip runs from cell `a` to cell `b` (the engine draws it a moment later). */
 const interpIs = (page, a, b) =>
   page.waitForFunction(([a, b]) => ganplay.state.explore.interp?.a === a && ganplay.state.explore.interp?.b === b && ganplay.state.explore.interp.steps === 10, [a, b], { timeout: 10_000 });
@@ -166,7 +166,7 @@ test('Train runs steps in bounded frames and changes the grid; Pause stops; spee
 
 test('Step, Step D and Step G update the counters and light the steps of the game', async () => {
   const page = await open();
-  const counts = () => state(page, () => Promise.all([ganplay.playground.steps(), ganplay.playground.d_updates(), ganplay.playground.g_updates()]));
+  const counts = () => state(page, async () => { const c = await ganplay.engine.counters(); return [c.steps, c.dUpdates, c.gUpdates]; });
   await page.click('#step');
   assert.deepEqual(await counts(), [1, 1, 1]);
   assert.equal(await page.textContent('#count-step'), '1');
@@ -359,7 +359,7 @@ test('conditional mode: ten labelled rows, and D scores a drawing for every digi
   assert.equal(await labels.count(), 10);
   assert.deepEqual(await labels.allTextContents(), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   assert.equal(await page.isVisible('#row-labels'), true);
-  assert.equal(await state(page, () => ganplay.playground.grid_label(73)), 7);
+  assert.equal(await state(page, async () => (await ganplay.engine.gridCell(73)).label), 7);
   await page.locator('#speed').fill('30');
   await trainFor(page, { ms: 6000 });
   await drawSeven(page);
@@ -584,7 +584,7 @@ test('save the model, load it back: identical samples; a corrupt file is refused
   await trainFor(page, { n: 25 });
   const savedSteps = await steps(page);
   const savedGrid = await gridHash(page);
-  const savedHistory = await page.evaluate(async () => Array.from(await ganplay.playground.export_history()));
+  const savedHistory = await page.evaluate(async () => Array.from(await ganplay.engine.exportHistory()));
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#save-model')]);
   const saved = await take(dl);
   assert.equal(saved.name, `ganplay-${savedSteps}.safetensors`);
@@ -597,7 +597,7 @@ test('save the model, load it back: identical samples; a corrupt file is refused
   assert.match(await page.textContent('#film-strip .snap figcaption'), new RegExp(`loaded at step ${savedSteps}`));
   assert.equal(await page.isHidden('#error-banner'), true);
   // The checkpoint holds the charts' history: they go on from where they were saved.
-  assert.deepEqual(await page.evaluate(async () => Array.from(await ganplay.playground.export_history())), savedHistory);
+  assert.deepEqual(await page.evaluate(async () => Array.from(await ganplay.engine.exportHistory())), savedHistory);
   const rows = (savedHistory.length - 6) / 5;
   assert.ok(rows >= 25, `${rows} rows saved`);
   await page.waitForFunction((n) => ganplay.state.charts.rows === n, rows);
@@ -635,7 +635,7 @@ test('export the grid as PNG: native 298×298 and 4×', async () => {
 test('your own IDX data: a good pair trains; bad files are refused and the data stays', async () => {
   const page = await open();
   const { images, labels } = idxPair(50);
-  const dataLen = () => state(page, () => ganplay.playground.data_len());
+  const dataLen = () => state(page, async () => (await ganplay.engine.counters()).dataLen);
   await page.setInputFiles('#load-idx', [
     { name: 'bars-images.idx3-ubyte.gz', mimeType: 'application/gzip', buffer: zlib.gzipSync(images) },
     { name: 'bars-labels.idx1-ubyte', mimeType: 'application/octet-stream', buffer: labels },

@@ -90,11 +90,11 @@ test('Load pretrained loads a model that draws all ten digits', { timeout: 180_0
   await page.screenshot({ path: SCREENSHOT, fullPage: false });
   console.log(`screenshot: ${SCREENSHOT}; pretrained FD ${q.fd.toFixed(2)}, counts ${q.counts}`);
   await page.evaluate(() => ganplay.trainSteps(2));
-  assert.equal(await state(page, () => ganplay.playground.steps()), q.steps + 2);
+  assert.equal(await state(page, () => ganplay.engine.steps()), q.steps + 2);
 
   // Conditional mode fetches the conditional model; the judge reports agreement.
   await page.evaluate(async () => {
-    const config = JSON.parse(await ganplay.playground.config_json());
+    const config = JSON.parse(await ganplay.engine.configJson());
     await ganplay.state.replaceModel('Reset', 'step 0', () => ganplay.state.engine.reset(JSON.stringify({ ...config, conditional: true })));
   });
   await page.click('#load-pretrained');
@@ -156,7 +156,7 @@ test('Show: G itself or the averaged G redraws the grid and the judge scores the
   await page.waitForFunction(() => ganplay.state.view.average === false, null, { timeout: 30_000 });
   await page.click('#reset');
   await page.waitForFunction(() => ganplay.state.view.steps === 0, null, { timeout: 30_000 });
-  assert.equal(await state(page, () => ganplay.playground.samples_from_average()), false);
+  assert.equal(await state(page, async () => (await ganplay.engine.counters()).average), false);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

@@ -28,7 +28,7 @@ async function open(query = SMALL, context = null) {
 }
 
 const state = (page, fn, arg) => page.evaluate(fn, arg);
-const steps = (page) => state(page, () => ganplay.playground.steps());
+const steps = (page) => state(page, () => ganplay.engine.steps());
 const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, name) });
 
 /** Trains `n` steps at once in the engine; the views catch up. */
@@ -47,9 +47,9 @@ test('divergence: training pauses with a plain message; one click restores the s
   const page = await open(`${SMALL}&engine=worker`);
   await trainSteps(page, 195);
   const goodHash = await gridHash(page);
-  const goodConfig = await state(page, () => ganplay.playground.config_json());
-  const goodHistory = await state(page, () => ganplay.playground.export_history());
-  assert.equal(await state(page, () => ganplay.playground.restore_point_step()), 0);
+  const goodConfig = await state(page, () => ganplay.engine.configJson());
+  const goodHistory = await state(page, () => ganplay.engine.exportHistory());
+  assert.equal(await state(page, async () => (await ganplay.engine.restorePoints()).offered), 0);
   // A learning rate far too high.
   for (const n of ['g', 'd']) {
     await page.selectOption(`#${n}-opt`, 'sgd');
@@ -57,7 +57,7 @@ test('divergence: training pauses with a plain message; one click restores the s
   }
   // The four changes apply one after another, each from the settings the last left.
   await page.waitForFunction(() => ganplay.state.flat.d_lr === 10);
-  const bad = await state(page, async () => JSON.parse(await ganplay.playground.config_json()));
+  const bad = await state(page, async () => JSON.parse(await ganplay.engine.configJson()));
   assert.deepEqual([bad.g_optimizer, bad.d_optimizer].map((o) => [o.kind, o.lr]), [['sgd', 10], ['sgd', 10]]);
   await page.click('#train');
   await page.waitForSelector('#diverge-banner:not([hidden])', { timeout: 30_000 });
@@ -70,11 +70,11 @@ test('divergence: training pauses with a plain message; one click restores the s
   );
   assert.equal(await page.textContent('#restore-good'), 'Restore step 195');
   const divergedAt = Number(text.match(/at step (\d+)/)[1]);
-  const points = await state(page, () => ganplay.playground.restore_point_steps());
+  const points = await state(page, async () => (await ganplay.engine.restorePoints()).steps);
   console.log(`diverged at step ${divergedAt}; restore points ${points.join(', ')}`);
   if (divergedAt > 200) assert.ok(points.includes(200), 'the periodic point of step 200, with the bad settings, was kept and passed over');
   assert.equal(await state(page, () => ganplay.state.running), false);
-  assert.equal(await state(page, () => ganplay.playground.diverged()), true);
+  assert.equal(await state(page, async () => (await ganplay.engine.counters()).diverged), true);
   await page.locator('#diverge-banner').scrollIntoViewIfNeeded();
   await shot(page, 'robust-diverged.png');
   // A diverged run is not autosaved over the last good save.
@@ -88,9 +88,9 @@ test('divergence: training pauses with a plain message; one click restores the s
   await page.click('#restore-good');
   await page.waitForSelector('#diverge-banner', { state: 'hidden' });
   assert.equal(await steps(page), 195);
-  assert.equal(await state(page, () => ganplay.playground.diverged()), false);
-  assert.equal(await state(page, () => ganplay.playground.config_json()), goodConfig);
-  assert.deepEqual(await state(page, () => ganplay.playground.export_history()), goodHistory);
+  assert.equal(await state(page, async () => (await ganplay.engine.counters()).diverged), false);
+  assert.equal(await state(page, () => ganplay.engine.configJson()), goodConfig);
+  assert.deepEqual(await state(page, () => ganplay.engine.exportHistory()), goodHistory);
   assert.equal(await gridHash(page), goodHash, 'the grid of step 195, before the change');
   // The form shows the settings from before the change.
   for (const [n, lr] of [['g', '0.002'], ['d', '0.0004']]) {
@@ -105,7 +105,7 @@ test('divergence: training pauses with a plain message; one click restores the s
   // And it trains on, finitely.
   await trainSteps(page, 20);
   assert.equal(await steps(page), 215);
-  const stats = await state(page, () => ganplay.playground.last_stats());
+  const stats = await state(page, async () => (await ganplay.engine.counters()).stats);
   assert.ok(stats.every((v) => Number.isFinite(v)), `stats ${stats}`);
   assert.deepEqual(page.problems, []);
   await page.context().close();
@@ -132,12 +132,12 @@ test('bad files: empty, truncated, a PNG, a huge IDX header, shapes that do not 
   await trainSteps(page, 5);
   // A checkpoint of another architecture, made in the page and the model put back.
   const [mine, other] = await state(page, async () => {
-    const pg = ganplay.playground;
-    const mine = await pg.save_checkpoint();
-    const config = JSON.parse(await pg.config_json());
-    await pg.reset(JSON.stringify({ ...config, g_hidden: [32, 32] }));
-    const other = await pg.save_checkpoint();
-    await pg.load_checkpoint(mine);
+    const engine = ganplay.engine;
+    const mine = await engine.saveCheckpoint();
+    const config = await engine.config();
+    await engine.reset(JSON.stringify({ ...config, g_hidden: [32, 32] }));
+    const other = await engine.saveCheckpoint();
+    await engine.loadCheckpoint(mine);
     await ganplay.sync();
     return [Array.from(mine), Array.from(other)];
   });
@@ -189,7 +189,7 @@ test('bad files: empty, truncated, a PNG, a huge IDX header, shapes that do not 
     assert.match(text, why);
     assert.match(text, /Training data unchanged\./);
     await page.click('#error-close');
-    assert.equal(await state(page, () => ganplay.playground.data_len()), 10000);
+    assert.equal(await state(page, async () => (await ganplay.engine.counters()).dataLen), 10000);
     tried++;
   }
   assert.equal(tried, 6);
@@ -205,7 +205,7 @@ test('bad settings: NaN and out-of-range values in the URL and the controls neve
   assert.match(notice, /D's learning rate in the link, 1e9, is outside .*: the default, 0\.0004, is used/);
   assert.match(notice, /D steps per G step in the link, -3, is outside 1–20: the default, 1, is used/);
   assert.match(notice, /label smoothing must be a number/);
-  const config = await state(page, async () => JSON.parse(await ganplay.playground.config_json()));
+  const config = await state(page, async () => JSON.parse(await ganplay.engine.configJson()));
   assert.equal(config.d_optimizer.lr, 0.0004);
   assert.equal(config.d_steps, 1);
   for (const v of [config.g_optimizer.lr, config.g_optimizer.eps, config.label_smoothing]) assert.ok(Number.isFinite(v) && v > -1);
@@ -217,13 +217,13 @@ test('bad settings: NaN and out-of-range values in the URL and the controls neve
       el.value = v;
       el.dispatchEvent(new Event('change'));
     }, typed);
-    assert.equal(await state(page, async () => JSON.parse(await ganplay.playground.config_json()).batch_size), expected);
+    assert.equal(await state(page, async () => JSON.parse(await ganplay.engine.configJson()).batch_size), expected);
   }
   // Defence in depth: the core refuses what the page would never send.
   for (const bad of ['{"g_optimizer":{"kind":"adam","lr":1e30}}', '{"batch_size":-5}', '{"label_smoothing":null}', '{"d_input_noise":1e999}']) {
     const err = await state(page, async (json) => {
       try {
-        await ganplay.playground.set_hyperparameters(json);
+        await ganplay.engine.setHyperparameters(json);
         return null;
       } catch (e) {
         return e.message;
@@ -231,7 +231,7 @@ test('bad settings: NaN and out-of-range values in the URL and the controls neve
     }, bad);
     assert.ok(err, `${bad} was accepted`);
   }
-  assert.equal(await state(page, async () => JSON.parse(await ganplay.playground.config_json()).batch_size), 1024);
+  assert.equal(await state(page, async () => JSON.parse(await ganplay.engine.configJson()).batch_size), 1024);
   await page.context().close();
 });
 
@@ -261,7 +261,7 @@ test('a Rust panic shows a banner with a reload button, and training stops', asy
   await page.click('#train');
   await page.waitForFunction(() => ganplay.state.view.steps > 2);
   // The documented test hook, called outside any handler: the uncaught trap must still show.
-  await state(page, () => setTimeout(() => ganplay.playground.debug_panic(), 0));
+  await state(page, () => setTimeout(() => ganplay.engine.debugPanic(), 0));
   await page.waitForSelector('#error-banner:not([hidden])');
   const text = await page.textContent('#error-text');
   assert.match(text, /Internal error: .* failed inside the wasm module \(unreachable\)/);

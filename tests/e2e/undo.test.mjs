@@ -31,7 +31,7 @@ async function open() {
 }
 
 const state = (page, fn, arg) => page.evaluate(fn, arg);
-const steps = (page) => state(page, () => ganplay.playground.steps());
+const steps = (page) => state(page, () => ganplay.engine.steps());
 const trainSteps = (page, n) => state(page, (n) => ganplay.trainSteps(n), n);
 
 /** Sets a training setting through its control and waits until it is in force. */
@@ -46,9 +46,9 @@ async function run(page) {
   return {
     grid: await gridHash(page),
     ...(await state(page, async () => ({
-      steps: await ganplay.playground.steps(),
-      config: await ganplay.playground.config_json(),
-      history: Array.from(await ganplay.playground.export_history()),
+      steps: await ganplay.engine.steps(),
+      config: await ganplay.engine.configJson(),
+      history: Array.from(await ganplay.engine.exportHistory()),
       charts: ganplay.state.history.length,
       strip: [...document.querySelectorAll('#film-strip figcaption')].map((c) => c.textContent),
     }))),
@@ -121,7 +121,7 @@ test('Load pretrained offers Undo and names the settings it reset, paused or whi
   assert.ok(reached >= before.steps + 20, `replaced at step ${reached}`);
   await undo(page);
   assert.equal(await steps(page), reached);
-  assert.equal(await state(page, () => ganplay.playground.config_json()), before.config);
+  assert.equal(await state(page, () => ganplay.engine.configJson()), before.config);
   assert.equal(await state(page, () => ganplay.state.history.length), reached * 5);
   assert.deepEqual(page.problems, []);
   await page.context().close();
@@ -130,7 +130,7 @@ test('Load pretrained offers Undo and names the settings it reset, paused or whi
 test('Load model offers Undo, a failed load keeps the offer, and Undo brings the run back', async () => {
   const page = await open();
   await trainSteps(page, 25);
-  const saved = Buffer.from(await state(page, async () => Array.from(await ganplay.playground.save_checkpoint())));
+  const saved = Buffer.from(await state(page, async () => Array.from(await ganplay.engine.saveCheckpoint())));
   await setSetting(page, '#batch-size', 'batch_size', 48);
   await setSetting(page, '#g-lr', 'g_lr', 0.001);
   await trainSteps(page, 15);

@@ -63,7 +63,7 @@ test('2-D and 1-D worlds: switch, train, step by hand, the address, and back to 
   assert.equal(await page.isHidden('.card.samples'), true, 'the digit grid is put away');
   assert.equal(await page.isVisible('#explain-world'), true);
   assert.match(new URL(page.url()).search, /world=ring8/);
-  assert.equal(await state(page, () => ganplay.playground.data_dim()), 2);
+  assert.equal(await state(page, async () => (await ganplay.engine.counters()).dataDim), 2);
   assert.equal(await state(page, () => ganplay.state.flat.noise_dim), 2, "the world's defaults");
 
   const h0 = await viewHash(page);
@@ -96,7 +96,7 @@ test('2-D and 1-D worlds: switch, train, step by hand, the address, and back to 
 
   // 1-D.
   await pickWorld(page, 'mixture2');
-  assert.equal(await state(page, () => ganplay.playground.data_dim()), 1);
+  assert.equal(await state(page, async () => (await ganplay.engine.counters()).dataDim), 1);
   assert.deepEqual(await state(page, () => [document.getElementById('world-view').width, document.getElementById('world-view').height]), [600, 320]);
   const m0 = await viewHash(page);
   await trainFor(page, 300);
@@ -117,7 +117,7 @@ test('2-D and 1-D worlds: switch, train, step by hand, the address, and back to 
   await page.waitForFunction(() => ganplay.state.flat.world === 'digits' && !document.body.classList.contains('in-world'));
   assert.equal(await page.isVisible('.card.samples'), true);
   assert.equal(await page.isHidden('#world-card'), true);
-  assert.equal(await state(page, () => ganplay.playground.data_dim()), 784);
+  assert.equal(await state(page, async () => (await ganplay.engine.counters()).dataDim), 784);
   assert.doesNotMatch(new URL(page.url()).search, /world=/);
   assert.deepEqual(await state(page, () => ganplay.state.errors), []);
   assert.deepEqual(page.problems, []);

@@ -194,21 +194,7 @@ export class Engine {
   memoryBytes() {
     return this.memory().buffer.byteLength;
   }
-
-  /** For tests and debugging: calls the playground's own method `name`. */
-  playground(name, ...args) {
-    this.guardBroken();
-    if (typeof this.pg[name] !== 'function') throw new Error(`the playground has no method “${name}”`);
-    try {
-      return this.call(() => this.pg[name](...args));
-    } finally {
-      if (!READ_ONLY.test(name)) this.version++;
-    }
-  }
 }
-
-/** Playground methods that change nothing (the rest bump the model's version). */
-const READ_ONLY = /^(steps|epoch|images_seen|[dg]_updates|config_json|data_len|diverged|divergence_message|divergence_code|restore_point_step|restore_point_reason|restore_point_reason_json|restore_point_steps|last_stats|history_len|next_phase|grid_label|grid_z|export_history|training_label|training_image|score|score_labels|score_batch|nearest_training_image)$/;
 
 /**
  * Puts each part's methods on `target`'s prototype, as if written in its class body (the
