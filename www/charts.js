@@ -10,7 +10,6 @@ import uPlot from './vendor/uplot/uPlot.esm.js';
 import { onLangChange, t } from './i18n.js';
 import { $, clamp, fmtInt, fmtNum } from './util.js';
 
-const COLUMNS = 5;
 const COLOR = { d: '#2563eb', g: '#ea580c', real: '#0d9488', fake: '#db2777' };
 const HEIGHT = 190;
 /** The moving average spans about this share of the history (at least 1, at most 200 rows). */
@@ -128,11 +127,12 @@ export function createCharts() {
 export function updateCharts(app) {
   const t0 = performance.now();
   const { history: rows, charts } = app;
-  const n = rows.length / COLUMNS;
-  const cols = Array.from({ length: COLUMNS }, () => new Array(n));
+  const columns = app.core.history_columns;
+  const n = rows.length / columns;
+  const cols = Array.from({ length: columns }, () => new Array(n));
   for (let r = 0; r < n; r++) {
-    for (let c = 0; c < COLUMNS; c++) {
-      const v = rows[r * COLUMNS + c];
+    for (let c = 0; c < columns; c++) {
+      const v = rows[r * columns + c];
       cols[c][r] = Number.isFinite(v) ? v : null; // NaN: not measured in that step
     }
   }

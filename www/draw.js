@@ -5,7 +5,7 @@
 // the pixels that raises D's score but makes noise, not a digit.
 import { fixed, onLangChange, percent, t } from './i18n.js';
 import { drawSaturation } from './saturation.js';
-import { $, IMAGE_DIM, IMAGE_SIDE, clamp, drawImage28, fmtNum } from './util.js';
+import { $, IMAGE_DIM, IMAGE_SIDE, NUM_CLASSES, clamp, drawImage28, fmtNum } from './util.js';
 
 /** MNIST fitted each digit's ink into 20×20, then centred it by mass in 28×28. */
 const FIT = 20;
@@ -388,9 +388,9 @@ function showWords(app) {
 
 function renderLabelBars(ps) {
   const box = $('score-labels');
-  if (box.children.length !== 10) {
+  if (box.children.length !== NUM_CLASSES) {
     box.replaceChildren(
-      ...Array.from({ length: 10 }, (_, d) => {
+      ...Array.from({ length: NUM_CLASSES }, (_, d) => {
         const row = document.createElement('div');
         row.className = 'label-bar';
         row.innerHTML = `<span class="digit">${d}</span><div class="bar"><div class="bar-fill"></div></div><span class="p">–</span>`;

@@ -6,7 +6,7 @@
 import { loadOntoPad } from './draw.js';
 import { pickedImage, revealExplore, selectCell } from './explore.js';
 import { cellAt } from './grid.js';
-import { $, IMAGE_SIDE, drawImage28 } from './util.js';
+import { $, GRID_SIDE, IMAGE_SIDE, drawImage28 } from './util.js';
 
 /** A pointer must move this far (px) on the grid before it counts as a drag. */
 const DRAG_START_PX = 6;
@@ -101,11 +101,12 @@ export function setupGridDrag(app) {
   grid.addEventListener('keydown', (e) => {
     if (!app.ready) return;
     const at = app.explore.index ?? 0;
-    const moves = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -10, ArrowDown: 10 };
+    const moves = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -GRID_SIDE, ArrowDown: GRID_SIDE };
     if (e.key in moves) {
       e.preventDefault();
       const next = at + moves[e.key];
-      if (next >= 0 && next < 100 && (Math.abs(moves[e.key]) === 10 || Math.floor(next / 10) === Math.floor(at / 10))) selectCell(app, next);
+      const sameRow = Math.floor(next / GRID_SIDE) === Math.floor(at / GRID_SIDE);
+      if (next >= 0 && next < GRID_SIDE * GRID_SIDE && (Math.abs(moves[e.key]) === GRID_SIDE || sameRow)) selectCell(app, next);
       else if (app.explore.index == null) selectCell(app, at);
     } else if (e.key === 'b' || e.key === 'B') {
       selectCell(app, at, true);

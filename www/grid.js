@@ -3,7 +3,7 @@
 // selection outlined and row labels in conditional mode. Also the film strip of
 // snapshots at milestone steps, and the grid's PNG export.
 import { onLangChange, t } from './i18n.js';
-import { $, GRID_PITCH, IMAGE_SIDE, canvasBlob, download, fmtInt } from './util.js';
+import { $, GRID_PITCH, GRID_PX, GRID_SIDE, IMAGE_SIDE, NUM_CLASSES, canvasBlob, download, fmtInt } from './util.js';
 
 /** Snapshot steps: 0, 100, 500, then 1-2-5 from 1,000 on (1k, 2k, 5k, 10k, 20k…). */
 export function nextMilestone(step) {
@@ -57,8 +57,8 @@ export function drawGridView(app) {
   ctx.lineWidth = 3;
   for (const [index, color] of marks) {
     if (index == null) continue;
-    const x = (index % 10) * GRID_PITCH * scale;
-    const y = Math.floor(index / 10) * GRID_PITCH * scale;
+    const x = (index % GRID_SIDE) * GRID_PITCH * scale;
+    const y = Math.floor(index / GRID_SIDE) * GRID_PITCH * scale;
     ctx.strokeStyle = color;
     ctx.strokeRect(x + 1.5, y + 1.5, IMAGE_SIDE * scale - 3, IMAGE_SIDE * scale - 3);
   }
@@ -71,22 +71,22 @@ export function cellAt(event) {
   const fy = (event.clientY - rect.top) / rect.height;
   if (fx < 0 || fx >= 1 || fy < 0 || fy >= 1) return null;
   // Cells are 30 px apart in a 298 px grid; a click in a gap goes to the nearer cell.
-  const col = Math.min(9, Math.floor((fx * 298 + 1) / GRID_PITCH));
-  const row = Math.min(9, Math.floor((fy * 298 + 1) / GRID_PITCH));
-  return row * 10 + col;
+  const col = Math.min(GRID_SIDE - 1, Math.floor((fx * GRID_PX + 1) / GRID_PITCH));
+  const row = Math.min(GRID_SIDE - 1, Math.floor((fy * GRID_PX + 1) / GRID_PITCH));
+  return row * GRID_SIDE + col;
 }
 
 /** Shows (conditional) or hides the digit label of each grid row. */
 export function setRowLabels(conditional) {
   const ol = $('row-labels');
   ol.hidden = !conditional;
-  if (conditional && ol.children.length !== 10) {
+  if (conditional && ol.children.length !== NUM_CLASSES) {
     ol.replaceChildren(
-      ...Array.from({ length: 10 }, (_, r) => {
+      ...Array.from({ length: NUM_CLASSES }, (_, r) => {
         const li = document.createElement('li');
         li.textContent = String(r);
         // Centre each label on its row of tiles: rows start every 30 of 298 px.
-        li.style.top = `${((r * GRID_PITCH + IMAGE_SIDE / 2) / 298) * 100}%`;
+        li.style.top = `${((r * GRID_PITCH + IMAGE_SIDE / 2) / GRID_PX) * 100}%`;
         return li;
       }),
     );

@@ -30,7 +30,7 @@ import { fromConfig, fromQuery, toJson } from './settings.js';
 import { wireSettings, writeUrl } from './settings-form.js';
 import { setupRecovery } from './recovery.js';
 import { t } from './i18n.js';
-import { $ } from './util.js';
+import { $, checkCoreFacts } from './util.js';
 import { setupLayout } from './layout.js';
 import { drawWorld, isWorld, setupWorlds, showWorldMetrics, worldDefaults, worldFromQuery } from './worlds/world.js';
 
@@ -74,6 +74,8 @@ const app = {
   /** Where it runs: 'threads', 'worker' or 'main'; the build; the header's words for both. */
   path: null,
   build: null,
+  /** The core's facts (`Playground.constants()`: history_columns, image_side, num_classes…). */
+  core: null,
   /** The engine's last report: counters, the last step's numbers, divergence. */
   view: null,
   /** Settings in force, flat (see settings.js); `defaults` are GanConfig's. */
@@ -287,7 +289,8 @@ async function boot() {
   const saved = listSavedRuns();
   $('status').textContent = t('status.loading');
   const started = await startEngine();
-  Object.assign(app, { engine: started.engine, path: started.path, build: started.build, threads: started.threads, why: started.why });
+  Object.assign(app, { engine: started.engine, path: started.path, build: started.build, threads: started.threads, why: started.why, core: started.core });
+  checkCoreFacts(app.core);
   showEnginePath(app);
   // The static site's service worker says when every file is kept for offline use.
   window.ganplayHost?.offline.then((kept) => {

@@ -2,11 +2,27 @@
 // 28×28 images in [-1, 1] into pixels, and a seeded random number generator.
 import { fixed, t } from './i18n.js';
 
+// The core's facts that the page's modules draw with at load, and in node's tests without
+// the wasm (draw.js's mnistify): a digit's side and pixels, the classes, G's grid of
+// GRID_SIDE × GRID_SIDE samples. The core owns them (`Playground.constants()`); the boot
+// checks these against it (`checkCoreFacts`), so a change in Rust stops the page with a
+// message rather than drawing wrong.
 export const IMAGE_SIDE = 28;
 export const IMAGE_DIM = IMAGE_SIDE * IMAGE_SIDE;
+export const NUM_CLASSES = 10;
+export const GRID_SIDE = 10;
 /** Grid tiles are 28 px with a 2 px gap: one tile every 30 px (src/render.rs). */
 export const GRID_GAP = 2;
 export const GRID_PITCH = IMAGE_SIDE + GRID_GAP;
+/** The grid's side in pixels at its native size (298). */
+export const GRID_PX = GRID_SIDE * GRID_PITCH - GRID_GAP;
+
+/** Throws, naming each one, if the core's facts (`Playground.constants()`) are not the ones above. */
+export function checkCoreFacts(core) {
+  const ours = { image_side: IMAGE_SIDE, image_dim: IMAGE_DIM, num_classes: NUM_CLASSES, grid_samples: GRID_SIDE * GRID_SIDE };
+  const wrong = Object.entries(ours).filter(([k, v]) => core?.[k] !== v);
+  if (wrong.length) throw new Error(`the page and the wasm build disagree: ${wrong.map(([k, v]) => `${k} is ${v} here, ${core?.[k]} in the core`).join('; ')} (rebuild both)`);
+}
 
 export const $ = (id) => document.getElementById(id);
 

@@ -81,10 +81,10 @@ let started = null;
 /**
  * Starts the engine once, as early in the boot as possible: probes the browser, picks
  * the path, starts the worker and loads the wasm build and the digits there. Resolves to
- * `{ engine, path, build, threads, defaults, messages, why }` (`why`: whyOneCore's key,
- * or null). It waits first for www/host.js's word. A path that fails to
- * start falls back to the next (threads, then one worker, then this thread), and
- * `messages` says so.
+ * `{ engine, path, build, threads, defaults, core, messages, why }` (`core`: the core's
+ * facts, `Playground.constants()`; `why`: whyOneCore's key, or null). It waits first for
+ * www/host.js's word. A path that fails to start falls back to the next (threads, then
+ * one worker, then this thread), and `messages` says so.
  */
 export function startEngine() {
   if (started) return started;
@@ -109,9 +109,9 @@ export function startEngine() {
       try {
         const [images, labels] = await data;
         const loading = engine.load({ build: attempt.build, threads, images, labels });
-        const { defaults, threads: pool } = await (worker ? Promise.race([loading, worker.failed]) : loading);
+        const { defaults, core, threads: pool } = await (worker ? Promise.race([loading, worker.failed]) : loading);
         const why = attempt.path === 'threads' ? null : whyOneCore(features, host.isolation);
-        return { engine, worker: worker?.worker ?? null, ...attempt, threads: pool, defaults, messages, why };
+        return { engine, worker: worker?.worker ?? null, ...attempt, threads: pool, defaults, core, messages, why };
       } catch (err) {
         if (i === attempts.length - 1) throw err;
         worker?.worker.terminate();

@@ -73,8 +73,8 @@ export class Engine {
 
   /**
    * Loads the wasm build (`threads`: the pool's size, for the threaded build) and unpacks
-   * the digits (`images`, `labels`: gzipped IDX bytes). Returns the core's default config
-   * and the pool's size. Started early in the page's boot; `create` follows.
+   * the digits (`images`, `labels`: gzipped IDX bytes). Returns the core's default config,
+   * its facts (`core`) and the pool's size. Started early in the page's boot; `create` follows.
    */
   async load({ build, threads = 0, images, labels }) {
     const consoleError = console.error.bind(console);
@@ -88,7 +88,7 @@ export class Engine {
     this.core = JSON.parse(glue.Playground.constants());
     this.phaseMs = unmeasuredPhases(this.core.last_phase);
     this.builtin = { images: imageBytes, labels: labelBytes };
-    return { defaults: glue.Playground.default_config_json(), threads: glue.threads };
+    return { defaults: glue.Playground.default_config_json(), core: this.core, threads: glue.threads };
   }
 
   /**

@@ -7,7 +7,7 @@ import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { latest, tickDigits } from '../charts.js';
 import { onLangChange, t } from '../i18n.js';
 import { fromConfig, toJson } from '../settings.js';
-import { $, fmtNum } from '../util.js';
+import { $, IMAGE_DIM, fmtNum } from '../util.js';
 import { fillStrings, tw } from './strings.js';
 import { drawView1d } from './view1d.js';
 import { drawView2d, fromPx } from './view2d.js';
@@ -23,7 +23,7 @@ const CHART_HEIGHT = 150;
 /** The world's name: 'digits', 'ring8', …, 'drawn' (a world is a name or `{ drawn: points }`). */
 export const worldName = (world) => (world && typeof world === 'object' ? 'drawn' : world ?? 'digits');
 export const isWorld = (world) => worldName(world) !== 'digits';
-export const worldDim = (world) => (WORLDS_1D.includes(worldName(world)) ? 1 : isWorld(world) ? 2 : 784);
+export const worldDim = (world) => (WORLDS_1D.includes(worldName(world)) ? 1 : isWorld(world) ? 2 : IMAGE_DIM);
 
 /** Points as the address writes them: "x,y;x,y", two decimals. */
 const pointsText = (points) => points.map(([x, y]) => `${+x.toFixed(2)},${+y.toFixed(2)}`).join(';');
