@@ -3,21 +3,19 @@
 // the focus must show on the label (issue 11: it was invisible, because the input
 // follows its label, so `.button:focus-within` never matched), and Space must open the
 // file chooser. Screenshots go to $SHOTS_DIR (/tmp/shots).
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { baseUrl, launchBrowser, newPage } from './browser.mjs';
+import { fileBrowser, openPage } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
+const browser = fileBrowser();
+before(() => {
   fs.mkdirSync(SHOTS, { recursive: true });
 });
-after(() => browser?.close());
 
 /** The outline a label shows, as computed: 'none', or its style and width. */
 const outline = (page, id) =>
@@ -31,10 +29,7 @@ for (const [input, previous, name] of [
   ['load-idx', 'export-png-4x', 'Your own IDX data…'],
 ]) {
   test(`Tab to “${name}” shows the focus on it, and Space opens the file chooser`, async () => {
-    const page = await newPage(browser);
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(new URL(`?${SMALL}`, baseUrl()).href);
-    await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
+    const page = await openPage(browser(), SMALL, { viewport: { width: 1280, height: 800 } });
 
     // From the control before it, the way a keyboard user gets there: one Tab.
     await page.focus(`#${previous}`);

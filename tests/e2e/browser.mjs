@@ -84,13 +84,13 @@ export function fileBrowser() {
 
 /**
  * A fresh page (in its own context, watched as `newPage` does) at the address `?query`,
- * once the page says it is ready. `viewport` defaults to 1280 × 900.
+ * once the page says it is ready (within `timeout` ms). `viewport` defaults to 1280 × 900.
  */
-export async function openPage(browser, query = '', { viewport = { width: 1280, height: 900 } } = {}) {
+export async function openPage(browser, query = '', { viewport = { width: 1280, height: 900 }, timeout = 60_000 } = {}) {
   const page = await newPage(browser);
   await page.setViewportSize(viewport);
   await page.goto(new URL(query ? `?${query}` : '', baseUrl()).href);
-  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
+  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout });
   return page;
 }
 

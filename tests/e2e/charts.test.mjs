@@ -3,27 +3,22 @@
 // “6.048393209505099e+30”). A history with such a loss is put into the playground, and
 // the chart's legend, tick labels and axis width are read back. Screenshot in
 // $SHOTS_DIR (/tmp/shots).
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { baseUrl, launchBrowser, newPage } from './browser.mjs';
+import { fileBrowser, openPage } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
+const browser = fileBrowser();
+before(() => {
   fs.mkdirSync(SHOTS, { recursive: true });
 });
-after(() => browser?.close());
 
 test('a diverging loss of 6.05e30: short legend, readable y ticks, an axis as wide as its labels', async () => {
-  const page = await newPage(browser);
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(new URL(`?${SMALL}`, baseUrl()).href);
-  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
+  const page = await openPage(browser(), SMALL, { viewport: { width: 1280, height: 800 } });
   await page.evaluate(async () => {
     const huge = 6.048393209505099e30;
     // [records, stride, last d_loss, g_loss, d_real, d_fake], then rows of 5.

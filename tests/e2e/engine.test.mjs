@@ -1,25 +1,15 @@
 // Where training runs (www/engine/connect.js): on every core (threads), in one worker, or
 // on the page's own thread, each forced by `?engine=` and each training, stepping and
 // judging the same way; the page says which in its header; a hidden tab trains on.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseUrl, drawStroke, gridHash, launchBrowser, newPage } from './browser.mjs';
+import { drawStroke, fileBrowser, gridHash, openPage } from './browser.mjs';
 
 const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(() => browser?.close());
+const browser = fileBrowser();
 
-async function open(query) {
-  const page = await newPage(browser);
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(new URL(`?${query}`, baseUrl()).href);
-  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
-  return page;
-}
+const open = (query) => openPage(browser(), query, { viewport: { width: 1280, height: 800 } });
 
 const state = (page, fn, arg) => page.evaluate(fn, arg);
 const steps = (page) => state(page, () => ganplay.engine.steps());

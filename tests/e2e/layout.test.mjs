@@ -1,27 +1,19 @@
 // Teacher links (www/layout.js) in the page: the address chooses the panels and the present
 // layout, the settings and the language come along, "Share this view" writes the link that
 // opens the same, a bad name is refused in the notice line, and the dialog works by keyboard.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { baseUrl, launchBrowser, newPage, trainFor } from './browser.mjs';
+import { fileBrowser, openPage, trainFor } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
-let browser;
-before(async () => {
-  browser = await launchBrowser();
+const browser = fileBrowser();
+before(() => {
   fs.mkdirSync(SHOTS, { recursive: true });
 });
-after(() => browser?.close());
 
-async function open(query, viewport = { width: 1280, height: 720 }) {
-  const page = await newPage(browser);
-  await page.setViewportSize(viewport);
-  await page.goto(new URL(`?${query}`, baseUrl()).href);
-  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
-  return page;
-}
+const open = (query, viewport = { width: 1280, height: 720 }) => openPage(browser(), query, { viewport });
 
 /** The panels on show, by data-panel, in the page's order. */
 const visiblePanels = (page) =>

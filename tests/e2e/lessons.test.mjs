@@ -3,11 +3,11 @@
 // of D(G(z)) for the minimax and the non-saturating losses, G's fakes as dots on it
 // (www/saturation.js). Each opens from a teacher's link and speaks both languages; the
 // formulas are checked in Node against cases worked by hand.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bestD, bestDFigures } from '../../www/worlds/bestd.js';
 import { pushes } from '../../www/saturation.js';
-import { baseUrl, launchBrowser, newPage, trainFor, watchPage } from './browser.mjs';
+import { fileBrowser, openPage, trainFor } from './browser.mjs';
 
 const LOG4 = Math.log(4);
 const N = 200;
@@ -49,19 +49,11 @@ test('the push each loss gives G: mean D for minimax, mean 1 − D for non-satur
   assert.equal(pushes([]), null);
 });
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(() => browser?.close());
+const browser = fileBrowser();
 
 async function open(query) {
-  const page = await newPage(browser);
-  await page.setViewportSize({ width: 1280, height: 900 });
-  const { problems } = watchPage(page);
-  await page.goto(new URL(`?${query}`, baseUrl()).href);
-  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
-  return { page, problems };
+  const page = await openPage(browser(), query);
+  return { page, problems: page.problems };
 }
 
 /** V(G, D*) and JS as the line under the 1-D view prints them. */

@@ -4,8 +4,7 @@
 //   - it loads without console errors, uncaught exceptions or failed requests;
 //   - once the wasm module is initialised and the UI is usable it sets
 //     `window.ganplayReady = true` (a Promise resolving to anything but
-//     `false` is accepted too). That check activates automatically as soon as
-//     index.html mentions `ganplayReady`.
+//     `false` is accepted too); a page without that hook fails, it is not skipped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

@@ -8,35 +8,27 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { baseUrl, gridFresh, gridHash, launchBrowser, newPage } from './browser.mjs';
+import { fileBrowser, gridFresh, gridHash, openPage } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 /** Seconds the default networks train in the "stays responsive" test. */
 const LONG_TRAIN_S = Number(process.env.E2E_LONG_TRAIN_S || 30);
 const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
 
-let browser;
+const browser = fileBrowser();
 let tmp;
-before(async () => {
-  browser = await launchBrowser();
+before(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ganplay-e2e-'));
   fs.mkdirSync(SHOTS, { recursive: true });
 });
-after(async () => {
-  await browser?.close();
+after(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 // ---- helpers ----------------------------------------------------------------------------
 
 /** Opens the page (with `query` settings) at `viewport` and waits until it is ready. */
-async function open(query = SMALL, viewport = { width: 1280, height: 800 }) {
-  const page = await newPage(browser);
-  await page.setViewportSize(viewport);
-  await page.goto(new URL(query ? `?${query}` : '', baseUrl()).href);
-  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
-  return page;
-}
+const open = (query = SMALL, viewport = { width: 1280, height: 800 }) => openPage(browser(), query, { viewport });
 
 const close = (page) => page.context().close();
 const state = (page, fn, arg) => page.evaluate(fn, arg);

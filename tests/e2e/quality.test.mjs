@@ -4,28 +4,19 @@
 // in, where a collapsed G raises the mode-collapse warning. Writes a screenshot of the
 // panel to $QUALITY_SCREENSHOT (default /tmp/ganplay-quality.png) and prints the
 // evaluation's main-thread cost (not asserted: timings depend on the machine).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseUrl, collapsedCheckpoint, launchBrowser, newPage } from './browser.mjs';
+import { collapsedCheckpoint, fileBrowser, openPage } from './browser.mjs';
 
 const SCREENSHOT = process.env.QUALITY_SCREENSHOT || '/tmp/ganplay-quality.png';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = fileBrowser();
 
 const state = (page, fn, arg) => page.evaluate(fn, arg);
 const evaluations = (page) => state(page, () => ganplay.state.quality?.evaluations ?? 0);
 
 async function open() {
-  const page = await newPage(browser);
-  await page.setViewportSize({ width: 1300, height: 1000 });
-  await page.goto(baseUrl());
-  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 90_000 });
+  const page = await openPage(browser(), '', { viewport: { width: 1300, height: 1000 }, timeout: 90_000 });
   // The judge loads in the background and scores the fresh model once.
   await page.waitForFunction(() => ganplay.state.quality?.evaluations >= 1, null, { timeout: 60_000 });
   return page;

@@ -3,29 +3,21 @@
 // brings a run back exactly after a reload; bad files and bad settings are refused with a
 // message and change nothing; a Rust panic shows a banner with a reload button.
 // Screenshots of the banners go to $SHOTS_DIR (/tmp/shots).
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { baseUrl, gridHash, launchBrowser, newPage, safetensorsParts } from './browser.mjs';
+import { fileBrowser, gridHash, openPage, safetensorsParts } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
+const browser = fileBrowser();
+before(() => {
   fs.mkdirSync(SHOTS, { recursive: true });
 });
-after(() => browser?.close());
 
-async function open(query = SMALL, context = null) {
-  const page = context ? await context.newPage() : await newPage(browser);
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(new URL(query ? `?${query}` : '', baseUrl()).href);
-  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
-  return page;
-}
+const open = (query = SMALL) => openPage(browser(), query, { viewport: { width: 1280, height: 800 } });
 
 const state = (page, fn, arg) => page.evaluate(fn, arg);
 const steps = (page) => state(page, () => ganplay.engine.steps());

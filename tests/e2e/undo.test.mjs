@@ -5,30 +5,22 @@
 // replacement replaces it; Undo is not offered again after an Undo.
 // (`engine=worker`: the threaded build is not rebuilt by `make build`.)
 // Screenshots of the notice go to $SHOTS_DIR (/tmp/shots).
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { baseUrl, gridHash, launchBrowser, newPage } from './browser.mjs';
+import { fileBrowser, gridHash, openPage } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 
 const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32&engine=worker';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
+const browser = fileBrowser();
+before(() => {
   fs.mkdirSync(SHOTS, { recursive: true });
 });
-after(() => browser?.close());
 
-async function open() {
-  const page = await newPage(browser);
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(new URL(`?${SMALL}`, baseUrl()).href);
-  await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
-  return page;
-}
+const open = () => openPage(browser(), SMALL, { viewport: { width: 1280, height: 800 } });
 
 const state = (page, fn, arg) => page.evaluate(fn, arg);
 const steps = (page) => state(page, () => ganplay.engine.steps());

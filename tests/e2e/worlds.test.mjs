@@ -2,32 +2,22 @@
 // stepping by hand (Step D moves D's map and not G's points, Step G the other way round),
 // painting your own points, the world in the address and in the autosave, and back to the
 // digits. Screenshots of each view go to SHOTS_DIR.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { baseUrl, launchBrowser, launchPersistent, newPage, steps, trainFor, watchPage } from './browser.mjs';
+import { baseUrl, fileBrowser, launchPersistent, openPage, steps, trainFor, watchPage } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 fs.mkdirSync(SHOTS, { recursive: true });
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(() => browser?.close());
+const browser = fileBrowser();
 
 const state = (page, fn, arg) => page.evaluate(fn, arg);
 const ready = (page) => page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
 
-async function open(query = '') {
-  const page = await newPage(browser);
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto(new URL(query ? `?${query}` : '', baseUrl()).href);
-  await ready(page);
-  return page;
-}
+const open = (query = '') => openPage(browser(), query);
 
 /** Waits until the world's view shows the current model. */
 const viewFresh = (page) =>
