@@ -35,7 +35,7 @@ test('a teacher’s link opens the lesson; the VAE trains beside the GAN and is 
   assert.match(await page.textContent('#vae-status'), /^Not trained yet\. Train runs 500 steps/);
   assert.equal(await page.isVisible('#vae-figures'), false);
   assert.equal(await page.textContent('#vae-train'), 'Train 500 steps');
-  const ganSteps = await page.evaluate(() => window.ganplay.playground.steps());
+  const ganSteps = await page.evaluate(() => window.ganplay.engine.steps());
 
   await page.click('#vae-train');
   await idleAt(page, 500);
@@ -56,7 +56,7 @@ test('a teacher’s link opens the lesson; the VAE trains beside the GAN and is 
   assert.match(rows[1], /^VAE, step 500/);
   assert.doesNotMatch(rows[1], /not judged yet/);
   // The GAN was left alone.
-  assert.equal(await page.evaluate(() => window.ganplay.playground.steps()), ganSteps);
+  assert.equal(await page.evaluate(() => window.ganplay.engine.steps()), ganSteps);
   await page.screenshot({ path: path.join(SHOTS, 'vae-en.png'), fullPage: true });
 
   // The auto-encoder: choosing it starts over, with no KL term.
