@@ -64,8 +64,13 @@ WASM_INPUTS := $(shell find src -type f 2>/dev/null) Cargo.toml \
 WASM_STAMP := pkg/ganplay_bg.wasm
 RELAXED_STAMP := pkg-relaxed/ganplay_bg.wasm
 THREADS_STAMP := pkg-threads/ganplay_bg.wasm
+TEST_STAMP := pkg-test/ganplay_bg.wasm
+# The fourth, pkg-test/, only for the e2e tests: pkg/ with the `test-hooks` feature (a
+# deliberate panic, Playground.debug_panic), which the page loads for `?wasm=test-hooks`.
+# Its own target dir, so that switching the feature does not rebuild pkg/'s.
+TEST_ENV := CARGO_TARGET_DIR=target/wasm-test
 
-.PHONY: help setup setup-test setup-lint build dist serve test test-native test-wasm \
+.PHONY: help setup setup-test setup-lint build build-test dist serve test test-native test-wasm \
 	e2e lint fmt bench clean
 
 help:
@@ -99,7 +104,14 @@ $(THREADS_STAMP): $(WASM_INPUTS) | setup
 		-- $(THREADS_CARGO_FLAGS)
 	@touch $@
 
+$(TEST_STAMP): $(WASM_INPUTS) | setup
+	$(TEST_ENV) wasm-pack build $(WASM_PACK_BUILD_FLAGS) --out-dir pkg-test \
+		-- --features test-hooks
+	@touch $@
+
 build: setup $(WASM_STAMP) $(RELAXED_STAMP) $(THREADS_STAMP)
+
+build-test: setup $(TEST_STAMP)
 
 # Copies the three builds and the page; compiles nothing (.github/workflows/pages.yml runs
 # exactly this and publishes dist/).
@@ -126,13 +138,13 @@ test-wasm: setup-test
 	wasm-pack test $(WASM_PACK_TEST_FLAGS)
 	$(RELAXED_ENV) wasm-pack test $(WASM_PACK_TEST_FLAGS)
 
-e2e: setup-test dist
+e2e: setup-test dist build-test
 	node tests/e2e/run.mjs
 
 lint: setup-lint
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --all-targets --features threads -- -D warnings
+	cargo clippy --all-targets --features threads,test-hooks -- -D warnings
 
 fmt:
 	cargo fmt
@@ -141,5 +153,5 @@ bench: dist
 	@bash bench/run.sh
 
 clean:
-	rm -rf dist pkg pkg-relaxed pkg-threads target/wasm32-unknown-unknown target/wasm-relaxed \
-		target/wasm-threads
+	rm -rf dist pkg pkg-relaxed pkg-threads pkg-test target/wasm32-unknown-unknown \
+		target/wasm-relaxed target/wasm-threads target/wasm-test

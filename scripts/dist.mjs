@@ -51,6 +51,10 @@ function siteFiles() {
     for (const needed of ['ganplay.js', 'ganplay_bg.wasm']) {
       if (!fs.existsSync(path.join(repo, pkg, needed))) die(`${pkg}/${needed} is missing: run \`make build\` first (\`make dist\` does)`);
     }
+    // The core's test hooks (cargo feature `test-hooks`, pkg-test/) are never published.
+    if (fs.readFileSync(path.join(repo, pkg, 'ganplay.js'), 'utf8').includes('debug_panic')) {
+      die(`${pkg}/ was built with the test hooks (\`--features test-hooks\`): rebuild it without them (\`rm -rf ${pkg} && make build\`)`);
+    }
     files.push(`${pkg}/ganplay.js`, `${pkg}/ganplay_bg.wasm`);
     // wasm-bindgen's snippets: the thread pool's worker script (wasm-bindgen-rayon).
     if (fs.existsSync(path.join(repo, pkg, 'snippets'))) files.push(...walk(`${pkg}/snippets`));

@@ -3,7 +3,8 @@
 // matmul micro-kernel uses f32x4.relaxed_madd (a fused multiply-add where the machine has
 // one); `pkg-threads/`, pkg-relaxed/ with its matrix products spread over a rayon thread
 // pool in shared wasm memory (docs/threads.md), which needs relaxed SIMD, wasm threads and
-// a cross-origin-isolated page (SharedArrayBuffer). Features are probed
+// a cross-origin-isolated page (SharedArrayBuffer); and `pkg-test/`, the tests' pkg/ with
+// a deliberate panic. Features are probed
 // with wasm-feature-detect. Plain module code: a worker imports it as well as the page.
 import { relaxedSimd, simd, threads } from './vendor/wasm-feature-detect/index.js';
 
@@ -11,6 +12,9 @@ export const BUILDS = {
   threads: { dir: 'pkg-threads', label: 'relaxed SIMD' },
   'relaxed-simd': { dir: 'pkg-relaxed', label: 'relaxed SIMD' },
   simd128: { dir: 'pkg', label: 'simd128' },
+  // pkg/ with the core's test hooks (cargo feature `test-hooks`, `make build-test`), for the
+  // e2e tests only (`?wasm=test-hooks`); the static site does not ship it.
+  'test-hooks': { dir: 'pkg-test', label: 'simd128' },
 };
 
 /**

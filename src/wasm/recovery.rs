@@ -127,11 +127,12 @@ impl Playground {
     }
 }
 
+#[cfg(feature = "test-hooks")]
 #[wasm_bindgen]
 impl Playground {
-    /// TEST HOOK, not for use: panics on purpose, so that the end-to-end tests can check
-    /// that a Rust panic reaches the page as a visible error banner. After it, like after
-    /// any panic, the wasm instance is unusable.
+    /// TEST HOOK, only in builds with the `test-hooks` feature (pkg-test/): panics on
+    /// purpose, so that the end-to-end tests can check that a Rust panic reaches the page as
+    /// a visible error banner. After it, like after any panic, the wasm instance is unusable.
     #[allow(clippy::panic)]
     pub fn debug_panic(&self) {
         panic!("debug_panic: a deliberate panic from the test hook");

@@ -248,8 +248,21 @@ test('a long run keeps wasm memory flat after warm-up', { timeout: 300_000 }, as
   await page.context().close();
 });
 
-test('a Rust panic shows a banner with a reload button, and training stops', async () => {
+test('the page’s builds have no test hook: asking for the deliberate panic does nothing', async () => {
   const page = await open();
+  assert.equal(await state(page, () => ganplay.engine.debugPanic()), false);
+  await page.click('#step');
+  await page.waitForFunction(() => ganplay.state.view.steps === 1);
+  assert.equal(await state(page, () => ganplay.state.broken), false);
+  assert.equal(await page.isVisible('#error-banner'), false);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a Rust panic shows a banner with a reload button, and training stops', async () => {
+  // pkg-test/: pkg/ with the core's test hooks (`make build-test`).
+  const page = await open(`${SMALL}&wasm=test-hooks`);
+  assert.equal(await state(page, () => ganplay.state.build), 'test-hooks');
   await page.click('#train');
   await page.waitForFunction(() => ganplay.state.view.steps > 2);
   // The documented test hook, called outside any handler: the uncaught trap must still show.

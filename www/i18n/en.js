@@ -74,6 +74,7 @@ export default {
   'build.threads': 'relaxed SIMD',
   'build.relaxed-simd': 'relaxed SIMD',
   'build.simd128': 'simd128',
+  'build.test-hooks': 'simd128 with test hooks',
   'controls.aria': 'Training',
   'controls.train': 'Train',
   'controls.pause': 'Pause',

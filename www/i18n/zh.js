@@ -84,6 +84,7 @@ export default {
   'build.threads': '宽松 SIMD',
   'build.relaxed-simd': '宽松 SIMD',
   'build.simd128': 'simd128',
+  'build.test-hooks': 'simd128（含测试钩子）',
   'controls.aria': '训练',
   'controls.train': '训练',
   'controls.pause': '暂停',
