@@ -1,4 +1,4 @@
-// The three wasm builds of the core, and which one this browser can run. All come from
+// The wasm builds of the core, and which one this browser can run. All come from
 // the same Rust source: `pkg/` with simd128; `pkg-relaxed/` adding relaxed SIMD, whose
 // matmul micro-kernel uses f32x4.relaxed_madd (a fused multiply-add where the machine has
 // one); `pkg-threads/`, pkg-relaxed/ with its matrix products spread over a rayon thread
@@ -8,13 +8,14 @@
 // with wasm-feature-detect. Plain module code: a worker imports it as well as the page.
 import { relaxedSimd, simd, threads } from './vendor/wasm-feature-detect/index.js';
 
+/** Each build's folder; the header names a build by its key (i18n `build.<key>`). */
 export const BUILDS = {
-  threads: { dir: 'pkg-threads', label: 'relaxed SIMD' },
-  'relaxed-simd': { dir: 'pkg-relaxed', label: 'relaxed SIMD' },
-  simd128: { dir: 'pkg', label: 'simd128' },
+  threads: { dir: 'pkg-threads' },
+  'relaxed-simd': { dir: 'pkg-relaxed' },
+  simd128: { dir: 'pkg' },
   // pkg/ with the core's test hooks (cargo feature `test-hooks`, `make build-test`), for the
   // e2e tests only (`?wasm=test-hooks`); the static site does not ship it.
-  'test-hooks': { dir: 'pkg-test', label: 'simd128' },
+  'test-hooks': { dir: 'pkg-test' },
 };
 
 /**

@@ -14,7 +14,7 @@
 //   world-views.js  a 1-D or 2-D world's views and metrics
 //   runs.js         replacing the model and its one undo, files, saved runs, the autosave
 //   inference.js    D's verdicts and G's images for the pad, the grid, the training set
-//   lessons.js      the lessons beside the GAN (D alone)
+//   lessons.js      the lessons beside the GAN (D alone, the VAE)
 //   failures.js     a wasm trap: the engine broken, every later call failing as it did
 import { Failures } from './failures.js';
 import { Inference } from './inference.js';
