@@ -737,3 +737,70 @@ fn dalone_writes_its_rounds_and_refuses_bad_settings() {
     }
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// `edits` scores both edits of the built-in digits with a checkpoint's D: the table, then
+/// one JSON line; a world of points, a missing file and out-of-range numbers are refused.
+#[test]
+fn edits_scores_the_two_edits_with_a_checkpoints_d() {
+    let dir = temp_path("edits");
+    assert_ok(&train_small(&dir, 10, &[]));
+    let checkpoint = dir.join("checkpoint.safetensors");
+    let out = ganplay(&["edits", "--checkpoint", text(&checkpoint), "--n", "40"]);
+    assert_ok(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        stdout.contains("stray edit") && stdout.contains("40 digits"),
+        "{stdout}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().unwrap()).expect("the last line is JSON");
+    assert_eq!(
+        (json["n"].as_u64(), json["pixels"].as_u64()),
+        (Some(40), Some(6))
+    );
+    for key in ["d_original", "d_stroke", "d_stray", "lower_stray"] {
+        let v = json[key].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&v), "{key} {v}");
+    }
+    let specks: Vec<f64> = serde_json::from_value(json["specks"].clone()).unwrap();
+    assert_eq!(specks.len(), 3);
+    assert!(
+        (specks[2] - specks[0] - 6.0).abs() < 1e-9,
+        "six stray specks: {specks:?}"
+    );
+
+    let world = temp_path("edits-world");
+    assert_ok(&ganplay(&[
+        "train",
+        "--world",
+        "ring8",
+        "--steps",
+        "5",
+        "--out",
+        text(&world),
+        "--log-every",
+        "0",
+    ]));
+    let out = ganplay(&[
+        "edits",
+        "--checkpoint",
+        text(&world.join("checkpoint.safetensors")),
+    ]);
+    assert_fails_with(&out, "world of points");
+    let out = ganplay(&["edits", "--checkpoint", text(&dir.join("none.safetensors"))]);
+    assert_fails_with(&out, "no such checkpoint file");
+    for (flag, value) in [("--pixels", "0"), ("--pixels", "41"), ("--n", "0")] {
+        let out = ganplay(&["edits", "--checkpoint", text(&checkpoint), flag, value]);
+        assert!(
+            !out.status.success() && !stderr(&out).contains("panicked"),
+            "{flag} {value}"
+        );
+        assert!(
+            stderr(&out).contains(flag),
+            "{flag} {value}: {}",
+            stderr(&out)
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+    let _ = fs::remove_dir_all(&world);
+}

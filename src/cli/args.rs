@@ -46,6 +46,10 @@ pub enum Command {
     /// images (gradient ascent on D from noise), the lecture's iterated algorithm. Writes
     /// negatives-NN.png a round, metrics.csv and negatives.npy into the output folder.
     Dalone(DAloneArgs),
+    /// "Same pixel loss, different digits": two edits of each digit at the same squared
+    /// distance, one along its stroke and one of stray pixels, scored by a checkpoint's
+    /// D. Prints a table, then the same as one JSON line.
+    Edits(EditsArgs),
     /// Measure training speed (steps per second) of the default model on --threads
     /// threads, printing one JSON line per batch size.
     Bench(BenchArgs),
@@ -144,6 +148,24 @@ pub struct DAloneArgs {
     /// Judge file [default: the built-in www/data/judge.safetensors].
     #[arg(long, value_name = "FILE")]
     pub judge: Option<PathBuf>,
+}
+
+/// Flags of `ganplay edits`.
+#[derive(Debug, Args)]
+pub struct EditsArgs {
+    /// Checkpoint whose D scores the edits (a model of the digits).
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: PathBuf,
+
+    /// Pixels each edit switches on.
+    #[arg(long, value_name = "N", default_value_t = 6,
+          value_parser = clap::value_parser!(u64).range(1..=40))]
+    pub pixels: u64,
+
+    /// Digits to edit: the first N of the built-in digits with room for both edits.
+    #[arg(long, value_name = "N", default_value_t = 500,
+          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub n: u64,
 }
 
 /// Flags of `ganplay bench`.

@@ -10,6 +10,7 @@
 mod args;
 mod bench;
 mod dalone;
+mod edits;
 mod judge;
 mod output;
 mod sample;
@@ -26,8 +27,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub use args::{
-    BenchArgs, Cli, Command, CompactArgs, DAloneArgs, EvalArgs, JudgeArgs, LossKind, ModelKind,
-    OptimizerKind, RecipeKind, SampleArgs, TrainArgs, MAX_THREADS,
+    BenchArgs, Cli, Command, CompactArgs, DAloneArgs, EditsArgs, EvalArgs, JudgeArgs, LossKind,
+    ModelKind, OptimizerKind, RecipeKind, SampleArgs, TrainArgs, MAX_THREADS,
 };
 pub use sample::{MAX_SAMPLES, SAMPLES_SEED_OFFSET};
 
@@ -82,6 +83,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Judge(args) => judge::run_judge(&args),
         Command::Eval(args) => judge::run_eval(&args),
         Command::Dalone(args) => dalone::run(&args),
+        Command::Edits(args) => edits::run(&args),
         Command::Bench(args) => bench::run(&args, threads),
         Command::Compact(args) => compact(&args),
     })

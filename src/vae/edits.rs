@@ -12,6 +12,8 @@
 //! loss. The stray pixels are specks in the judge's sense (`judge::metrics::speckles`);
 //! the stroke's are not.
 
+use crate::data::Dataset;
+use crate::judge::metrics::speckles;
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
@@ -68,6 +70,96 @@ pub fn pixel_edits(
         stroke: grid.with_on(&stroke),
         stray: grid.with_on(&stray),
         count,
+    })
+}
+
+/// Most pixels one edit may switch on.
+pub const MAX_EDIT_PIXELS: usize = 40;
+
+/// What a scorer (D) says of the two edits of many digits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EditScores {
+    /// Pixels each edit switched on.
+    pub count: usize,
+    /// Digits edited and scored (a digit with no room for an edit is passed over).
+    pub n: usize,
+    /// Mean scores of the digits, their stroke edits and their stray edits.
+    pub original: f64,
+    pub stroke: f64,
+    pub stray: f64,
+    /// The share of digits whose stray edit scored below their stroke edit.
+    pub lower_stray: f64,
+    /// The judge's isolated pixels per digit: originals, stroke edits, stray edits.
+    pub specks: [f64; 3],
+    /// The first digit edited, with its two edits: three images.
+    pub first: [Vec<f32>; 3],
+}
+
+/// Both edits of the first `n` digits of `data` that have room for them, `count` pixels
+/// each (digit `i`'s places drawn from seed `i`), scored by `score` (a batch of whole
+/// images and their labels → one score each; D's probability in the page and the
+/// command). Refused with the reason when the numbers are out of range or no digit had
+/// room.
+pub fn score_edits(
+    data: &Dataset,
+    count: usize,
+    n: usize,
+    mut score: impl FnMut(&[f32], &[u8]) -> Vec<f32>,
+) -> Result<EditScores, String> {
+    let side = (data.image_dim() as f64).sqrt() as usize;
+    if side * side != data.image_dim() {
+        return Err(format!(
+            "the edits need square images, and these have {} pixels",
+            data.image_dim()
+        ));
+    }
+    if !(1..=MAX_EDIT_PIXELS).contains(&count) || n == 0 {
+        return Err(format!(
+            "1 to {MAX_EDIT_PIXELS} pixels and at least one digit, got {count} and {n}"
+        ));
+    }
+    let (mut original, mut stroke, mut stray, mut labels) = (vec![], vec![], vec![], vec![]);
+    for i in 0..data.len() {
+        if labels.len() == n {
+            break;
+        }
+        let image = data.image(i);
+        let Ok(edits) = pixel_edits(image, side, count, i as u64) else {
+            continue;
+        };
+        original.extend_from_slice(image);
+        stroke.extend(edits.stroke);
+        stray.extend(edits.stray);
+        labels.push(data.label(i));
+    }
+    let scored = labels.len();
+    if scored == 0 {
+        return Err("no digit had room for the edits".into());
+    }
+    let [d_original, d_stroke, d_stray] = [&original, &stroke, &stray].map(|images| {
+        let p = score(images, &labels);
+        assert_eq!(p.len(), scored, "one score per image");
+        p
+    });
+    let mean = |p: &[f32]| p.iter().map(|&v| f64::from(v)).sum::<f64>() / scored as f64;
+    let lower = d_stray.iter().zip(&d_stroke).filter(|(a, b)| a < b).count();
+    let specks = |images: &[f32]| {
+        let total: u32 = images
+            .chunks_exact(side * side)
+            .map(|image| speckles(image, side))
+            .sum();
+        f64::from(total) / scored as f64
+    };
+    let first = |v: &[f32]| v[..side * side].to_vec();
+    Ok(EditScores {
+        count,
+        n: scored,
+        original: mean(&d_original),
+        stroke: mean(&d_stroke),
+        stray: mean(&d_stray),
+        lower_stray: lower as f64 / scored as f64,
+        specks: [specks(&original), specks(&stroke), specks(&stray)],
+        first: [first(&original), first(&stroke), first(&stray)],
     })
 }
 
@@ -173,7 +265,6 @@ impl Grid<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::judge::metrics::speckles;
 
     /// A 28 × 28 "1": a bar 2 pixels wide in columns 13–14, rows 4–23.
     fn one() -> Vec<f32> {
@@ -252,5 +343,59 @@ mod tests {
         let err = pixel_edits(&one(), 27, 6, 1).unwrap_err();
         assert!(err.contains("pixels, got 784"), "{err}");
         assert!(pixel_edits(&one(), 28, 0, 1).is_err());
+    }
+
+    /// Three "1"s and a blank image (no room for a stroke edit: passed over).
+    fn ones_and_a_blank() -> Dataset {
+        let images = [one(), vec![BACKGROUND; 784], one(), one()].concat();
+        Dataset::from_parts(images, vec![1, 0, 1, 1], 28, 28).unwrap()
+    }
+
+    #[test]
+    fn a_scorer_that_sees_specks_scores_the_stray_edit_lower() {
+        let data = ones_and_a_blank();
+        // A scorer that loses 0.1 per speck: the stray edit's 6 specks cost it 0.6.
+        let seen = |images: &[f32], labels: &[u8]| -> Vec<f32> {
+            assert!(labels.iter().all(|&l| l == 1), "the blank is passed over");
+            images
+                .chunks_exact(784)
+                .map(|x| 0.9 - 0.1 * speckles(x, 28) as f32)
+                .collect()
+        };
+        let s = score_edits(&data, 6, 10, seen).unwrap();
+        assert_eq!((s.count, s.n), (6, 3));
+        assert!((s.original - 0.9).abs() < 1e-6 && (s.stroke - 0.9).abs() < 1e-6);
+        assert!((s.stray - 0.3).abs() < 1e-6, "{}", s.stray);
+        assert_eq!(s.lower_stray, 1.0);
+        assert_eq!(s.specks, [0.0, 0.0, 6.0]);
+        assert_eq!(s.first[0], one());
+        // A pixel-wise scorer (the mean pixel) cannot tell the edits apart.
+        let mean = |images: &[f32], _: &[u8]| -> Vec<f32> {
+            images
+                .chunks_exact(784)
+                .map(|x| x.iter().sum::<f32>() / 784.0)
+                .collect()
+        };
+        let s = score_edits(&data, 6, 2, mean).unwrap();
+        assert_eq!(s.n, 2);
+        assert!((s.stroke - s.stray).abs() < 1e-6);
+        assert_eq!(s.lower_stray, 0.0);
+    }
+
+    #[test]
+    fn edits_out_of_range_or_without_room_are_refused() {
+        let data = ones_and_a_blank();
+        let never = |_: &[f32], _: &[u8]| -> Vec<f32> { unreachable!("nothing to score") };
+        for (count, n) in [(0, 5), (MAX_EDIT_PIXELS + 1, 5), (6, 0)] {
+            let err = score_edits(&data, count, n, never).unwrap_err();
+            assert!(err.contains("1 to 40 pixels"), "{err}");
+        }
+        let blank = Dataset::from_parts(vec![BACKGROUND; 784], vec![0], 28, 28).unwrap();
+        let err = score_edits(&blank, 6, 5, never).unwrap_err();
+        assert!(err.contains("no digit had room"), "{err}");
+        let odd = Dataset::from_parts(vec![BACKGROUND; 6], vec![0], 2, 3).unwrap();
+        assert!(score_edits(&odd, 6, 5, never)
+            .unwrap_err()
+            .contains("square"));
     }
 }

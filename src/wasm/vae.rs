@@ -4,9 +4,8 @@
 
 use super::codes::{coded, input_error};
 use super::{on_pool, Playground};
-use crate::gan::{GRID_SAMPLES, IMAGE_DIM, IMAGE_SIDE};
-use crate::judge::metrics::speckles;
-use crate::vae::edits::pixel_edits;
+use crate::gan::{GRID_SAMPLES, IMAGE_DIM};
+use crate::vae::edits::{score_edits, MAX_EDIT_PIXELS};
 use crate::vae::{Vae, VaeConfig, VaeKind};
 use ndarray::ArrayView2;
 use wasm_bindgen::prelude::*;
@@ -123,61 +122,32 @@ impl Playground {
     /// `n` says how many were scored (fewer only if the data ran out).
     pub fn pixel_edits(&mut self, count: u32, n: u32) -> Result<String, JsError> {
         self.digits_for("edits.world")?;
-        if !(1..=40).contains(&count) || !(1..=MAX_EDITED).contains(&n) {
+        if !(1..=MAX_EDIT_PIXELS).contains(&(count as usize)) || !(1..=MAX_EDITED).contains(&n) {
             return Err(input_error(format!(
-                "1 to 40 pixels and 1 to {MAX_EDITED} digits, got {count} and {n}"
+                "1 to {MAX_EDIT_PIXELS} pixels and 1 to {MAX_EDITED} digits, got {count} and {n}"
             )));
         }
-        let (mut original, mut stroke, mut stray, mut labels) = (vec![], vec![], vec![], vec![]);
-        // A digit with no room for an edit is passed over for the next one.
-        for i in 0..self.data.len() {
-            if labels.len() == n as usize {
-                break;
-            }
-            let image = self.data.image(i);
-            let Ok(edits) = pixel_edits(image, IMAGE_SIDE, count as usize, i as u64) else {
-                continue;
-            };
-            original.extend_from_slice(image);
-            stroke.extend(edits.stroke);
-            stray.extend(edits.stray);
-            labels.push(self.data.label(i));
-        }
-        let scored = labels.len();
-        if scored == 0 {
-            return Err(input_error("no digit had room for the edits"));
-        }
         let gan = &mut self.gan;
-        let mut score = |images: &[f32]| {
-            let x = ArrayView2::from_shape((scored, IMAGE_DIM), images).expect("whole images");
-            let mut p = vec![0.0; scored];
-            on_pool(|| gan.discriminate(x, &labels, &mut p));
+        let score = |images: &[f32], labels: &[u8]| {
+            let x =
+                ArrayView2::from_shape((labels.len(), IMAGE_DIM), images).expect("whole images");
+            let mut p = vec![0.0; labels.len()];
+            on_pool(|| gan.discriminate(x, labels, &mut p));
             p
         };
-        let (d_original, d_stroke, d_stray) = (score(&original), score(&stroke), score(&stray));
-        let mean = |p: &[f32]| p.iter().map(|&v| f64::from(v)).sum::<f64>() / scored as f64;
-        let lower = d_stray.iter().zip(&d_stroke).filter(|(a, b)| a < b).count();
-        let specks = |images: &[f32]| {
-            let total: u32 = images
-                .chunks_exact(IMAGE_DIM)
-                .map(|image| speckles(image, IMAGE_SIDE))
-                .sum();
-            f64::from(total) / scored as f64
-        };
-        let first = |v: &[f32]| v[..IMAGE_DIM].to_vec();
-        let images: Vec<f32> = [first(&original), first(&stroke), first(&stray)].concat();
+        let s = score_edits(&self.data, count as usize, n as usize, score).map_err(input_error)?;
         Ok(serde_json::json!({
-            "count": count,
-            "squared_distance": 4 * count,
-            "n": scored,
-            "d_original": mean(&d_original),
-            "d_stroke": mean(&d_stroke),
-            "d_stray": mean(&d_stray),
-            "lower_stray": lower as f64 / scored as f64,
-            "specks_original": specks(&original),
-            "specks_stroke": specks(&stroke),
-            "specks_stray": specks(&stray),
-            "images": images,
+            "count": s.count,
+            "squared_distance": 4 * s.count,
+            "n": s.n,
+            "d_original": s.original,
+            "d_stroke": s.stroke,
+            "d_stray": s.stray,
+            "lower_stray": s.lower_stray,
+            "specks_original": s.specks[0],
+            "specks_stroke": s.specks[1],
+            "specks_stray": s.specks[2],
+            "images": s.first.concat(),
         })
         .to_string())
     }
