@@ -1,10 +1,8 @@
 //! Finite-difference gradient checks for every layer, the losses and a whole network.
 //!
-//! Central differences, `(f(x + h) - f(x - h)) / 2h` with `h = 1e-2`, on small random
-//! problems, each loss summed in f64. The engine runs in f32, so an analytic and a
-//! numeric derivative agree to about 1e-3; the check is
-//! `|analytic - numeric| <= 2e-3 + 2e-2 · |numeric|` for every entry, and the worst
-//! entry (`maxdiff`) is printed.
+//! `ganplay::nn::gradcheck` (central differences, each loss summed in f64, its tolerance
+//! `|analytic - numeric| <= 2e-3 + 2e-2 · |numeric|`, the worst entry printed) with
+//! `h = 1e-2`, on small random problems, every entry checked.
 
 use ganplay::nn::layers::{
     activation_backward, activation_forward, dense_backward, dense_forward, Activation,
@@ -12,7 +10,7 @@ use ganplay::nn::layers::{
 use ganplay::nn::loss::{
     bce_with_logits, generator_loss, softmax_cross_entropy, softplus, GeneratorLoss,
 };
-use ganplay::nn::Mlp;
+use ganplay::nn::{gradcheck, Mlp};
 use ndarray::{Array1, Array2};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
@@ -23,28 +21,9 @@ fn random(rng: &mut ChaCha8Rng, shape: (usize, usize)) -> Array2<f32> {
     Array2::from_shape_simple_fn(shape, || rng.random_range(-1.0..1.0))
 }
 
-/// Compares analytic gradients with central differences of `loss` with respect to each
-/// entry of `x`; `loss` reads `x` through the closure's argument.
-fn check(name: &str, x: &mut [f32], analytic: &[f32], mut loss: impl FnMut(&[f32]) -> f64) {
-    assert_eq!(x.len(), analytic.len());
-    let mut maxdiff = 0.0f64;
-    for i in 0..x.len() {
-        let orig = x[i];
-        x[i] = orig + H;
-        let up = loss(x);
-        x[i] = orig - H;
-        let down = loss(x);
-        x[i] = orig;
-        let numeric = (up - down) / (2.0 * f64::from(H));
-        let diff = (f64::from(analytic[i]) - numeric).abs();
-        maxdiff = maxdiff.max(diff);
-        assert!(
-            diff <= 2e-3 + 2e-2 * numeric.abs(),
-            "{name}[{i}]: analytic {} vs numeric {numeric}",
-            analytic[i]
-        );
-    }
-    println!("{name}: maxdiff {maxdiff:e} over {} entries", x.len());
+/// Checks every entry of `analytic` with `ganplay::nn::gradcheck` at step [`H`].
+fn check(name: &str, x: &mut [f32], analytic: &[f32], loss: impl FnMut(&[f32]) -> f64) {
+    gradcheck::check(name, x, analytic, H, loss);
 }
 
 /// `sum(out * weights)`: a loss whose gradient with respect to `out` is `weights`.

@@ -2,14 +2,16 @@
 //! whole loss's gradient with respect to every encoder and decoder parameter, with ε held
 //! fixed, and a short training run on the built-in digits that must lower the loss.
 //!
-//! The checker is tests/gradients.rs's (not exported, so repeated here): central
-//! differences (with `h = 3e-3`, see `H`), each loss summed in f64 over an f32 engine, and
-//! `|analytic - numeric| <= 2e-3 + 2e-2 · |numeric|` for every entry; `maxdiff` printed.
+//! The checker is `ganplay::nn::gradcheck`, as in tests/gradients.rs (central
+//! differences, each loss summed in f64 over an f32 engine, and
+//! `|analytic - numeric| <= 2e-3 + 2e-2 · |numeric|`), here with `h = 3e-3` (see `H`) and
+//! every entry checked; `maxdiff` printed.
 //! Small networks (12 pixels, code 3, one hidden layer of 6) keep every parameter checked.
 //! Native only: the training run reads the built-in digits from disk (`data::gz`).
 #![cfg(not(target_arch = "wasm32"))]
 
 use ganplay::data::gz::builtin_mnist;
+use ganplay::nn::gradcheck;
 use ganplay::vae::{Vae, VaeConfig, VaeKind, VaeStats};
 use ndarray::Array2;
 use rand::rngs::ChaCha8Rng;
@@ -22,26 +24,9 @@ use rand_distr::StandardNormal;
 /// 2e-4. f32 rounding stays far below the tolerance at 3e-3.
 const H: f32 = 3e-3;
 
-fn check(name: &str, x: &mut [f32], analytic: &[f32], mut loss: impl FnMut(&[f32]) -> f64) {
-    assert_eq!(x.len(), analytic.len());
-    let mut maxdiff = 0.0f64;
-    for i in 0..x.len() {
-        let orig = x[i];
-        x[i] = orig + H;
-        let up = loss(x);
-        x[i] = orig - H;
-        let down = loss(x);
-        x[i] = orig;
-        let numeric = (up - down) / (2.0 * f64::from(H));
-        let diff = (f64::from(analytic[i]) - numeric).abs();
-        maxdiff = maxdiff.max(diff);
-        assert!(
-            diff <= 2e-3 + 2e-2 * numeric.abs(),
-            "{name}[{i}]: analytic {} vs numeric {numeric}",
-            analytic[i]
-        );
-    }
-    println!("{name}: maxdiff {maxdiff:e} over {} entries", x.len());
+/// Checks every entry of `analytic` with `ganplay::nn::gradcheck` at step [`H`].
+fn check(name: &str, x: &mut [f32], analytic: &[f32], loss: impl FnMut(&[f32]) -> f64) {
+    gradcheck::check(name, x, analytic, H, loss);
 }
 
 fn small(kind: VaeKind, beta: f32) -> Vae {

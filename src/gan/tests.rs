@@ -1,6 +1,6 @@
 //! Finite-difference checks of the gradients the training loop itself computes: D's in
-//! steps 1–2 and G's through the frozen D in step 3. Same method and tolerance as
-//! tests/gradients.rs.
+//! steps 1–2 and G's through the frozen D in step 3, with `nn::gradcheck` (the checker
+//! tests/gradients.rs uses too).
 
 use super::*;
 use crate::data::Dataset;
@@ -34,33 +34,15 @@ pub(super) fn tiny_data() -> Dataset {
     Dataset::from_parts(images, (0..8).collect(), IMAGE_SIDE, IMAGE_SIDE).unwrap()
 }
 
-/// Checks `analytic` against central differences of `loss` over a spread of indices
-/// (every index of a network with at most 300 parameters).
+/// Checks `analytic` against central differences of `loss` over a spread of 300 indices
+/// (every index of a network with at most 300 parameters), with step [`H`].
 pub(super) fn check(
     name: &str,
     params: &mut [f32],
     analytic: &[f32],
-    mut loss: impl FnMut(&[f32]) -> f64,
+    loss: impl FnMut(&[f32]) -> f64,
 ) {
-    let stride = (params.len() / 300).max(1);
-    let mut maxdiff = 0.0f64;
-    for i in (0..params.len()).step_by(stride) {
-        let orig = params[i];
-        params[i] = orig + H;
-        let up = loss(params);
-        params[i] = orig - H;
-        let down = loss(params);
-        params[i] = orig;
-        let numeric = (up - down) / (2.0 * f64::from(H));
-        let diff = (f64::from(analytic[i]) - numeric).abs();
-        maxdiff = maxdiff.max(diff);
-        assert!(
-            diff <= 2e-3 + 2e-2 * numeric.abs(),
-            "{name}[{i}]: analytic {} vs numeric {numeric}",
-            analytic[i]
-        );
-    }
-    println!("{name}: maxdiff {maxdiff:e}");
+    crate::nn::gradcheck::check_spread(name, params, analytic, H, 300, loss);
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! The neural-network toolkit: layers with hand-written backward passes, losses, the MLP
-//! that strings layers together, and the optimisers. Nothing here knows about GANs or wasm.
+//! that strings layers together, the optimisers, and the finite-difference checker that
+//! tests their gradients. Nothing here knows about GANs or wasm.
 
 pub mod gemm;
+pub mod gradcheck;
 pub mod layers;
 pub mod loss;
 pub mod mlp;
