@@ -15,16 +15,6 @@ use safetensors::tensor::TensorView;
 use safetensors::{Dtype, SafeTensors};
 use std::collections::{BTreeMap, HashMap};
 
-fn small_config() -> GanConfig {
-    GanConfig {
-        noise_dim: 8,
-        g_hidden: vec![32],
-        d_hidden: vec![32],
-        batch_size: 16,
-        ..GanConfig::default()
-    }
-}
-
 /// No hidden layers: a checkpoint of about 57 KB, cheap enough to load thousands of times.
 fn tiny_config() -> GanConfig {
     GanConfig {
@@ -149,11 +139,11 @@ fn is_truncated(e: &CheckpointError) -> bool {
 fn round_trip_restores_the_state_and_the_samples() {
     let data = data(40);
     for config in [
-        small_config(),
+        GanConfig::small(),
         GanConfig {
             conditional: true,
             g_optimizer: sgd(),
-            ..small_config()
+            ..GanConfig::small()
         },
     ] {
         let mut original = trained(config, 5, &data);
@@ -273,13 +263,13 @@ fn refuses_a_history_of_another_dtype_or_shape() {
 fn resume_equals_uninterrupted_training() {
     let data = data(40);
     let configs = [
-        ("unconditional, Adam", small_config()),
+        ("unconditional, Adam", GanConfig::small()),
         (
             "unconditional, SGD",
             GanConfig {
                 g_optimizer: sgd(),
                 d_optimizer: sgd(),
-                ..small_config()
+                ..GanConfig::small()
             },
         ),
         (
@@ -288,7 +278,7 @@ fn resume_equals_uninterrupted_training() {
                 conditional: true,
                 d_steps: 2,
                 label_smoothing: 0.1,
-                ..small_config()
+                ..GanConfig::small()
             },
         ),
         (
@@ -298,7 +288,7 @@ fn resume_equals_uninterrupted_training() {
                 generator_loss: GeneratorLoss::Minimax,
                 g_optimizer: sgd(),
                 d_optimizer: sgd(),
-                ..small_config()
+                ..GanConfig::small()
             },
         ),
     ];
@@ -332,12 +322,12 @@ fn resume_equals_uninterrupted_training() {
 fn resume_from_an_untrained_model() {
     // Before the first batch the data order is empty: a zero-length tensor.
     let data = data(40);
-    let fresh = Gan::new(small_config()).unwrap();
+    let fresh = Gan::new(GanConfig::small()).unwrap();
     let bytes = save(&fresh);
     let file = SafeTensors::deserialize(&bytes).unwrap();
     assert_eq!(file.tensor("sampler.order").unwrap().shape(), &[0]);
 
-    let mut a = trained(small_config(), 10, &data);
+    let mut a = trained(GanConfig::small(), 10, &data);
     let mut c = load(&bytes).unwrap();
     for _ in 0..10 {
         c.train_step(&data).unwrap();
@@ -368,11 +358,11 @@ fn resume_after_changing_hyperparameters() {
         })
         .unwrap();
     };
-    let mut a = trained(small_config(), 6, &data);
+    let mut a = trained(GanConfig::small(), 6, &data);
     change(&mut a);
     run(&mut a, 6);
 
-    let mut b = trained(small_config(), 6, &data);
+    let mut b = trained(GanConfig::small(), 6, &data);
     change(&mut b);
     run(&mut b, 2);
     let mut c = load(&save(&b)).unwrap();
@@ -387,7 +377,7 @@ fn the_layout_is_as_documented() {
     let gan = trained(
         GanConfig {
             d_optimizer: sgd(),
-            ..small_config()
+            ..GanConfig::small()
         },
         2,
         &data(40),

@@ -8,14 +8,9 @@ use ganplay::gan::{
 use ganplay::nn::{AdamConfig, OptimizerConfig};
 use ndarray::Array2;
 
+/// The plain recipe on `GanConfig::small()`'s networks, which these tests train.
 fn small_config() -> GanConfig {
-    GanConfig {
-        noise_dim: 8,
-        g_hidden: vec![32],
-        d_hidden: vec![32],
-        batch_size: 16,
-        ..GanConfig::plain()
-    }
+    GanConfig::plain().with_small_nets()
 }
 
 /// Pixel level of the patterns: ±0.6, in reach of G's tanh without saturating it.

@@ -2,14 +2,14 @@
 //! warm-up, that samples come from it (or from G on request), that training never reads
 //! it, and that snapshots keep it.
 
-use super::tests::{small_config, tiny_data};
+use super::tests::{tiny_config, tiny_data};
 use super::*;
 use crate::nn::GeneratorLoss;
 
 fn gan(decay: f32) -> Gan {
     Gan::new(GanConfig {
         g_average: decay,
-        ..small_config(false, GeneratorLoss::NonSaturating)
+        ..tiny_config(false, GeneratorLoss::NonSaturating)
     })
     .unwrap()
 }

@@ -150,6 +150,45 @@ impl GanConfig {
     }
 }
 
+impl GanConfig {
+    /// The default recipe on small, fast networks: noise 8, one hidden layer of 32 in G
+    /// and D, batches of 16. For tests and examples; [`with_small_nets`](Self::with_small_nets)
+    /// gives the same networks with another recipe.
+    ///
+    /// ```
+    /// use ganplay::gan::GanConfig;
+    ///
+    /// let small = GanConfig::small();
+    /// assert_eq!((small.noise_dim, small.batch_size), (8, 16));
+    /// assert_eq!(small.g_sizes(), [8, 32, 784]);
+    /// assert_eq!(small.d_sizes(), [784, 32, 1]);
+    /// assert_eq!(small.label_smoothing, GanConfig::default().label_smoothing);
+    /// assert!(small.validate().is_ok());
+    /// ```
+    pub fn small() -> Self {
+        GanConfig::default().with_small_nets()
+    }
+
+    /// This recipe on [`small`](Self::small)'s networks.
+    ///
+    /// ```
+    /// use ganplay::gan::GanConfig;
+    ///
+    /// let plain = GanConfig::plain().with_small_nets();
+    /// assert!(plain.same_architecture(&GanConfig::small()));
+    /// assert_eq!(plain.g_optimizer, GanConfig::plain().g_optimizer);
+    /// ```
+    pub fn with_small_nets(self) -> Self {
+        GanConfig {
+            noise_dim: 8,
+            g_hidden: vec![32],
+            d_hidden: vec![32],
+            batch_size: 16,
+            ..self
+        }
+    }
+}
+
 /// A configuration value out of range, named, with the range it must be in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConfigError(pub String);

@@ -3,13 +3,9 @@
 //! and the GAN refuses to train on until it is replaced.
 
 use super::divergence::thousands;
-use super::tests::tiny_data;
+use super::tests::{tiny_config, tiny_data};
 use super::*;
 use crate::nn::{OptimizerConfig, SgdConfig};
-
-fn small_config() -> GanConfig {
-    super::tests::small_config(false, crate::nn::GeneratorLoss::NonSaturating)
-}
 
 fn diverged_at(err: TrainError) -> (u64, Phase, String) {
     match err {
@@ -48,7 +44,7 @@ fn the_message_writes_the_step_with_thousands_separators() {
 #[test]
 fn a_poisoned_d_weight_stops_the_next_phase_and_training_stays_stopped() {
     let data = tiny_data();
-    let mut gan = Gan::new(small_config()).unwrap();
+    let mut gan = Gan::new(tiny_config(false, Default::default())).unwrap();
     for _ in 0..3 {
         gan.train_step(&data).unwrap();
     }
@@ -75,7 +71,7 @@ fn a_poisoned_d_weight_stops_the_next_phase_and_training_stays_stopped() {
 #[test]
 fn a_poisoned_g_weight_is_caught_in_d_on_fakes() {
     let data = tiny_data();
-    let mut gan = Gan::new(small_config()).unwrap();
+    let mut gan = Gan::new(tiny_config(false, Default::default())).unwrap();
     gan.train_step(&data).unwrap();
     gan.g.params[0] = f32::NAN;
     let (step, phase, what) = diverged_at(gan.train_step(&data).unwrap_err());
@@ -95,7 +91,7 @@ fn a_huge_learning_rate_is_caught_at_the_step_that_produced_it() {
     let mut gan = Gan::new(GanConfig {
         g_optimizer: sgd,
         d_optimizer: sgd,
-        ..small_config()
+        ..tiny_config(false, Default::default())
     })
     .unwrap();
     for _ in 0..10_000 {

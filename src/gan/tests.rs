@@ -5,16 +5,17 @@
 use super::*;
 use crate::data::Dataset;
 use crate::nn::loss::{bce_with_logits, generator_loss};
+use crate::nn::GeneratorLoss;
 use ndarray::s;
 
 // Smaller than in tests/gradients.rs: a first-layer weight moves a pre-activation by up to
 // `h`, and with hundreds of inputs a LeakyReLU kink is otherwise within reach.
 const H: f32 = 1e-3;
 
-pub(super) fn small_config(
-    conditional: bool,
-    generator_loss: crate::nn::GeneratorLoss,
-) -> GanConfig {
+/// `GanConfig::small()` smaller still (noise 6, hidden 8, batches of 4), with the given
+/// conditioning and G's loss: the networks of this file's checks and of the divergence
+/// and average tests.
+pub(super) fn tiny_config(conditional: bool, generator_loss: GeneratorLoss) -> GanConfig {
     GanConfig {
         noise_dim: 6,
         g_hidden: vec![8],
@@ -22,8 +23,7 @@ pub(super) fn small_config(
         batch_size: 4,
         conditional,
         generator_loss,
-        label_smoothing: 0.1,
-        ..GanConfig::default()
+        ..GanConfig::small()
     }
 }
 
@@ -48,11 +48,8 @@ pub(super) fn check(
 #[test]
 fn step_3_gradient_of_g_through_frozen_d() {
     for conditional in [false, true] {
-        for kind in [
-            crate::nn::GeneratorLoss::NonSaturating,
-            crate::nn::GeneratorLoss::Minimax,
-        ] {
-            let mut gan = Gan::new(small_config(conditional, kind)).unwrap();
+        for kind in [GeneratorLoss::NonSaturating, GeneratorLoss::Minimax] {
+            let mut gan = Gan::new(tiny_config(conditional, kind)).unwrap();
             gan.sample_fake_batch();
             // D sees G's images plus instance noise, a constant for this check.
             let noise = &gan.d_fake_in.slice(s![.., ..IMAGE_DIM]) - &gan.g.output_view();
@@ -92,7 +89,7 @@ fn step_3_gradient_of_g_through_frozen_d() {
 fn steps_1_and_2_gradient_of_d() {
     for conditional in [false, true] {
         let data = tiny_data();
-        let mut gan = Gan::new(small_config(conditional, Default::default())).unwrap();
+        let mut gan = Gan::new(tiny_config(conditional, Default::default())).unwrap();
         let stats = gan.d_gradients(&data).unwrap();
         let analytic = gan.d.grads.clone();
         let mut params = gan.d.params.clone();
@@ -138,7 +135,7 @@ fn steps_1_and_2_gradient_of_d() {
 #[test]
 fn wrong_labels_pair_each_real_image_with_another_digit() {
     let data = tiny_data();
-    let mut gan = Gan::new(small_config(true, Default::default())).unwrap();
+    let mut gan = Gan::new(tiny_config(true, Default::default())).unwrap();
     gan.d_gradients(&data).unwrap();
     for ((real, wrong), &i) in gan
         .d_real_in
@@ -167,9 +164,9 @@ fn wrong_labels_are_off_in_the_plain_recipe_and_when_unconditional() {
     for config in [
         GanConfig {
             d_mismatch: 0.0,
-            ..small_config(true, Default::default())
+            ..tiny_config(true, Default::default())
         },
-        small_config(false, Default::default()),
+        tiny_config(false, Default::default()),
     ] {
         let mut off = Gan::new(config.clone()).unwrap();
         let mut weighted = Gan::new(GanConfig {
@@ -209,7 +206,7 @@ fn wrong_labels_teach_d_to_read_the_label() {
                 lr: 5e-3,
                 ..Default::default()
             }),
-            ..small_config(true, Default::default())
+            ..tiny_config(true, Default::default())
         })
         .unwrap();
         for _ in 0..1000 {

@@ -6,7 +6,7 @@
 use super::*;
 use crate::run::BLAME_STEPS;
 
-use crate::wasm::test_data::SMALL;
+use crate::wasm::test_data::small;
 
 /// 40 bar digits.
 fn playground() -> Playground {
@@ -233,7 +233,7 @@ fn a_new_model_forgets_the_old_points() {
     let mut p = playground();
     train(&mut p, 450);
     let saved = p.save_checkpoint().ok().unwrap();
-    assert!(p.reset(SMALL).is_ok());
+    assert!(p.reset(&small()).is_ok());
     assert_eq!(p.restore_point_steps(), [0.0]);
     assert!(p.load_checkpoint(&saved).is_ok());
     assert_eq!(p.restore_point_steps(), [450.0]);

@@ -3,13 +3,14 @@
 
 use super::Playground;
 use crate::data::idx::write_idx_u8;
+use crate::gan::GanConfig;
 
-/// Small networks (noise 8, one hidden layer of 32 each, batch 16) that train in
-/// milliseconds.
-pub(super) const SMALL: &str =
-    r#"{"noise_dim": 8, "g_hidden": [32], "d_hidden": [32], "batch_size": 16}"#;
+/// The settings of `GanConfig::small()`, networks that train in milliseconds, as JSON.
+pub(super) fn small() -> String {
+    GanConfig::small().to_json()
+}
 
-/// A playground of `n` bar digits (labels 0–9 in turn) with the `SMALL` networks.
+/// A playground of `n` bar digits (labels 0–9 in turn) with [`small`]'s networks.
 pub(super) fn bar_playground(n: usize) -> Playground {
     let labels: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
     let mut pixels = vec![0u8; n * 784];
@@ -20,5 +21,5 @@ pub(super) fn bar_playground(n: usize) -> Playground {
     }
     let images = write_idx_u8(&[n, 28, 28], &pixels);
     let labels = write_idx_u8(&[n], &labels);
-    Playground::new(&images, &labels, SMALL).expect("valid data and settings")
+    Playground::new(&images, &labels, &small()).expect("valid data and settings")
 }
