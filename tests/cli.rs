@@ -648,38 +648,16 @@ fn worlds_train_write_their_view_and_eval_prints_their_metrics() {
     let samples: Array2<f32> = read_npy(dir.join("samples.npy")).unwrap();
     assert_eq!(samples.ncols(), 2);
 
+    // Five steps into `dir` with `flags`.
+    let train = |flags: &[&str]| {
+        let run = ["train", "--steps", "5", "--out", text(&dir)];
+        ganplay(&[&run[..], flags].concat())
+    };
     fs::write(&csv, "x,y\n0.5,1.5\n").unwrap();
-    let out = ganplay(&[
-        "train",
-        "--points",
-        text(&csv),
-        "--steps",
-        "5",
-        "--out",
-        text(&dir),
-    ]);
-    assert_fails_with(&out, "must lie in [-1, 1]");
-    let out = ganplay(&[
-        "train",
-        "--world",
-        "ring9",
-        "--steps",
-        "5",
-        "--out",
-        text(&dir),
-    ]);
-    assert_fails_with(&out, "no such world");
-    let out = ganplay(&[
-        "train",
-        "--world",
-        "ring8",
-        "--conditional",
-        "--steps",
-        "5",
-        "--out",
-        text(&dir),
-    ]);
-    assert!(!out.status.success());
+    assert_fails_with(&train(&["--points", text(&csv)]), "must lie in [-1, 1]");
+    assert_fails_with(&train(&["--world", "ring9"]), "no such world");
+    let out = train(&["--world", "ring8", "--conditional"]);
+    assert!(!out.status.success(), "conditional is for the digits only");
     let _ = fs::remove_dir_all(&dir);
     let _ = fs::remove_file(&csv);
 }

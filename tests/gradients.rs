@@ -60,36 +60,20 @@ fn dense_layer() {
         weighted_sum(&out, &dout)
     };
     let (w0, b0, x0) = (w.clone(), bias.clone(), x.clone());
-    check(
-        "dense dx",
-        x.as_slice_mut().unwrap(),
-        dx.as_slice().unwrap(),
-        |v| {
-            forward(
-                &Array2::from_shape_vec((b, n_in), v.to_vec()).unwrap(),
-                &w0,
-                &b0,
-            )
-        },
-    );
-    check(
-        "dense dw",
-        w.as_slice_mut().unwrap(),
-        dw.as_slice().unwrap(),
-        |v| {
-            forward(
-                &x0,
-                &Array2::from_shape_vec((n_in, n_out), v.to_vec()).unwrap(),
-                &b0,
-            )
-        },
-    );
-    check(
-        "dense db",
-        bias.as_slice_mut().unwrap(),
-        db.as_slice().unwrap(),
-        |v| forward(&x0, &w0, &Array1::from(v.to_vec())),
-    );
+    let matrix =
+        |shape: (usize, usize), v: &[f32]| Array2::from_shape_vec(shape, v.to_vec()).unwrap();
+    let (xs, dxs) = (x.as_slice_mut().unwrap(), dx.as_slice().unwrap());
+    check("dense dx", xs, dxs, |v| {
+        forward(&matrix((b, n_in), v), &w0, &b0)
+    });
+    let (ws, dws) = (w.as_slice_mut().unwrap(), dw.as_slice().unwrap());
+    check("dense dw", ws, dws, |v| {
+        forward(&x0, &matrix((n_in, n_out), v), &b0)
+    });
+    let (bs, dbs) = (bias.as_slice_mut().unwrap(), db.as_slice().unwrap());
+    check("dense db", bs, dbs, |v| {
+        forward(&x0, &w0, &Array1::from(v.to_vec()))
+    });
 }
 
 #[test]
@@ -100,23 +84,14 @@ fn dense_backward_accumulates_parameter_gradients() {
     let dout = random(&mut rng, (2, 2));
     let mut dw = Array2::zeros((3, 2));
     let mut db = Array1::zeros(2);
-    dense_backward(
-        None,
-        Some((dw.view_mut(), db.view_mut())),
-        dout.view(),
-        x.view(),
-        w.view(),
-    );
-    let once = (dw.clone(), db.clone());
-    dense_backward(
-        None,
-        Some((dw.view_mut(), db.view_mut())),
-        dout.view(),
-        x.view(),
-        w.view(),
-    );
-    assert_eq!(dw, &once.0 * 2.0);
-    assert_eq!(db, &once.1 * 2.0);
+    let mut after = Vec::new();
+    for _ in 0..2 {
+        let params = Some((dw.view_mut(), db.view_mut()));
+        dense_backward(None, params, dout.view(), x.view(), w.view());
+        after.push((dw.clone(), db.clone()));
+    }
+    assert_eq!(after[1].0, &after[0].0 * 2.0);
+    assert_eq!(after[1].1, &after[0].1 * 2.0);
 }
 
 #[test]

@@ -419,57 +419,24 @@ impl GanConfig {
                 _ => {}
             }
         }
-        let (a, b) = (self, after);
-        push(
-            "batch size",
-            a.batch_size.to_string(),
-            b.batch_size.to_string(),
-        );
-        push(
-            "D steps per G step",
-            a.d_steps.to_string(),
-            b.d_steps.to_string(),
-        );
-        push(
-            "generator loss",
-            loss(a.generator_loss).into(),
-            loss(b.generator_loss).into(),
-        );
-        push(
-            "label smoothing",
-            num(a.label_smoothing),
-            num(b.label_smoothing),
-        );
-        push("instance noise", num(a.d_input_noise), num(b.d_input_noise));
-        push(
-            "weight of wrong labels",
-            num(a.d_mismatch),
-            num(b.d_mismatch),
-        );
-        push("decay of G's average", num(a.g_average), num(b.g_average));
-        push(
-            "noise size",
-            a.noise_dim.to_string(),
-            b.noise_dim.to_string(),
-        );
-        push(
-            "G's hidden widths",
-            widths(&a.g_hidden),
-            widths(&b.g_hidden),
-        );
-        push(
-            "D's hidden widths",
-            widths(&a.d_hidden),
-            widths(&b.d_hidden),
-        );
-        push(
-            "conditional",
-            on_off(a.conditional).into(),
-            on_off(b.conditional).into(),
-        );
-        push("LeakyReLU slope", num(a.leaky_slope), num(b.leaky_slope));
-        push("world", a.world.name().into(), b.world.name().into());
-        push("seed", a.seed.to_string(), b.seed.to_string());
+        // The rest: one setting a line, `show` writing it for `self` and for `after`.
+        let mut field = |name: &str, show: fn(&GanConfig) -> String| {
+            push(name, show(self), show(after));
+        };
+        field("batch size", |c| c.batch_size.to_string());
+        field("D steps per G step", |c| c.d_steps.to_string());
+        field("generator loss", |c| loss(c.generator_loss).into());
+        field("label smoothing", |c| num(c.label_smoothing));
+        field("instance noise", |c| num(c.d_input_noise));
+        field("weight of wrong labels", |c| num(c.d_mismatch));
+        field("decay of G's average", |c| num(c.g_average));
+        field("noise size", |c| c.noise_dim.to_string());
+        field("G's hidden widths", |c| widths(&c.g_hidden));
+        field("D's hidden widths", |c| widths(&c.d_hidden));
+        field("conditional", |c| on_off(c.conditional).into());
+        field("LeakyReLU slope", |c| num(c.leaky_slope));
+        field("world", |c| c.world.name().into());
+        field("seed", |c| c.seed.to_string());
         out
     }
 }

@@ -45,6 +45,20 @@ pub(super) fn check(
     crate::nn::gradcheck::check_spread(name, params, analytic, H, 300, loss);
 }
 
+/// D's loss on `input` (a batch of 4) against `target`, in f64.
+pub(super) fn d_loss(d: &mut Mlp, input: &Array2<f32>, target: f32) -> f64 {
+    let logits = d.forward(input.view()).to_owned();
+    let loss = bce_with_logits(&mut [0.0; 4], logits.as_slice().unwrap(), target);
+    f64::from(loss)
+}
+
+/// G's loss of kind `kind` through D, for D's fake input `input` (a batch of 4), in f64.
+pub(super) fn g_loss(kind: GeneratorLoss, d: &mut Mlp, input: &Array2<f32>) -> f64 {
+    let logits = d.forward(input.view()).to_owned();
+    let loss = generator_loss(kind, &mut [0.0; 4], logits.as_slice().unwrap());
+    f64::from(loss)
+}
+
 #[test]
 fn step_3_gradient_of_g_through_frozen_d() {
     for conditional in [false, true] {
@@ -65,12 +79,7 @@ fn step_3_gradient_of_g_through_frozen_d() {
                     .d_fake_in
                     .slice_mut(s![.., ..IMAGE_DIM])
                     .assign(&images);
-                let logits = probe.d.forward(probe.d_fake_in.view()).to_owned();
-                f64::from(generator_loss(
-                    kind,
-                    &mut [0.0; 4],
-                    logits.as_slice().unwrap(),
-                ))
+                g_loss(kind, &mut probe.d, &probe.d_fake_in)
             };
             let mut loss = loss;
             assert!((loss(&params) - f64::from(loss0)).abs() < 1e-5);
@@ -104,21 +113,13 @@ fn steps_1_and_2_gradient_of_d() {
         assert!(!conditional || mismatch > 0.0);
         let loss = |p: &[f32]| {
             probe.d.params.copy_from_slice(p);
-            let mut bce = |input: &Array2<f32>, target: f32| {
-                let logits = probe.d.forward(input.view()).to_owned();
-                f64::from(bce_with_logits(
-                    &mut [0.0; 4],
-                    logits.as_slice().unwrap(),
-                    target,
-                ))
-            };
-            let real = bce(&probe.d_real_in, 1.0 - smoothing);
+            let real = d_loss(&mut probe.d, &probe.d_real_in, 1.0 - smoothing);
             let wrong = if conditional {
-                bce(&probe.d_wrong_in, 0.0)
+                d_loss(&mut probe.d, &probe.d_wrong_in, 0.0)
             } else {
                 0.0
             };
-            let fake = bce(&probe.d_fake_in, 0.0);
+            let fake = d_loss(&mut probe.d, &probe.d_fake_in, 0.0);
             real + f64::from(mismatch) * wrong + fake
         };
         let mut loss = loss;

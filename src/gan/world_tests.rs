@@ -3,10 +3,9 @@
 //! steps 1–2 and G's through the frozen D in step 3, with the instance noise and smoothing
 //! of the worlds' default recipe.
 
-use super::tests::check;
+use super::tests::{check, d_loss, g_loss};
 use super::*;
 use crate::data::Dataset;
-use crate::nn::loss::{bce_with_logits, generator_loss};
 use crate::nn::GeneratorLoss;
 use ndarray::s;
 
@@ -37,15 +36,8 @@ fn gradients_at_data_width_1_and_2() {
         let smoothing = config.label_smoothing;
         let mut loss = |p: &[f32]| {
             probe.d.params.copy_from_slice(p);
-            let mut bce = |input: &Array2<f32>, target: f32| {
-                let logits = probe.d.forward(input.view()).to_owned();
-                f64::from(bce_with_logits(
-                    &mut [0.0; 4],
-                    logits.as_slice().unwrap(),
-                    target,
-                ))
-            };
-            bce(&probe.d_real_in, 1.0 - smoothing) + bce(&probe.d_fake_in, 0.0)
+            d_loss(&mut probe.d, &probe.d_real_in, 1.0 - smoothing)
+                + d_loss(&mut probe.d, &probe.d_fake_in, 0.0)
         };
         assert!((loss(&params) - f64::from(stats.d_loss.unwrap())).abs() < 1e-5);
         check(&format!("D at width {dim}"), &mut params, &analytic, loss);
@@ -62,12 +54,7 @@ fn gradients_at_data_width_1_and_2() {
             probe.g.params.copy_from_slice(p);
             let points = &probe.g.forward(probe.g_in.view()) + &noise;
             probe.d_fake_in.slice_mut(s![.., ..dim]).assign(&points);
-            let logits = probe.d.forward(probe.d_fake_in.view()).to_owned();
-            f64::from(generator_loss(
-                GeneratorLoss::NonSaturating,
-                &mut [0.0; 4],
-                logits.as_slice().unwrap(),
-            ))
+            g_loss(GeneratorLoss::NonSaturating, &mut probe.d, &probe.d_fake_in)
         };
         assert!((loss(&params) - f64::from(loss0)).abs() < 1e-5);
         check(&format!("G at width {dim}"), &mut params, &analytic, loss);

@@ -96,6 +96,20 @@ pub fn mat_mul(a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, mut c: ArrayVi
     ndarray::linalg::general_mat_mul(1.0, &a, &b, beta, &mut c);
 }
 
+/// `(m, k, n)` of a product with [`gemm`]'s shapes; panics if they disagree.
+fn dims(a: &ArrayView2<f32>, b: &ArrayView2<f32>, c: &ArrayViewMut2<f32>) -> (usize, usize, usize) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    assert_eq!(
+        b.nrows(),
+        k,
+        "gemm: a is {m}×{k} but b has {} rows",
+        b.nrows()
+    );
+    assert_eq!(c.dim(), (m, n), "gemm: c must be {m}×{n}");
+    (m, k, n)
+}
+
 /// How many blocks to cut `c` (m, n) into for a product of depth `k` on `threads`
 /// threads: 1 (no split) below [`MIN_SPLIT_WORK`], else one per thread, as long as
 /// each block gets at least [`SPLIT_ALIGN`] rows or columns.
@@ -124,15 +138,7 @@ fn gemm_in_blocks(
     c: ArrayViewMut2<f32>,
     blocks: usize,
 ) {
-    let (m, k) = a.dim();
-    let n = b.ncols();
-    assert_eq!(
-        b.nrows(),
-        k,
-        "gemm: a is {m}×{k} but b has {} rows",
-        b.nrows()
-    );
-    assert_eq!(c.dim(), (m, n), "gemm: c must be {m}×{n}");
+    let (m, _, n) = dims(&a, &b, &c);
     let axis = if n >= m { Axis(1) } else { Axis(0) };
     split_in_two(kernel, a, b, beta, c, axis, blocks);
 }
@@ -181,15 +187,7 @@ thread_local! {
 /// `c = a @ b + beta * c` by packed panels and a 4×8 micro-kernel (see the module docs).
 /// Same contract as [`gemm`].
 pub fn packed_gemm(a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, mut c: ArrayViewMut2<f32>) {
-    let (m, k) = a.dim();
-    let n = b.ncols();
-    assert_eq!(
-        b.nrows(),
-        k,
-        "gemm: a is {m}×{k} but b has {} rows",
-        b.nrows()
-    );
-    assert_eq!(c.dim(), (m, n), "gemm: c must be {m}×{n}");
+    let (m, k, n) = dims(&a, &b, &c);
     if m == 0 || n == 0 {
         return;
     }

@@ -75,28 +75,16 @@ impl OptimizerConfig {
                 Err(format!("{name} must be {range}, got {v}"))
             }
         }
+        let lr = self.lr();
+        check("learning rate", lr, lr > 0.0 && lr <= 10.0, "in (0, 10]")?;
         match *self {
-            OptimizerConfig::Sgd(c) => {
-                check(
-                    "learning rate",
-                    c.lr,
-                    c.lr > 0.0 && c.lr <= 10.0,
-                    "in (0, 10]",
-                )?;
-                check(
-                    "momentum",
-                    c.momentum,
-                    (0.0..1.0).contains(&c.momentum),
-                    "in [0, 1)",
-                )
-            }
+            OptimizerConfig::Sgd(c) => check(
+                "momentum",
+                c.momentum,
+                (0.0..1.0).contains(&c.momentum),
+                "in [0, 1)",
+            ),
             OptimizerConfig::Adam(c) => {
-                check(
-                    "learning rate",
-                    c.lr,
-                    c.lr > 0.0 && c.lr <= 10.0,
-                    "in (0, 10]",
-                )?;
                 check("beta1", c.beta1, (0.0..1.0).contains(&c.beta1), "in [0, 1)")?;
                 check("beta2", c.beta2, (0.0..1.0).contains(&c.beta2), "in [0, 1)")?;
                 check("epsilon", c.eps, c.eps > 0.0 && c.eps <= 1.0, "in (0, 1]")

@@ -2,7 +2,7 @@
 //! playground's digits, a run of its own beside the GAN, which it does not touch.
 
 use super::codes::coded;
-use super::{on_pool, Playground};
+use super::{on_pool, settings_fields, Playground};
 use crate::dalone::{DAlone, DAloneConfig};
 use wasm_bindgen::prelude::*;
 
@@ -77,15 +77,7 @@ impl Playground {
 /// The page's defaults with the JSON object's fields on top.
 fn dalone_config(json: &str) -> Result<DAloneConfig, String> {
     let mut config = page_defaults();
-    if json.trim().is_empty() {
-        return Ok(config);
-    }
-    let value: serde_json::Value =
-        serde_json::from_str(json).map_err(|e| format!("the settings are not JSON: {e}"))?;
-    let object = value
-        .as_object()
-        .ok_or("the settings must be a JSON object")?;
-    for (key, v) in object {
+    for (key, v) in &settings_fields(json)? {
         let whole = || {
             v.as_u64()
                 .ok_or_else(|| format!("{key} must be a whole number, got {v}"))
@@ -110,11 +102,7 @@ fn dalone_config(json: &str) -> Result<DAloneConfig, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// 70 bar digits: a batch of 64 fits.
-    fn playground() -> Playground {
-        crate::wasm::test_data::bar_playground(70)
-    }
+    use crate::wasm::test_data::lesson_playground as playground;
 
     /// Rounds run on the playground's digits and leave the GAN as it was.
     #[test]

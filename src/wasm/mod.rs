@@ -53,6 +53,20 @@ pub(crate) fn on_pool<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     crate::nn::pool::awake(work)
 }
 
+/// The fields of the JSON object a lesson's settings come in (none for empty text: the
+/// defaults then), or what is wrong with the text.
+fn settings_fields(json: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    if json.trim().is_empty() {
+        return Ok(serde_json::Map::new());
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| format!("the settings are not JSON: {e}"))?;
+    match value {
+        serde_json::Value::Object(object) => Ok(object),
+        _ => Err("the settings must be a JSON object".into()),
+    }
+}
+
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();

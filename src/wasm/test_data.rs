@@ -10,6 +10,11 @@ pub(super) fn small() -> String {
     GanConfig::small().to_json()
 }
 
+/// 70 bar digits, for the lessons' runs: a batch of 64 fits.
+pub(super) fn lesson_playground() -> Playground {
+    bar_playground(70)
+}
+
 /// A playground of `n` bar digits (labels 0–9 in turn) with [`small`]'s networks.
 pub(super) fn bar_playground(n: usize) -> Playground {
     let labels: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();

@@ -3,7 +3,7 @@
 //! lecture's two edits of a digit at the same pixel distance, scored by the GAN's D.
 
 use super::codes::{coded, input_error};
-use super::{on_pool, Playground};
+use super::{on_pool, settings_fields, Playground};
 use crate::gan::{GRID_SAMPLES, IMAGE_DIM};
 use crate::vae::edits::{score_edits, MAX_EDIT_PIXELS};
 use crate::vae::{Vae, VaeConfig, VaeKind};
@@ -177,15 +177,7 @@ impl Playground {
             leaky_slope: gan.leaky_slope,
             ..VaeConfig::default()
         };
-        if json.trim().is_empty() {
-            return Ok(config);
-        }
-        let value: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| format!("the settings are not JSON: {e}"))?;
-        let object = value
-            .as_object()
-            .ok_or("the settings must be a JSON object")?;
-        for (key, v) in object {
+        for (key, v) in &settings_fields(json)? {
             match key.as_str() {
                 "kind" => {
                     config.kind = match v.as_str() {
@@ -209,11 +201,7 @@ impl Playground {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// 70 bar digits: a batch of 64 fits.
-    fn playground() -> Playground {
-        crate::wasm::test_data::bar_playground(70)
-    }
+    use crate::wasm::test_data::lesson_playground as playground;
 
     /// (A JsError cannot be made without a JavaScript host: only success is tried here.)
     fn ok<T>(r: Result<T, JsError>) -> T {
