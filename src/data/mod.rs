@@ -3,8 +3,10 @@
 //! The scaling `x / 127.5 - 1` maps byte 0 to -1 and 255 to 1, the range of the
 //! generator's `tanh` output, so real and generated images look alike to the
 //! discriminator. Everything here is platform-neutral; reading files from disk (and
-//! gunzipping them) lives in `gz`, which only exists natively.
+//! gunzipping them) lives in `gz`, which only exists natively; what can be wrong with
+//! the files, in `error`.
 
+mod error;
 pub mod idx;
 pub mod sampler;
 
@@ -13,7 +15,8 @@ pub mod gz;
 
 use std::fmt;
 
-use idx::{parse_idx, IdxError};
+pub use error::DataError;
+use idx::parse_idx;
 
 /// Image height the networks are built for (MNIST).
 pub const MNIST_ROWS: usize = 28;
@@ -21,120 +24,6 @@ pub const MNIST_ROWS: usize = 28;
 pub const MNIST_COLS: usize = 28;
 /// Number of classes; labels are `0..NUM_CLASSES`.
 pub const NUM_CLASSES: usize = 10;
-
-/// Errors building a data set from image and label files.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DataError {
-    /// The images file is not a valid IDX file.
-    Images(IdxError),
-    /// The labels file is not a valid IDX file.
-    Labels(IdxError),
-    /// The images file does not have 3 dimensions `[n, rows, cols]`.
-    ImagesRank {
-        /// The dimensions found.
-        dims: Vec<usize>,
-    },
-    /// The labels file does not have 1 dimension `[n]`.
-    LabelsRank {
-        /// The dimensions found.
-        dims: Vec<usize>,
-    },
-    /// The two files disagree on the number of examples.
-    CountMismatch {
-        /// Number of images.
-        images: usize,
-        /// Number of labels.
-        labels: usize,
-    },
-    /// A label is not a digit 0..=9.
-    LabelOutOfRange {
-        /// Index of the first bad label.
-        index: usize,
-        /// Its value.
-        label: u8,
-    },
-    /// The images are not 28×28, which the networks need (from IDX files), or have a
-    /// zero side (from parts).
-    ImageSize {
-        /// Image height found.
-        rows: usize,
-        /// Image width found.
-        cols: usize,
-    },
-    /// The pixel buffer's length is not `labels.len() * rows * cols`.
-    PixelCount {
-        /// Length implied by the labels and image size.
-        expected: usize,
-        /// Length given.
-        actual: usize,
-    },
-    /// A pixel lies outside [-1, 1] (or is NaN).
-    PixelOutOfRange {
-        /// Index into the flat pixel buffer of the first bad pixel.
-        index: usize,
-        /// Its value.
-        value: f32,
-    },
-}
-
-impl fmt::Display for DataError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DataError::Images(e) => write!(f, "images file: {e}"),
-            DataError::Labels(e) => write!(f, "labels file: {e}"),
-            DataError::ImagesRank { dims } if dims.len() == 1 => write!(
-                f,
-                "the images file has dimensions {dims:?}, which looks like a labels file; \
-                 expected [n, rows, cols] (are the two files swapped?)"
-            ),
-            DataError::ImagesRank { dims } => write!(
-                f,
-                "the images file has dimensions {dims:?}; expected 3 dimensions [n, rows, cols]"
-            ),
-            DataError::LabelsRank { dims } if dims.len() == 3 => write!(
-                f,
-                "the labels file has dimensions {dims:?}, which looks like an images file; \
-                 expected [n] (are the two files swapped?)"
-            ),
-            DataError::LabelsRank { dims } => write!(
-                f,
-                "the labels file has dimensions {dims:?}; expected 1 dimension [n]"
-            ),
-            DataError::CountMismatch { images, labels } => write!(
-                f,
-                "the files hold {images} images but {labels} labels; they must match one to one"
-            ),
-            DataError::LabelOutOfRange { index, label } => write!(
-                f,
-                "label {index} is {label}, but labels must be digits 0 to 9"
-            ),
-            DataError::ImageSize { rows, cols } if *rows == 0 || *cols == 0 => {
-                write!(f, "images of {rows}×{cols} pixels hold no data")
-            }
-            DataError::ImageSize { rows, cols } => write!(
-                f,
-                "the images are {rows}×{cols} pixels, but the networks are built for \
-                 {MNIST_ROWS}×{MNIST_COLS} (784-pixel) MNIST-style images"
-            ),
-            DataError::PixelCount { expected, actual } => write!(
-                f,
-                "expected {expected} pixels (labels × rows × cols) but got {actual}"
-            ),
-            DataError::PixelOutOfRange { index, value } => {
-                write!(f, "pixel {index} is {value}, outside the range [-1, 1]")
-            }
-        }
-    }
-}
-
-impl std::error::Error for DataError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DataError::Images(e) | DataError::Labels(e) => Some(e),
-            _ => None,
-        }
-    }
-}
 
 /// Labelled images, pixels scaled to [-1, 1] (`x / 127.5 - 1`) to match G's `tanh` output.
 #[derive(Clone, PartialEq)]
@@ -355,7 +244,7 @@ fn check_labels(labels: &[u8]) -> Result<(), DataError> {
 
 #[cfg(test)]
 mod tests {
-    use super::idx::write_idx_u8;
+    use super::idx::{write_idx_u8, IdxError};
     use super::*;
 
     /// `n` 28×28 images where image `i` is filled with byte `i`, labelled `i % 10`.
