@@ -204,7 +204,7 @@ pub struct TrainArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub steps: u64,
 
-    /// What to train: `gan` (the default), or, for issue 24's "can G learn by itself?",
+    /// What to train: `gan` (the default), or, for the lesson "can G learn by itself?",
     /// `vae` (a variational auto-encoder whose decoder is shaped as G) or `autoencoder`
     /// (the same without the KL term). Those two take --seed, --batch, --noise-dim (the
     /// code length), --g-hidden (the decoder's widths), --d-hidden (the encoder's),

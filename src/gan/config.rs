@@ -1,7 +1,8 @@
 //! The GAN's configuration: architecture and training hyperparameters. Two recipes:
 //! `GanConfig::plain()`, the classic MLP GAN on MNIST as in the textbooks, and the
-//! default, the same networks with three training changes that measurably help. The page's controls map onto these fields
-//! one to one, and a checkpoint stores them as JSON in its metadata.
+//! default, the same networks with training changes that help (docs/quality.md). The
+//! page's controls map onto these fields one to one, and a checkpoint stores them as JSON
+//! in its metadata.
 
 use super::World;
 use crate::nn::{AdamConfig, GeneratorLoss, OptimizerConfig};

@@ -14,8 +14,8 @@ fn diverged_at(err: TrainError) -> (u64, Phase, String) {
     }
 }
 
-/// The step in the message is written as the page writes numbers (issue: the banner
-/// said "step 10207").
+/// The step in the message is written as the page writes numbers ("step 10,207", not
+/// "step 10207").
 #[test]
 fn the_message_writes_the_step_with_thousands_separators() {
     let err = |step| TrainError::Diverged {

@@ -34,10 +34,9 @@ const MC: usize = 64;
 const NC: usize = 1024;
 
 /// Products with fewer multiply-adds than this stay on one thread: handing a block to
-/// another thread costs microseconds, as much as such a product takes. Natively a split
-/// of 2^16 multiply-adds gains nothing (1.9 µs on one thread, 2.0 on two) and one of
-/// 2^18 a little (6.7 µs, 5.1); a browser's hand-off costs more. Every layer of the
-/// default networks is above this but D's one-wide output layer.
+/// another thread costs microseconds, as much as such a product takes (docs/threads.md,
+/// "What runs in parallel", has the timings). Every layer of the default networks is
+/// above this but D's one-wide output layer.
 #[cfg(feature = "threads")]
 const MIN_SPLIT_WORK: usize = 1 << 18;
 /// Blocks of `c` start at multiples of this many rows or columns: a multiple of every

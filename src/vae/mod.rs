@@ -1,5 +1,6 @@
 //! A variational auto-encoder (Kingma & Welling, 2014) and a plain auto-encoder, built
-//! from the GAN's own layers, for issue 24's question "can G learn by itself?".
+//! from the GAN's own layers, for the lesson "Can G learn by itself?" (docs/lessons.md):
+//! can a decoder shaped as G learn the digits without a D?
 //!
 //! - encoder: 784 → `encoder_hidden`… → 2·Z (μ and ln σ²), LeakyReLU hidden, linear out
 //!   (shaped as D, whose hidden widths it takes by default); the auto-encoder's ends in Z.

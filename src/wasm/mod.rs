@@ -39,8 +39,7 @@ pub use judge::{QualityJudge, QUALITY_COLUMNS};
 /// Runs `work` on the rayon pool's threads in the threaded build (elsewhere it just runs
 /// it): the calling thread then sleeps through the whole call, and each product splits
 /// from a pool thread, which keeps one half and hands the other to the pool, instead of
-/// waking the pool for both halves. That took the speed-up on two threads at batch 32
-/// from about 1.15 to 1.35.
+/// waking the pool for both halves, which is faster (docs/threads.md, "Speed").
 /// The pool's other threads poll for work through the call (`nn::pool::awake`). Every
 /// call that runs matrix products goes through it (training, the grid, D's scores, G's
 /// images, the judge's slices, the worlds' views): a product split from outside the pool

@@ -75,9 +75,10 @@ fn periodic_points_are_spread_over_time_and_bounded() {
     assert_eq!(p.restore_points.spares(), 0);
 }
 
-/// The case: the settings change at step 190, the newest periodic point (200) is
-/// taken with the bad settings in force, training diverges after it. The point offered is
-/// the one from before the change, and restoring it brings back its settings.
+/// A bad change just before a periodic point: the settings change at step 190, the
+/// newest periodic point (200) is taken with the bad settings in force, and training
+/// diverges after it. The point offered is the one from before the change, and restoring
+/// it brings back its settings.
 #[test]
 fn divergence_soon_after_a_change_offers_the_state_before_it() {
     let mut p = playground();

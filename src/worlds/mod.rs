@@ -126,15 +126,12 @@ impl World {
     }
 
     /// The default settings for this world: for the digits `GanConfig::default()`; for a
-    /// world of points small networks (noise 2, hidden 64-64), a batch of 256, and the
-    /// recipe measured on the ring and the grid (docs/worlds.md): Adam with G's learning
-    /// rate 5e-4 and D's 2e-4, label smoothing 0.1, instance noise 0.02 (0.1 would blur
-    /// D's view of modes 0.04 wide), no moving average of G. It is pinned here rather
-    /// than taken from the digits' default, whose faster learning rates (G 2e-3, D 4e-4)
-    /// and instance noise 0.2 left the ring on 1 of 8 modes at 3,000 steps (seed 1).
-    /// In 1-D, G's learning rate is D's, 2e-4: at 5e-4 G's density kept overshooting D's
-    /// curve, and the mixtures' JS divergence swung between 0.2 and 0.8 bits over 4,000
-    /// steps instead of settling near 0.1–0.2 (seed 1; a noise of 1 swung as much).
+    /// world of points small networks (noise 2, hidden 64-64), a batch of 256, and a
+    /// recipe of its own: Adam with G's learning rate 5e-4 (in 1-D D's, 2e-4) and D's
+    /// 2e-4, label smoothing 0.1, instance noise 0.02 (0.1 would blur D's view of modes
+    /// 0.04 wide), no moving average of G. Pinned here because the digits' faster rates
+    /// and stronger noise lose most of the ring's modes, and in 1-D a faster G keeps
+    /// overshooting D's curve: the runs are in docs/worlds.md, "The networks".
     pub fn default_config(&self) -> GanConfig {
         if !self.is_points() {
             return GanConfig::default();
