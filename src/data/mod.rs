@@ -37,6 +37,21 @@ pub struct Dataset {
 impl Dataset {
     /// Builds a data set from uncompressed IDX bytes: images `[n, rows, cols]` and labels
     /// `[n]`. The images must be 28×28, the size the networks are built for.
+    ///
+    /// ```
+    /// use ganplay::data::idx::write_idx_u8;
+    /// use ganplay::data::Dataset;
+    ///
+    /// // Two 28×28 images, all black and all white, labelled 3 and 7.
+    /// let pixels: Vec<u8> = [0u8; 784].into_iter().chain([255u8; 784]).collect();
+    /// let images = write_idx_u8(&[2, 28, 28], &pixels);
+    /// let data = Dataset::from_idx(&images, &write_idx_u8(&[2], &[3, 7])).unwrap();
+    /// assert_eq!((data.len(), data.labels()), (2, &[3u8, 7][..]));
+    /// assert!(data.image(0).iter().all(|&p| p == -1.0));
+    /// assert!(data.image(1).iter().all(|&p| p == 1.0));
+    /// // A label that is not a digit is refused.
+    /// assert!(Dataset::from_idx(&images, &write_idx_u8(&[2], &[3, 10])).is_err());
+    /// ```
     pub fn from_idx(images: &[u8], labels: &[u8]) -> Result<Dataset, DataError> {
         let images = parse_idx(images).map_err(DataError::Images)?;
         let labels = parse_idx(labels).map_err(DataError::Labels)?;

@@ -15,6 +15,23 @@ impl Gan {
     /// Writes the images of the averaged G (or of G itself: [`Gan::set_samples_from_average`])
     /// for noise `z` (N, noise_dim) and, when conditional, `labels` (N, each 0–9; ignored
     /// otherwise) into `out` (N, 784), pixels in [-1, 1].
+    ///
+    /// ```
+    /// use ganplay::gan::{fixed_noise, Gan, GanConfig, IMAGE_DIM};
+    /// use ndarray::Array2;
+    ///
+    /// let mut gan = Gan::new(GanConfig::small()).unwrap();
+    /// let z = fixed_noise(7, 3, gan.config().noise_dim); // (3, 8)
+    /// let mut images = Array2::zeros((3, IMAGE_DIM));
+    /// gan.generate(z.view(), &[], images.view_mut());
+    /// assert!(images.iter().all(|p| (-1.0..=1.0).contains(p))); // G's tanh
+    /// assert_ne!(images.row(0), images.row(1)); // other noise, another image
+    ///
+    /// // The same noise, the same images.
+    /// let mut again = Array2::zeros((3, IMAGE_DIM));
+    /// gan.generate(z.view(), &[], again.view_mut());
+    /// assert_eq!(images, again);
+    /// ```
     pub fn generate(&mut self, z: ArrayView2<f32>, labels: &[u8], mut out: ArrayViewMut2<f32>) {
         let n = z.nrows();
         let noise_dim = self.config.noise_dim;

@@ -113,6 +113,30 @@ impl Gan {
     /// One full step: `d_steps` D updates (steps 1–2), then one G update (step 3) on the
     /// last fake batch, through the just-updated D. A step that [`Gan::advance`] left
     /// part-way done is finished instead.
+    ///
+    /// ```
+    /// use ganplay::data::Dataset;
+    /// use ganplay::gan::{Gan, GanConfig, IMAGE_DIM, IMAGE_SIDE};
+    ///
+    /// // 16 images, one batch of `GanConfig::small()`, pixels in [-1, 1].
+    /// let images = (0..16 * IMAGE_DIM).map(|i| (i % 7) as f32 / 3.0 - 1.0).collect();
+    /// let data = Dataset::from_parts(images, vec![0; 16], IMAGE_SIDE, IMAGE_SIDE).unwrap();
+    /// let mut gan = Gan::new(GanConfig::small()).unwrap();
+    /// let (g0, d0) = (gan.generator().params.clone(), gan.discriminator().params.clone());
+    ///
+    /// let stats = gan.train_step(&data).unwrap();
+    /// let counters = gan.counters();
+    /// assert_eq!((counters.steps, counters.d_updates, counters.g_updates), (1, 1, 1));
+    /// assert!(stats.g_loss.is_finite() && stats.d_loss.unwrap().is_finite());
+    /// assert!((0.0..=1.0).contains(&stats.d_fake));
+    /// assert_ne!(gan.generator().params, g0);
+    /// assert_ne!(gan.discriminator().params, d0);
+    ///
+    /// // The same seed trains to the same bits.
+    /// let mut again = Gan::new(GanConfig::small()).unwrap();
+    /// assert_eq!(again.train_step(&data).unwrap(), stats);
+    /// assert_eq!(again.generator().params, gan.generator().params);
+    /// ```
     pub fn train_step(&mut self, data: &Dataset) -> Result<StepStats, TrainError> {
         loop {
             if let Some(stats) = self.advance(data)? {

@@ -7,6 +7,39 @@
 //! `zero_grad`. Gradients of activations (`dinp`) are scratch and are overwritten.
 //! Activations are applied in place and backpropagated from their *output*, which is all
 //! that LeakyReLU, ReLU, tanh and sigmoid need, so forward keeps one buffer per layer.
+//!
+//! ```
+//! use ganplay::nn::layers::{activation_backward, activation_forward, Activation};
+//! use ganplay::nn::layers::{dense_backward, dense_forward};
+//! use ndarray::{array, Array1, Array2};
+//!
+//! // (B, in) = (2, 2) through w (2, 3) and b (3).
+//! let x = array![[1.0f32, 2.0], [-1.0, 0.5]];
+//! let w = array![[1.0f32, 0.0, -1.0], [0.5, 2.0, 1.0]];
+//! let b = array![0.25f32, 0.0, -0.5];
+//! let mut y = Array2::zeros((2, 3));
+//! dense_forward(y.view_mut(), x.view(), w.view(), b.view());
+//! assert_eq!(y, array![[2.25, 4.0, 0.5], [-0.5, 1.0, 1.0]]);
+//!
+//! // ReLU in place; its backward reads the output and zeroes the gradient where it is 0.
+//! activation_forward(Activation::Relu, y.view_mut());
+//! assert_eq!(y.row(1), array![0.0, 1.0, 1.0]);
+//! let mut dy = Array2::ones((2, 3));
+//! activation_backward(Activation::Relu, dy.view_mut(), y.view());
+//! assert_eq!(dy, array![[1.0, 1.0, 1.0], [0.0, 1.0, 1.0]]);
+//!
+//! // dw = x^T @ dy and db = sum of dy's rows, added to what is there; dx = dy @ w^T.
+//! let mut dw = Array2::zeros((2, 3));
+//! let mut db = Array1::zeros(3);
+//! let mut dx = Array2::zeros((2, 2));
+//! let params = Some((dw.view_mut(), db.view_mut()));
+//! dense_backward(Some(dx.view_mut()), params, dy.view(), x.view(), w.view());
+//! assert_eq!(dw, array![[1.0, 0.0, 0.0], [2.0, 2.5, 2.5]]);
+//! assert_eq!(db, array![1.0, 2.0, 2.0]);
+//! assert_eq!(dx, array![[0.0, 3.5], [-1.0, 3.0]]);
+//! dense_backward(None, Some((dw.view_mut(), db.view_mut())), dy.view(), x.view(), w.view());
+//! assert_eq!(db, array![2.0, 4.0, 4.0]);
+//! ```
 
 use super::gemm::gemm;
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};

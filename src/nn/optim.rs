@@ -134,6 +134,27 @@ impl Optimizer {
     /// Applies one update to `params` from `grads`: one flat loop, which with the
     /// `threads` feature is cut into one run of elements per thread of the current rayon
     /// pool (each element's arithmetic is its own, so the bits do not change).
+    ///
+    /// ```
+    /// use ganplay::nn::{AdamConfig, Optimizer, OptimizerConfig, SgdConfig};
+    ///
+    /// // SGD: v = 0.5·v + g, p -= 0.5·v; numbers exact in f32.
+    /// let sgd = OptimizerConfig::Sgd(SgdConfig { lr: 0.5, momentum: 0.5 });
+    /// let mut opt = Optimizer::new(sgd, 1);
+    /// let mut p = [1.0f32];
+    /// opt.update(&mut p, &[1.0]);
+    /// assert_eq!(p, [0.5]);
+    /// opt.update(&mut p, &[1.0]);
+    /// assert_eq!((p, opt.m[0], opt.step), ([-0.25], 1.5, 2));
+    ///
+    /// // Adam's first step, bias-corrected, moves each parameter by about lr against the
+    /// // sign of its gradient, whatever the gradient's size.
+    /// let adam = OptimizerConfig::Adam(AdamConfig { lr: 0.1, ..AdamConfig::default() });
+    /// let mut opt = Optimizer::new(adam, 2);
+    /// let mut p = [1.0f32, 1.0];
+    /// opt.update(&mut p, &[2.0, -1e-3]);
+    /// assert!((p[0] - 0.9).abs() < 1e-5 && (p[1] - 1.1).abs() < 1e-4, "{p:?}");
+    /// ```
     pub fn update(&mut self, params: &mut [f32], grads: &[f32]) {
         assert_eq!(params.len(), grads.len());
         assert_eq!(params.len(), self.m.len());
