@@ -9,11 +9,11 @@
 // the same samples from the same z) and this tab goes on saving under its id; a run that
 // another open tab holds (a Web Lock per run id says which) is restored as a copy, saved
 // under this tab's own id. Nothing is overwritten or deleted without the visitor choosing.
+// Its panel object, `autosave` (main.js's PANELS): start (the saved runs' read), setup,
+// update (the report's autosave part) and tickAfter (a change saved while paused).
 import { deleteSavedRun, listSavedRuns, newRunId, readSavedRun } from './autosave-store.js';
 import { getLang, locale, onLangChange, t } from './i18n.js';
 import { $, fmtInt } from './util.js';
-
-export { listSavedRuns };
 
 /** While training, the engine saves at most this often (a reload or a closed tab loses at most about this much). */
 export const AUTOSAVE_EVERY_MS = 3_000;
@@ -26,7 +26,7 @@ const lockName = (id) => `ganplay-run:${id}`;
  * Wires the autosave, and offers the runs `saved` (listSavedRuns's promise) finds; if a
  * saved run could not be read, says so in one line and goes on without it.
  */
-export function setupAutosave(app, saved) {
+function setupAutosave(app, saved) {
   app.autosave = {
     id: newRunId(),
     lock: null,
@@ -104,7 +104,7 @@ async function openElsewhere(app) {
  * The engine's autosave report (in every engine report, and from saveRun): what was
  * saved, and a failure, said once in one line.
  */
-export function takeReport(app, r) {
+function takeReport(app, r) {
   const a = app.autosave;
   if (!a || !r || r.id !== a.id) return;
   a.savedVersion = Math.max(a.savedVersion, r.version);
@@ -125,7 +125,7 @@ export function takeReport(app, r) {
  * engine to save a change once the last save is AUTOSAVE_PAUSED_MS old. (While training,
  * the engine saves by itself.) Returns whether it asked.
  */
-export function tickAutosave(app, now) {
+function tickAutosave(app, now) {
   const a = app.autosave;
   if (!a || a.saving || app.broken || !app.view || app.running) return false;
   if (app.modelVersion === a.savedVersion || now - a.savedAt < AUTOSAVE_PAUSED_MS) return false;
@@ -240,3 +240,23 @@ function closeOffer(app) {
   app.autosave.offered = null;
   $('autosave-banner').hidden = true;
 }
+
+/** The saved runs' read, started before the engine (listSavedRuns's promise). */
+let saved = null;
+
+/** The autosave's face as a panel of the page (main.js's PANELS). */
+export const autosave = {
+  start() {
+    saved = listSavedRuns();
+  },
+  // The saved runs are offered when they have been read; the page does not wait.
+  setup(app) {
+    setupAutosave(app, saved);
+  },
+  update(app, r) {
+    if (r.autosave) takeReport(app, r.autosave);
+  },
+  tickAfter(app, { now }) {
+    tickAutosave(app, now);
+  },
+};

@@ -6,6 +6,8 @@
 // through util.js's fmtNum, and the y axis widens to fit its labels, so that a diverging
 // run's losses (6.05e30) stay readable instead of being clipped. Titles and legends are in
 // the page's language: a language switch rebuilds both charts with the data they hold.
+// Its panel object, `charts` (main.js's PANELS): state (app.history, app.charts), setup,
+// update (a report's history).
 import uPlot from './vendor/uplot/uPlot.esm.js';
 import { onLangChange, t } from './i18n.js';
 import { $, clamp, fmtInt, fmtNum } from './util.js';
@@ -124,7 +126,7 @@ export function createCharts() {
 }
 
 /** Redraws the charts from the history the engine last reported; returns the milliseconds it took. */
-export function updateCharts(app) {
+function updateCharts(app) {
   const t0 = performance.now();
   const { history: rows, charts } = app;
   const columns = app.core.history_columns;
@@ -160,3 +162,20 @@ function showEmpty(step) {
   if (step != null) el.textContent = step > 0 ? t('charts.empty.loaded', { step: fmtInt(step) }) : t('charts.empty.start');
 }
 onLangChange(() => showEmpty(emptyAt));
+
+/** The charts' face as a panel of the page (main.js's PANELS). */
+export const charts = {
+  state: () => ({
+    /** The charts' history rows as last reported, [record, d_loss, g_loss, d_real, d_fake]… */
+    history: new Float32Array(0),
+    charts: null,
+  }),
+  setup(app) {
+    app.charts = createCharts();
+  },
+  update(app, r) {
+    if (!r.history) return null;
+    app.history = r.history.rows;
+    return { charts: updateCharts(app) };
+  },
+};

@@ -4,6 +4,8 @@
 // counters.js, explain.js, settings-form.js (the seed), settings.js, i18n.js and util.js;
 // through `app`: the engine, apply, replaceModel (replace.js), guard, showError, onPanic,
 // showDiverged (recovery.js).
+// Its panel object, `controls` (main.js's PANELS): state (with app.setRunning), setup,
+// relabel.
 import { showCounters } from './counters.js';
 import { highlight, setTraining } from './explain.js';
 import { onLangChange, t } from './i18n.js';
@@ -11,8 +13,8 @@ import { readSeed } from './settings-form.js';
 import { toJson } from './settings.js';
 import { $ } from './util.js';
 
-/** The controls' part of the page's state (main.js spreads it into `app`). */
-export const controlState = () => ({
+/** The controls' part of the page's state (this panel's `state`, which main.js puts on `app`). */
+const controlState = () => ({
   /** Train on while the tab is hidden (in a worker only: a hidden page gets no frames). */
   trainHidden: true,
   /**
@@ -63,12 +65,12 @@ async function handStep(app, what, kind, steps) {
 }
 
 /** The Train button in a new language. */
-export function relabelControls() {
+function relabelControls() {
   const b = $('train');
   b.textContent = t(b.dataset.i18n ?? 'controls.train');
 }
 
-export function wireControls(app) {
+function wireControls(app) {
   $('train').addEventListener('click', () => setRunning(app, !app.running));
   $('step').addEventListener('click', () => handStep(app, 'what.step', 'step', [1, 2, 3]));
   $('step-d').addEventListener('click', () => handStep(app, 'what.stepD', 'd', [1, 2]));
@@ -99,3 +101,10 @@ export function wireControls(app) {
     app.trainHidden = hidden.checked;
   });
 }
+
+/** The controls' face as a panel of the page (main.js's PANELS). */
+export const controls = {
+  state: (app) => ({ ...controlState(), setRunning: (running) => setRunning(app, running) }),
+  setup: wireControls,
+  relabel: relabelControls,
+};

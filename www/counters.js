@@ -2,6 +2,8 @@
 // line under them. Owns app.stepsShown, app.sps and app.spsLog (the tests read the first
 // two); draws from the engine's last report (app.view). May call explain.js (the step's
 // numbers beside the counters), i18n.js and util.js.
+// Its panel object, `counters` (main.js's PANELS): state, tick (with the charts),
+// relabel.
 import { showStats } from './explain.js';
 import { fixed, t } from './i18n.js';
 import { $, fmtInt } from './util.js';
@@ -9,8 +11,8 @@ import { $, fmtInt } from './util.js';
 /** Steps per second are measured over this window. */
 const SPS_WINDOW_MS = 1500;
 
-/** The counters' part of the page's state (main.js spreads it into `app`). */
-export const counterState = () => ({
+/** The counters' part of the page's state (this panel's `state`, which main.js puts on `app`). */
+const counterState = () => ({
   /** The step shown by the counters. */
   stepsShown: 0,
   sps: 0,
@@ -37,7 +39,7 @@ export function showCounters(app) {
 }
 
 /** Notes the step reached at `now` (training), for the steps-per-second counter. */
-export function measureSps(app, now) {
+function measureSps(app, now) {
   const steps = app.view.steps;
   app.spsLog.push([now, steps]);
   while (app.spsLog.length > 2 && now - app.spsLog[0][0] > SPS_WINDOW_MS) app.spsLog.shift();
@@ -46,7 +48,19 @@ export function measureSps(app, now) {
 }
 
 /** The counters in a new language; before the first report, the status line says the page is loading. */
-export function relabelCounters(app) {
+function relabelCounters(app) {
   if (app.view) showCounters(app);
   else if (!app.errors.length) $('status').textContent = t('status.loading');
 }
+
+/** The counters' face as a panel of the page (main.js's PANELS). */
+export const counters = {
+  state: counterState,
+  /** The counters are redrawn with the charts. */
+  tick(app, { now, training, due }) {
+    if (!due.charts) return;
+    if (training) measureSps(app, now);
+    showCounters(app);
+  },
+  relabel: relabelCounters,
+};

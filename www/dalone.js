@@ -5,6 +5,7 @@
 // noise; this card draws them, says D's scores, lists the rounds, and ends with the
 // lecture's table, Generator v.s. Discriminator. Owns its card (#dalone) and its state
 // (app.dalone); calls the engine (daloneStart, daloneRound) through app.guard.
+// Its panel object, `dalone` (main.js's PANELS): setup.
 import { fixed, onLangChange, t } from './i18n.js';
 import { $, drawTiles } from './util.js';
 
@@ -14,7 +15,7 @@ const SIDE = 8;
 const LISTED = 8;
 
 /** Wires the card: Run a round, Run 5 rounds, Start over. */
-export function setupDAlone(app) {
+function setupDAlone(app) {
   app.dalone = { busy: false, rounds: [], negatives: null };
   $('dalone-round').addEventListener('click', () => run(app, 1));
   $('dalone-round5').addEventListener('click', () => run(app, 5));
@@ -93,3 +94,6 @@ function show(app) {
   );
   $('dalone-table').hidden = !rounds.length;
 }
+
+/** The lesson's face as a panel of the page (main.js's PANELS). */
+export const dalone = { setup: setupDAlone };

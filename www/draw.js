@@ -3,7 +3,10 @@
 // one per claimed digit in conditional mode) against D's scores on real digits and on G's
 // fakes (a histogram), a real digit to compare, and "Can D generate?": gradient ascent on
 // the pixels that raises D's score but makes noise, not a digit.
+// Its panel object, `pad` (main.js's PANELS): state (app.judge), setup, tick (D's verdict,
+// asked before the frame's training).
 import { fixed, onLangChange, percent, t } from './i18n.js';
+import { isWorld } from './worlds/world.js';
 import { drawSaturation } from './saturation.js';
 import { $, IMAGE_DIM, IMAGE_SIDE, NUM_CLASSES, clamp, drawImage28, fmtNum } from './util.js';
 
@@ -104,13 +107,13 @@ function areaWeights(start, len, n) {
   });
 }
 
-/** The pad's and D's verdict's part of the page's state (main.js spreads it into `app`). */
-export const padState = () => ({
+/** The pad's and D's verdict's part of the page's state (this panel's `state`, which main.js puts on `app`). */
+const padState = () => ({
   judge: { image: null, source: 'empty', fromPad: false, dirty: true, brush: 18, score: null, labelScores: null, ascent: null, lastAscent: null, scoring: false, scoreLog: [] },
 });
 
 /** Sets up the pad's pointer handling and tools. */
-export function setupPad(app) {
+function setupPad(app) {
   const pad = $('pad');
   const ctx = pad.getContext('2d', { willReadFrequently: true });
   clearPad(app);
@@ -224,7 +227,7 @@ export function loadOntoPad(app, image, source, smooth = true) {
  * Reads the pad when it changed and asks D for its verdict (one question at a time: a
  * change while D is answering is scored after), or advances a running ascent.
  */
-export function tickJudge(app, rescore) {
+function tickJudge(app, rescore) {
   const { judge } = app;
   if (judge.scoring) return;
   if (judge.ascent) {
@@ -460,3 +463,13 @@ function stopAscent(app) {
   app.judge.ascent = null;
   $('ascend').disabled = false;
 }
+
+/** The pad's face as a panel of the page (main.js's PANELS). */
+export const pad = {
+  state: padState,
+  setup: setupPad,
+  /** The pad is the digits': a world has none. */
+  tick(app, { due }) {
+    if (!isWorld(app.flat.world)) tickJudge(app, due.history);
+  },
+};

@@ -4,6 +4,8 @@
 // leaves the wasm instance unusable,
 // so the page stops training for good and offers a reload; the autosave (autosave.js) was
 // written before the panic and is offered again after the reload.
+// Its panel object, `errors` (main.js's PANELS): start (first in PANELS: an error
+// while the page starts is shown too).
 import { t } from './i18n.js';
 import { $ } from './util.js';
 
@@ -17,7 +19,7 @@ const BENIGN = /^(ResizeObserver loop completed with undelivered notifications|R
 /** The last panic message console_error_panic_hook logged (it logs through console.error). */
 let panicMessage = null;
 
-export function setupErrors(app) {
+function setupErrors(app) {
   const consoleError = console.error.bind(console);
   console.error = (...args) => {
     const text = args.map(String).join(' ');
@@ -54,3 +56,6 @@ export function setupErrors(app) {
     if (!panicMessage && app.engine) app.engine.lastPanic().then((panic) => panic && show(panic), () => {});
   };
 }
+
+/** The errors' face as a panel of the page (main.js's PANELS). */
+export const errors = { start: setupErrors };

@@ -1,6 +1,7 @@
 // The explanation panel's live parts: it lights up the step(s) of the game that just ran
 // when stepping by hand (Step: 1 → 2 → 3 in sequence; Step D: 1–2; Step G: 3), pulses all
 // three while training, and shows the last numbers of each step beside it.
+// Its panel object, `explain` (main.js's PANELS): state (app.explain).
 import { onLangChange, t } from './i18n.js';
 import { $, fmtNum } from './util.js';
 
@@ -8,8 +9,8 @@ import { $, fmtNum } from './util.js';
 const STEP_MS = 380;
 let timers = [];
 
-/** The panel's part of the page's state (main.js spreads it into `app`): the steps lit by hand, for the tests. */
-export const explainState = () => ({ explain: { log: [] } });
+/** The panel's part of the page's state (this panel's `state`, which main.js puts on `app`): the steps lit by hand, for the tests. */
+const explainState = () => ({ explain: { log: [] } });
 
 /** Lights steps `steps` (1–3) one after another. */
 export function highlight(app, steps) {
@@ -68,3 +69,6 @@ function render() {
   $('live-2').textContent = Number.isFinite(dLoss) ? t('explain.live2', { dLoss: fmtNum(dLoss) }) : '';
   $('live-3').textContent = Number.isFinite(gLoss) ? t('explain.live3', { dFake: fmtNum(dFake), gLoss: fmtNum(gLoss) }) : '';
 }
+
+/** The explanation's face as a panel of the page (main.js's PANELS). */
+export const explain = { state: explainState };

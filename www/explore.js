@@ -2,7 +2,10 @@
 // random unit directions and G redraws it live; A and B give the interpolation strip
 // between two noise vectors; and the nearest training image (pixel distance) shows that
 // G makes new digits rather than copying them.
+// Its panel object, `explore` (main.js's PANELS): state (app.explore), setup, tick
+// (G's explored digit, asked before the frame's training).
 import { drawGridView } from './grid.js';
+import { isWorld } from './worlds/world.js';
 import { fixed, onLangChange, t } from './i18n.js';
 import { $, IMAGE_DIM, drawImage28, drawTiles, fmtNum, unitDirections } from './util.js';
 
@@ -14,12 +17,12 @@ const INTERP_STEPS = 10;
 const NEAREST_EVERY_MS = 500;
 const NEAREST_TRAINING_MS = 2000;
 
-/** The explorer's part of the page's state (main.js spreads it into `app`). */
-export const exploreState = () => ({
+/** The explorer's part of the page's state (this panel's `state`, which main.js puts on `app`). */
+const exploreState = () => ({
   explore: { index: null, z: null, label: 0, offsets: new Array(DIRECTIONS).fill(0), dirs: [], a: null, b: null, image: null, nearest: null, nearestAt: -Infinity, dirty: false, nearestDirty: false, interpDirty: false, interp: null, busy: false },
 });
 
-export function setupExplore(app) {
+function setupExplore(app) {
   const box = $('z-sliders');
   for (let k = 0; k < DIRECTIONS; k++) {
     const label = document.createElement('label');
@@ -158,7 +161,7 @@ export const pickedImage = (app) => app.explore.image;
  * image (throttled), and the A→B strip when `modelChanged`. One engine question at a
  * time; what changes meanwhile is drawn after.
  */
-export function tickExplore(app, now, modelChanged) {
+function tickExplore(app, now, modelChanged) {
   const ex = app.explore;
   if (ex.z == null && !ex.interpDirty) return;
   if (modelChanged && ex.z != null) ex.dirty = ex.nearestDirty = ex.interpDirty = true;
@@ -224,3 +227,13 @@ async function showInterp(app) {
     captions(app);
   });
 }
+
+/** The explorer's face as a panel of the page (main.js's PANELS). */
+export const explore = {
+  state: exploreState,
+  setup: setupExplore,
+  /** The explorer is the digits': a world has none. */
+  tick(app, { now, due }) {
+    if (!isWorld(app.flat.world)) tickExplore(app, now, due.history);
+  },
+};

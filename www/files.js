@@ -1,12 +1,13 @@
 // Keep and share: save the model as a safetensors checkpoint and load one back (a bad
 // file is refused with its reason and the model stays), export the grid as PNG, and
 // train on your own IDX files (or go back to the built-in MNIST sample).
+// Its panel object, `files` (main.js's PANELS): setup.
 import { noteDataSource } from './autosave.js';
 import { EXPORT_SCALE, exportGrid } from './grid.js';
 import { fixed, onLangChange, t } from './i18n.js';
 import { $, download, fmtInt, gunzipIfNeeded } from './util.js';
 
-export function setupFiles(app) {
+function setupFiles(app) {
   $('save-model').addEventListener('click', () => app.guard('what.saveModel', () => saveModel(app)));
   $('load-model').addEventListener('change', async (e) => {
     const input = e.target;
@@ -97,3 +98,6 @@ export function showDataSource(app, n = app.view.dataLen) {
   const source = app.dataSource === 'built-in MNIST' ? t('files.source.builtin') : app.dataSource;
   $('data-source').textContent = t('files.source', { source, n: fmtInt(n) });
 }
+
+/** Keep and share's face as a panel of the page (main.js's PANELS). */
+export const files = { setup: setupFiles };

@@ -3,6 +3,8 @@
 // the pad" button) is judged there. While dragging near the window's edge the page
 // scrolls, in the frame loop (tickDrag). Owns app.drag. May call grid.js (which cell),
 // explore.js (the pick), draw.js (the pad) and util.js; through `app`: the engine.
+// Its panel object, `drag` (main.js's PANELS): state (app.drag), setup, tickAfter (the
+// scrolling).
 import { loadOntoPad } from './draw.js';
 import { pickedImage, revealExplore, selectCell } from './explore.js';
 import { cellAt } from './grid.js';
@@ -14,8 +16,8 @@ const DRAG_START_PX = 6;
 const AUTOSCROLL_EDGE_PX = 60;
 const AUTOSCROLL_PX = 18;
 
-/** The drag's part of the page's state (main.js spreads it into `app`). */
-export const dragState = () => ({
+/** The drag's part of the page's state (this panel's `state`, which main.js puts on `app`). */
+const dragState = () => ({
   /** A digit being dragged from the grid: { cell, x, y, ghost, image, scroll }. */
   drag: null,
 });
@@ -28,7 +30,7 @@ function overPad(x, y) {
 const markDropTarget = (app) => $('pad').classList.toggle('drop-target', overPad(app.drag.x, app.drag.y));
 
 /** Each frame: a drag near the window's edge scrolls the page, and the pad says whether it is under the digit. */
-export function tickDrag(app) {
+function tickDrag(app) {
   if (app.drag?.scroll) {
     window.scrollBy(0, app.drag.scroll);
     markDropTarget(app);
@@ -36,7 +38,7 @@ export function tickDrag(app) {
 }
 
 /** Grid: click picks a digit (shift-click: as B); dragging one onto the pad judges it. */
-export function setupGridDrag(app) {
+function setupGridDrag(app) {
   $('to-pad').addEventListener('click', () => {
     const image = pickedImage(app);
     if (image) loadOntoPad(app, image, 'g');
@@ -115,3 +117,10 @@ export function setupGridDrag(app) {
     }
   });
 }
+
+/** The drag's face as a panel of the page (main.js's PANELS). */
+export const drag = {
+  state: dragState,
+  setup: setupGridDrag,
+  tickAfter: tickDrag,
+};

@@ -2,6 +2,8 @@
 // native 298×298 canvas, then scaled up crisply onto the visible one, with the explore
 // selection outlined and row labels in conditional mode. Also the film strip of
 // snapshots at milestone steps, and the grid's PNG export.
+// Its panel object, `grid` (main.js's PANELS): state (app.snapshots), update (a report's
+// grid, and its milestone in the strip).
 import { onLangChange, t } from './i18n.js';
 import { $, GRID_PITCH, GRID_PX, GRID_SIDE, IMAGE_SIDE, NUM_CLASSES, canvasBlob, download, fmtInt } from './util.js';
 
@@ -28,15 +30,15 @@ const native = globalThis.document?.createElement('canvas');
  * Draws G's grid from an engine report's `grid` ({ pixels: RGBA bytes, width, height,
  * step }) onto the native canvas and the visible one; returns the milliseconds it took.
  */
-export function showGrid(app, grid) {
+function showGrid(app, report) {
   const t0 = performance.now();
-  const { pixels, width: w, height: h } = grid;
+  const { pixels, width: w, height: h } = report;
   if (native.width !== w || native.height !== h) {
     native.width = w;
     native.height = h;
   }
   native.getContext('2d').putImageData(new ImageData(pixels, w, h), 0, 0);
-  app.gridStep = grid.step;
+  app.gridStep = report.step;
   drawGridView(app);
   return performance.now() - t0;
 }
@@ -153,3 +155,14 @@ export async function exportGrid(app, scale) {
   const suffix = scale === 1 ? '' : `-${scale}x`;
   download(await canvasBlob(canvas), `ganplay-grid-step-${app.gridStep}${suffix}.png`);
 }
+
+/** The grid's and the strip's face as a panel of the page (main.js's PANELS). */
+export const grid = {
+  state: () => ({ snapshots: [] }),
+  update(app, r) {
+    if (!r.grid) return null;
+    const ms = showGrid(app, r.grid);
+    if (r.milestone != null && !app.snapshots.includes(r.milestone)) snapshot(app, r.milestone);
+    return { grid: ms };
+  },
+};

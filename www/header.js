@@ -4,6 +4,8 @@
 // app.threads, app.why and app.offline, which boot (main.js) sets. May call settings-form.js
 // (the address keeps the language), autosave-store.js (so does the autosave), i18n.js and
 // util.js.
+// Its panel object, `header` (main.js's PANELS): state (app.switchLang), start (the
+// language, before the engine), relabel.
 import { readSavedLang, writeSavedLang } from './autosave-store.js';
 import { chooseLang, fixed, getLang, onLangChange, setLang, t } from './i18n.js';
 import { writeUrl } from './settings-form.js';
@@ -14,7 +16,7 @@ import { $ } from './util.js';
  * scrolls away (narrow or short screens): the alerts stick under it, and cards scrolled
  * into view stop below it.
  */
-export function trackStickyHeader() {
+function trackStickyHeader() {
   const header = document.querySelector('.top');
   const set = () => {
     const px = getComputedStyle(header).position === 'sticky' ? Math.ceil(header.getBoundingClientRect().height) : 0;
@@ -41,13 +43,13 @@ export function showEnginePath(app) {
 }
 
 /** The header in a new language: the engine's words, and which language button is pressed. */
-export function relabelHeader(app) {
+function relabelHeader(app) {
   showEnginePath(app);
   for (const btn of document.querySelectorAll('.lang-switch button')) btn.setAttribute('aria-pressed', String(btn.dataset.lang === getLang()));
 }
 
 /** The language switch: everything redraws in the new language; training goes on; the address and the autosave keep it. */
-export async function switchLang(app, code) {
+async function switchLang(app, code) {
   if (!setLang(code)) return;
   writeUrl(app);
   try {
@@ -59,13 +61,13 @@ export async function switchLang(app, code) {
 
 /**
  * Picks the language (address, then the autosave's, then the browser's) and fills the static
- * markup; `relabel` redraws the page's own texts, now and after every switch.
+ * markup; app.relabel redraws the page's own texts, now and after every switch.
  */
-export function startLang(app, relabel) {
-  onLangChange(relabel);
+function startLang(app) {
+  onLangChange(app.relabel);
   const first = chooseLang({ search: location.search, languages: navigator.languages ?? [navigator.language] });
   setLang(first.lang); // fills the static markup (applyTranslations) in either language
-  relabel();
+  app.relabel();
   for (const btn of document.querySelectorAll('.lang-switch button')) btn.addEventListener('click', () => switchLang(app, btn.dataset.lang));
   // The autosave's language counts when the address names none; it is read while the engine starts.
   if (first.from !== 'url') {
@@ -75,3 +77,13 @@ export function startLang(app, relabel) {
     }, (err) => console.warn('autosave: cannot read the language', err));
   }
 }
+
+/** The header's face as a panel of the page (main.js's PANELS). */
+export const header = {
+  state: (app) => ({ switchLang: (code) => switchLang(app, code) }),
+  start(app) {
+    trackStickyHeader();
+    startLang(app);
+  },
+  relabel: relabelHeader,
+};

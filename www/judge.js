@@ -6,6 +6,8 @@
 // was asked for. The engine (www/engine/engine.js) runs the judge, a slice of rows at a
 // time between chunks of training, and reports each verdict; this module draws it. Also
 // here: "Load pretrained", a trained model in one click.
+// Its panel object, `quality` (main.js's PANELS): setup (app.quality), update (a
+// report's verdict), relabel.
 import { latest } from './charts.js';
 import uPlot from './vendor/uplot/uPlot.esm.js';
 import { fixed, onLangChange, percent, t } from './i18n.js';
@@ -24,7 +26,7 @@ export const WARN_FROM_STEP = 1000;
 const HEIGHT = 170;
 
 /** Builds the panel; the engine loads the judge and reports its verdicts (showQuality). */
-export function setupQuality(app) {
+function setupQuality(app) {
   app.quality = { chart: null, evaluations: 0, last: null };
   const hist = $('quality-hist');
   for (let d = 0; d < 10; d++) {
@@ -84,7 +86,7 @@ function chartOptions() {
  * Shows the engine's quality report: the judge's state, and its last verdict —
  * histogram, warning, numbers — and the chart of its history.
  */
-export function showQuality(app, r) {
+function showQuality(app, r) {
   const q = app.quality;
   if (!q) return;
   q.last = r;
@@ -156,3 +158,15 @@ async function loadPretrained(app) {
     button.disabled = false;
   }
 }
+
+/** The Quality panel's face as a panel of the page (main.js's PANELS). */
+export const quality = {
+  setup: setupQuality,
+  update(app, r) {
+    if (r.quality) showQuality(app, r.quality);
+  },
+  /** Before the panel is built (the engine still starting), its status says it loads. */
+  relabel(app) {
+    if (!app.quality) $('quality-status').textContent = t('quality.loading');
+  },
+};

@@ -9,6 +9,8 @@
 // it: the address holds them already). Each <section> of the page names its panel in
 // data-panel. The pure part (layoutFromQuery, layoutQuery, shownPanels) has no DOM, so node
 // tests import it.
+// Its panel object, `layout` (main.js's PANELS): start (the address's layout, before
+// the engine; returns its messages for the first notice).
 import { t } from './i18n.js';
 
 /** The panels, in the page's order; each is a `<section data-panel="…">` (explain is two: digits and worlds). */
@@ -66,7 +68,7 @@ export function layoutQuery(layout) {
 let current = { show: null, hide: [], present: false, messages: [] };
 
 /** The layout in force. */
-export const layout = () => current;
+export const currentLayout = () => current;
 
 /** Shows the panels `next` asks for, in its layout. */
 export function applyLayout(next) {
@@ -84,7 +86,7 @@ export function applyLayout(next) {
  * `writeUrl` rewrites the address (which asks layoutQuery for this part). Returns the
  * address's messages ({ key, params }) for the notice line.
  */
-export function setupLayout(writeUrl) {
+function setupLayout(writeUrl) {
   const first = layoutFromQuery(location.search);
   applyLayout(first);
   const dialog = document.getElementById('share-dialog');
@@ -146,3 +148,6 @@ export function setupLayout(writeUrl) {
   dialog.addEventListener('close', () => (status.textContent = ''));
   return first.messages;
 }
+
+/** The layout's face as a panel of the page (main.js's PANELS). */
+export const layout = { start: (app) => setupLayout(app.writeUrl) };

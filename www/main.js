@@ -1,38 +1,80 @@
 // ganplay's page: starts the engine (www/engine/: in a worker, on threads or on this
-// thread), keeps the page's state and its mirror of the engine's, takes in what the engine
-// reports (apply) and runs the one requestAnimationFrame loop. Each frame it asks the engine
-// for one chunk of training (in a worker the next chunk trains while this thread draws the
-// last) and draws what the engine reports: G's grid, the counters, the charts. The panels
-// are their own modules (docs/architecture.md): each owns its part of `app` and is set up
-// here at boot; they reach each other through the callbacks on `app` (messagesOn, and
-// apply, setRunning, replaceModel, writeUrl, interacted, switchLang below). Also the test
-// hook, window.ganplay. May call every module of the page.
-import { listSavedRuns, saveNow, setupAutosave, takeReport, tickAutosave } from './autosave.js';
-import { createCharts, updateCharts } from './charts.js';
-import { controlState, relabelControls, setRunning, wireControls } from './controls.js';
-import { counterState, measureSps, relabelCounters, showCounters } from './counters.js';
-import { padState, setupPad, tickJudge } from './draw.js';
-import { setupSaturation } from './saturation.js';
-import { setupDAlone } from './dalone.js';
-import { setupVae, showVerdicts } from './vae.js';
+// thread), keeps the page's state and its mirror of the engine's, routes what the engine
+// reports to the panels and runs the one requestAnimationFrame loop. Each frame it asks the
+// engine for one chunk of training (in a worker the next chunk trains while this thread
+// draws the last) and the panels draw what the engine reports: G's grid, the counters, the
+// charts. Also the test hook, window.ganplay.
+//
+// Every panel is one module that exports one object with the same face, each member
+// optional (docs/architecture.md):
+//   state(app)            its part of `app`: its fields, and the callbacks other modules reach it by
+//   start(app)            before the engine starts; may return messages ({ key, params }) for the first notice
+//   setup(app, first)     once the engine holds the first model (`first`: its report): wire the DOM
+//   update(app, report)   an engine report came; returns what its drawing cost, { grid, charts } in ms
+//   tick(app, frame)      each frame, before the chunk of training is asked (so it does not queue behind it)
+//   tickAfter(app, frame) each frame, after it
+//   relabel(app)          a language switch: the texts of its own that the markup does not hold
+// `frame` is { now, training, due: { grid, charts, history } }: what this frame redraws. All go through PANELS, in
+// its order: a new panel is one more line there. The panels reach each other through the
+// callbacks on `app` (messages.js's guard, notify…, and apply, setRunning, replaceModel,
+// writeUrl, switchLang, relabel, interacted), not by importing this file.
+import { autosave, saveNow } from './autosave.js';
+import { charts } from './charts.js';
+import { controls } from './controls.js';
+import { counters, showCounters } from './counters.js';
+import { dalone } from './dalone.js';
+import { pad } from './draw.js';
 import { startEngine } from './engine/connect.js';
-import { explainState } from './explain.js';
-import { exploreState, setupExplore, tickExplore } from './explore.js';
-import { setupErrors } from './errors.js';
-import { setupFiles } from './files.js';
-import { setupQuality, showQuality } from './judge.js';
-import { dragState, setupGridDrag, tickDrag } from './grid-drag.js';
-import { drawGridView, showGrid, snapshot } from './grid.js';
-import { relabelHeader, showEnginePath, startLang, switchLang, trackStickyHeader } from './header.js';
-import { messagesOn, relabelMessages, sentences, wireMessages } from './messages.js';
-import { modelReplaced, replaceModel, undoState, wireUndo } from './replace.js';
-import { fromConfig, fromQuery, toJson } from './settings.js';
-import { wireSettings, writeUrl } from './settings-form.js';
-import { setupRecovery } from './recovery.js';
+import { errors } from './errors.js';
+import { explain } from './explain.js';
+import { explore } from './explore.js';
+import { files } from './files.js';
+import { drawGridView, grid } from './grid.js';
+import { drag } from './grid-drag.js';
+import { header, showEnginePath } from './header.js';
 import { t } from './i18n.js';
+import { quality } from './judge.js';
+import { layout } from './layout.js';
+import { messages, sentences } from './messages.js';
+import { recovery } from './recovery.js';
+import { undo } from './replace.js';
+import { saturation } from './saturation.js';
+import { fromConfig, fromQuery, toJson } from './settings.js';
+import { settings } from './settings-form.js';
 import { $, checkCoreFacts } from './util.js';
-import { setupLayout } from './layout.js';
-import { drawWorld, isWorld, setupWorlds, showWorldMetrics, worldDefaults, worldFromQuery } from './worlds/world.js';
+import { vae } from './vae.js';
+import { isWorld, worldDefaults, worldFromQuery, worlds } from './worlds/world.js';
+
+/**
+ * The panels, in the order each phase runs them. The order matters where one reads what
+ * another wrote: errors first (a failure while starting is shown), the judge's verdict
+ * before the VAE's side of it, the pad's question to D before the explorer's, the first
+ * model (undo's setup) before the autosave starts counting changes from it.
+ */
+const PANELS = [
+  errors, // uncaught errors and panics
+  header, // the header and the language
+  layout, // the panels shown, Share this view
+  messages, // the error banner and the notice; guard
+  counters, // the counters and the status line
+  explain, // the explanation panel
+  charts, // the loss and D(x) charts
+  grid, // G's grid and the film strip
+  pad, // the draw pad and D's verdict
+  saturation, // minimax against non-saturating
+  explore, // G's noise explorer
+  quality, // the judge's verdict
+  vae, // the lesson "Can G learn by itself?"
+  dalone, // the lesson "Can D generate?"
+  files, // Keep and share
+  recovery, // the divergence banner
+  worlds, // the 1-D and 2-D worlds
+  controls, // Train, the hand steps, Reset, the speed
+  settings, // the settings form and the address
+  drag, // G's digits dragged to the pad
+  undo, // a new model, and its Undo
+  autosave, // the autosave
+];
 
 /** Redraw the grid at most 10×/s, the charts and counters at most 4×/s. */
 const GRID_EVERY_MS = 100;
@@ -101,33 +143,17 @@ const app = {
   chartsVersion: -1,
   chartsAt: -Infinity,
   chartsCost: 0,
-  /** The charts' history rows as last reported, [record, d_loss, g_loss, d_real, d_fake]… */
-  history: new Float32Array(0),
-  charts: null,
-  snapshots: [],
   /** The training data: 'built-in MNIST' (shown in the page's language), or the files' names. */
   dataSource: 'built-in MNIST',
-  errors: [],
-  notices: [],
-  // The panels' own parts, each documented where it is kept.
-  ...controlState(), // trainHidden, budgetMs
-  ...counterState(), // stepsShown, sps, spsLog
-  ...dragState(), // drag
-  ...explainState(), // explain
-  ...exploreState(), // explore
-  ...padState(), // judge
-  ...undoState(), // undo
 };
 
 // ---- the callbacks other modules reach through `app` -------------------------------------
 
 // On `app` before boot: an error or a panic while the engine starts uses them.
-Object.assign(app, messagesOn(app), {
+for (const panel of PANELS) Object.assign(app, panel.state?.(app));
+Object.assign(app, {
   apply,
-  setRunning: (running) => setRunning(app, running),
-  replaceModel: (...args) => replaceModel(app, ...args),
-  writeUrl: () => writeUrl(app),
-  switchLang: (code) => switchLang(app, code),
+  relabel,
   /** Someone is drawing or exploring: training goes in short chunks for a while (frame()). */
   interacted: () => (app.interactiveUntil = performance.now() + INTERACTIVE_MS),
 });
@@ -136,7 +162,9 @@ Object.assign(app, messagesOn(app), {
 
 /**
  * Takes in an engine report: the counters, and whatever it carries of G's grid (a
- * film-strip milestone with it), the charts' history, the judge's verdict, divergence.
+ * film-strip milestone with it), the charts' history, the judge's verdict, divergence;
+ * each panel draws its part. What the grid's and the charts' drawing cost paces their
+ * next redraw (frame()).
  */
 function apply(r) {
   if (!r) return r;
@@ -145,29 +173,21 @@ function apply(r) {
   if (r.config) {
     app.flat = fromConfig(JSON.parse(r.config));
   }
-  if (r.world) {
-    app.gridCost = drawWorld(app, r.world);
-    app.gridVersion = r.world.version;
+  let gridMs = null;
+  let chartsMs = null;
+  for (const panel of PANELS) {
+    const cost = panel.update?.(app, r);
+    if (cost?.grid != null) gridMs = cost.grid;
+    // A world's metric charts are drawn with the loss charts, and cost with them.
+    if (cost?.charts != null) chartsMs = (chartsMs ?? 0) + cost.charts;
   }
-  if (r.grid) {
-    app.gridCost = showGrid(app, r.grid);
-    app.gridVersion = r.grid.version;
-    if (r.milestone != null && !app.snapshots.includes(r.milestone)) snapshot(app, r.milestone);
-  }
-  if (r.history) {
-    app.history = r.history.rows;
-    app.chartsCost = updateCharts(app);
-    app.chartsVersion = r.history.version;
-  }
-  // A world's metric charts are drawn with the loss charts, and cost with them.
-  if (r.worldMetrics) app.chartsCost = (r.history ? app.chartsCost : 0) + showWorldMetrics(app, r.worldMetrics);
-  if (r.quality) {
-    showQuality(app, r.quality);
-    showVerdicts(app);
-  }
-  if (r.autosave) takeReport(app, r.autosave);
+  if (gridMs != null) app.gridCost = gridMs;
+  if (chartsMs != null) app.chartsCost = chartsMs;
+  const drawn = r.grid ?? r.world; // one or the other: a world has no grid of digits
+  if (drawn) app.gridVersion = drawn.version;
+  if (r.history) app.chartsVersion = r.history.version;
   if (r.diverged && app.running) {
-    setRunning(app, false);
+    app.setRunning(false);
     app.showDiverged();
   }
   return r;
@@ -194,7 +214,7 @@ async function onVisibility() {
       if (r.error) app.onTrainError(new Error(r.error));
     });
     if (app.view?.diverged) {
-      await setRunning(app, false);
+      await app.setRunning(false);
       app.showDiverged();
     }
     showCounters(app);
@@ -205,7 +225,7 @@ async function onVisibility() {
 async function tickHidden() {
   if (!app.free || app.broken) return;
   await app.guard('what.background', async () => apply(await app.engine.frame({})));
-  tickAutosave(app, performance.now());
+  autosave.tickAfter(app, { now: performance.now(), training: false, due: {} });
 }
 
 // ---- the one animation loop -------------------------------------------------------------
@@ -222,17 +242,11 @@ function frame() {
   const chartsDue = start - app.chartsAt >= Math.max(CHARTS_EVERY_MS, app.chartsCost / share);
   const want = { grid: gridDue, history: chartsDue && app.chartsVersion !== stale };
   if (gridDue) app.gridAt = start;
-  if (chartsDue) {
-    app.chartsAt = start;
-    if (training) measureSps(app, start);
-    showCounters(app);
-  }
-  // D's verdict and G's explored digit are asked first, so they do not queue behind training.
-  // The pad and the noise explorer are the digits'.
-  if (!isWorld(app.flat.world)) {
-    tickJudge(app, want.history);
-    tickExplore(app, start, want.history);
-  }
+  if (chartsDue) app.chartsAt = start;
+  // The counters, D's verdict and G's explored digit come first, so they do not queue
+  // behind training.
+  const beat = { now: start, training, due: { grid: gridDue, charts: chartsDue, history: want.history } };
+  for (const panel of PANELS) panel.tick?.(app, beat);
   const interactive = start < app.interactiveUntil;
   const limit = training && app.path !== 'main' && !interactive ? CHUNKS_IN_FLIGHT : 1;
   // On this thread a world's view and charts are drawn in the same frame as the chunk:
@@ -257,21 +271,16 @@ function frame() {
   } else if (gridDue) {
     app.gridAt = -Infinity; // not asked this frame: the next may
   }
-  tickDrag(app);
-  tickAutosave(app, start);
+  for (const panel of PANELS) panel.tickAfter?.(app, beat);
   app.frameMs.push(performance.now() - start);
   if (app.frameMs.length > 240) app.frameMs.shift();
 }
 
 // ---- boot -------------------------------------------------------------------------------
 
-/** Texts a language switch redraws in place (training runs on): each panel's, and what boot wrote. */
+/** Texts a language switch redraws in place (training runs on): each panel's. */
 function relabel() {
-  if (!app.quality) $('quality-status').textContent = t('quality.loading');
-  relabelMessages();
-  relabelControls();
-  relabelHeader(app);
-  relabelCounters(app);
+  for (const panel of PANELS) panel.relabel?.(app);
 }
 
 /** A message of engine/connect.js ({ key, params }); `where`, `next` and `using` are keys too. */
@@ -282,11 +291,7 @@ function engineMessage({ key, params = {} }) {
 }
 
 async function boot() {
-  setupErrors(app);
-  trackStickyHeader();
-  startLang(app, relabel);
-  const layoutMessages = setupLayout(app.writeUrl);
-  const saved = listSavedRuns();
+  const early = PANELS.flatMap((panel) => panel.start?.(app) ?? []);
   $('status').textContent = t('status.loading');
   const started = await startEngine();
   Object.assign(app, { engine: started.engine, path: started.path, build: started.build, threads: started.threads, why: started.why, core: started.core });
@@ -302,39 +307,23 @@ async function boot() {
   // A world in the address brings its own defaults; the other settings go on top.
   const place = worldFromQuery(search);
   if (isWorld(place.world)) app.defaults = await worldDefaults(app, place.world).catch(() => app.defaults);
-  const { flat, messages } = fromQuery(search, app.defaults);
+  const { flat, messages: said } = fromQuery(search, app.defaults);
   flat.world = isWorld(app.defaults.world) ? place.world : 'digits';
-  if (place.message) messages.push(place.message);
+  if (place.message) said.push(place.message);
   const first = await app.engine.create({ configJson: toJson(flat), judge: new URL('./data/judge.safetensors', import.meta.url).href });
-  if (messages.length || started.messages.length || first.configMessage || layoutMessages.length) {
+  if (said.length || started.messages.length || first.configMessage || early.length) {
     app.notify(() => sentences([
       ...started.messages.map(engineMessage),
-      ...layoutMessages.map(engineMessage),
+      ...early.map(engineMessage),
       ...fromQuery(search, app.defaults).messages,
       ...(place.message ? [worldFromQuery(search).message] : []),
       ...(first.configMessage ? [t(first.configMessage.key, { reason: app.describe(new Error(first.configMessage.reason)) })] : []),
     ]));
   }
-  app.charts = createCharts();
-  setupPad(app);
-  setupSaturation(app);
-  setupExplore(app);
-  setupVae(app);
-  setupDAlone(app);
-  setupFiles(app);
-  setupRecovery(app);
-  setupQuality(app);
-  setupWorlds(app);
-  wireControls(app);
   document.addEventListener('visibilitychange', onVisibility);
   setInterval(tickHidden, 1000);
-  wireSettings(app);
-  wireMessages(app);
-  wireUndo(app);
-  setupGridDrag(app);
-  modelReplaced(app, first);
+  for (const panel of PANELS) panel.setup?.(app, first);
   for (const id of ['train', 'step', 'step-d', 'step-g', 'reset']) $(id).disabled = false;
-  setupAutosave(app, saved); // the saved runs are offered when they have been read; the page does not wait
   app.ready = true;
   window.ganplay.ready = true;
   window.ganplayReady = true;

@@ -4,6 +4,8 @@
 // (app.undo), this module only hides it. Installed on `app` before the engine starts
 // (messagesOn), because an error while it starts is shown the same way. May call i18n.js,
 // core-errors.js and util.js, and through `app` errors.js's onPanic.
+// Its panel object, `messages` (main.js's PANELS): state (app.errors, app.notices
+// and the callbacks), setup, relabel.
 import { coreMessage } from './core-errors.js';
 import { getLang, t } from './i18n.js';
 import { $ } from './util.js';
@@ -22,9 +24,9 @@ const shown = { error: null, notice: null };
 
 /**
  * The callbacks every module reaches through `app`: isPanic, describe, say, showError,
- * notify, guard. Returns them, for main.js to put on `app`.
+ * notify, guard. Returns them, for the panel's `state` (main.js puts it on `app`).
  */
-export function messagesOn(app) {
+function messagesOn(app) {
   /** A wasm trap (a Rust panic), on this thread or passed on from a worker. */
   const isPanic = (err) => err instanceof WebAssembly.RuntimeError || err?.name === 'RuntimeError';
 
@@ -91,16 +93,24 @@ export function messagesOn(app) {
 }
 
 /** The banners in a new language. */
-export function relabelMessages() {
+function relabelMessages() {
   if (shown.error != null) $('error-text').textContent = render(shown.error);
   if (shown.notice != null) $('notice-text').textContent = render(shown.notice);
 }
 
 /** The banners' close buttons (closing the notice withdraws its Undo). */
-export function wireMessages(app) {
+function wireMessages(app) {
   $('error-close').addEventListener('click', () => ($('error-banner').hidden = true));
   $('notice-close').addEventListener('click', () => {
     $('notice').hidden = true;
     app.undo = null;
   });
 }
+
+/** The message lines' face as a panel of the page (main.js's PANELS). */
+export const messages = {
+  /** `errors` and `notices`: every text shown, in order, for the tests. */
+  state: (app) => ({ errors: [], notices: [], ...messagesOn(app) }),
+  setup: wireMessages,
+  relabel: relabelMessages,
+};

@@ -4,11 +4,13 @@
 // keeps one before every settings change and a few spread over time, and offers the one
 // from before the change that likely caused the divergence): weights, optimiser,
 // settings and charts.
+// Its panel object, `recovery` (main.js's PANELS): setup (app.onTrainError,
+// app.showDiverged).
 import { onLangChange, t } from './i18n.js';
 import { divergenceText, restoreReason } from './core-errors.js';
 import { $, fmtInt } from './util.js';
 
-export function setupRecovery(app) {
+function setupRecovery(app) {
   $('restore-good').addEventListener('click', () => restoreLastGood(app));
 
   /** A training call failed: a panic stops the page (errors.js); otherwise pause, and say why. */
@@ -44,3 +46,6 @@ function restoreLastGood(app) {
     notice: (r) => t('notice.restored', { step: fmtInt(r.restored) }),
   });
 }
+
+/** The divergence banner's face as a panel of the page (main.js's PANELS). */
+export const recovery = { setup: setupRecovery };

@@ -6,6 +6,8 @@
 // counters.js, explain.js, grid.js, explore.js, files.js, worlds/world.js, settings.js,
 // settings-form.js, messages.js, i18n.js and util.js; through `app`: the engine, apply,
 // setRunning (controls.js), notify, showError, onPanic.
+// Its panel object, `undo` (main.js's PANELS): state (app.undo, app.replaceModel),
+// setup (the Undo, and the first model's views).
 import { showCounters } from './counters.js';
 import { resetStats } from './explain.js';
 import { resetExplore } from './explore.js';
@@ -18,8 +20,8 @@ import { syncForm, writeUrl } from './settings-form.js';
 import { $, fmtInt } from './util.js';
 import { showWorld } from './worlds/world.js';
 
-/** The replacement's part of the page's state (main.js spreads it into `app`). */
-export const undoState = () => ({
+/** The replacement's part of the page's state (this panel's `state`, which main.js puts on `app`). */
+const undoState = () => ({
   /**
    * The Undo on offer in the notice after a replacement of the model (the engine keeps the
    * replaced run): its step, and the film strip as it was, to put back with it. Null when
@@ -79,7 +81,7 @@ async function undoReplace(app) {
 }
 
 /** A new model is in the engine: everything starts over from its report. */
-export function modelReplaced(app, report, stripLabel) {
+function modelReplaced(app, report, stripLabel) {
   app.spsLog = [];
   resetStats();
   clearStrip(app);
@@ -99,6 +101,16 @@ export function modelReplaced(app, report, stripLabel) {
 }
 
 /** The notice's Undo button. */
-export function wireUndo(app) {
+function wireUndo(app) {
   $('notice-undo').addEventListener('click', () => undoReplace(app));
 }
+
+/** The replacement's face as a panel of the page (main.js's PANELS). */
+export const undo = {
+  state: (app) => ({ ...undoState(), replaceModel: (...args) => replaceModel(app, ...args) }),
+  /** Every view starts from the engine's first model; the Undo is wired. */
+  setup(app, first) {
+    wireUndo(app);
+    modelReplaced(app, first);
+  },
+};

@@ -4,6 +4,7 @@
 // rejects the fakes (D(G(z)) near 0), where the minimax curve is flat: no gradient for G.
 // The fakes' scores are draw.js's sample of D's verdicts (the histogram's), so this figure
 // costs no extra work in the engine.
+// Its panel object, `saturation` (main.js's PANELS): setup.
 import { onLangChange, t } from './i18n.js';
 import { $, fmtNum } from './util.js';
 
@@ -27,7 +28,7 @@ export function pushes(fakeScores) {
   return { minimax: mean, non_saturating: 1 - mean };
 }
 
-export function setupSaturation(app) {
+function setupSaturation(app) {
   onLangChange(() => drawSaturation(app));
   // The select, not app.flat: the figure follows the choice at once, before the settings apply.
   $('generator-loss').addEventListener('change', () => drawSaturation(app));
@@ -96,3 +97,6 @@ export function drawSaturation(app) {
     ? t('saturation.now', { n: fake.length, d: fmtNum(1 - p.non_saturating, 2), mm: fmtNum(p.minimax, 2), ns: fmtNum(p.non_saturating, 2) })
     : t(app.flat?.conditional ? 'saturation.conditional' : 'saturation.waiting');
 }
+
+/** The curve's face as a panel of the page (main.js's PANELS). */
+export const saturation = { setup: setupSaturation };

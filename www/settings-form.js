@@ -8,9 +8,10 @@
 // engine/connect.js and wasm-build.js (what the address may ask of the engine), messages.js,
 // i18n.js and util.js; through `app`: the engine, replaceModel (replace.js), apply, notify,
 // guard, onPanic.
+// Its panel object, `settings` (main.js's PANELS): state (app.writeUrl), setup.
 import { PATHS } from './engine/connect.js';
 import { getLang, t } from './i18n.js';
-import { layout, layoutQuery } from './layout.js';
+import { currentLayout, layoutQuery } from './layout.js';
 import { render, sentences } from './messages.js';
 import { FIELDS, FIELD_BY_KEY, archDiffers, controlText, defaultLr, describeChanges, format, fromConfig, parse, recipe, toJson, toQuery } from './settings.js';
 import { $ } from './util.js';
@@ -22,14 +23,14 @@ export function writeUrl(app) {
   const params = new URLSearchParams(location.search);
   const parts = [];
   if (app.flat) {
-    parts.push(toQuery(app.flat, app.defaults), worldQuery(app.flat.world), layoutQuery(layout()));
+    parts.push(toQuery(app.flat, app.defaults), worldQuery(app.flat.world), layoutQuery(currentLayout()));
     // Where the engine runs, as asked; a request it could not read (the start said so) is dropped.
     const known = { engine: (v) => PATHS.includes(v), wasm: (v) => v in BUILDS && v !== 'threads', threads: () => true };
     for (const key of ['engine', 'wasm', 'threads']) if (params.has(key) && known[key](params.get(key))) parts.push(`${key}=${encodeURIComponent(params.get(key))}`);
   } else {
     // Still starting (the settings not read yet): the address keeps what it asks for.
     for (const key of ['lang', 'show', 'hide', 'present']) params.delete(key);
-    parts.push(layoutQuery(layout()));
+    parts.push(layoutQuery(currentLayout()));
     parts.push(params.toString());
   }
   parts.push(`lang=${getLang()}`);
@@ -152,7 +153,7 @@ async function showAverage(app) {
 }
 
 /** Every settings control, the recipes and the "Show" choice, each change in its turn. */
-export function wireSettings(app) {
+function wireSettings(app) {
   for (const f of FIELDS) {
     if (f.key === 'seed') continue;
     const el = $(f.el);
@@ -167,3 +168,9 @@ export function wireSettings(app) {
   $('recipe-tuned').addEventListener('click', () => inTurn(() => applyRecipe(app, 'tuned')));
   $('recipe-plain').addEventListener('click', () => inTurn(() => applyRecipe(app, 'plain')));
 }
+
+/** The settings form's face as a panel of the page (main.js's PANELS). */
+export const settings = {
+  state: (app) => ({ writeUrl: () => writeUrl(app) }),
+  setup: wireSettings,
+};

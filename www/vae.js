@@ -5,6 +5,8 @@
 // the verdict on G, and shows the lecture's two edits of a digit at the same pixel
 // distance with what D says of each. Owns its card (#vae) and its state (app.vae); calls
 // the engine (vaeStart, vaeTrain, vaeJudge, pixelEdits) through app.guard.
+// Its panel object, `vae` (main.js's PANELS): setup, update (the
+// judge's verdict on G, beside the VAE's).
 import { fixed, onLangChange, percent, t } from './i18n.js';
 import { $, drawImage28, drawTiles, fmtInt, IMAGE_DIM } from './util.js';
 
@@ -20,7 +22,7 @@ const EDIT_PIXELS = 6;
 const EDIT_DIGITS = 500;
 
 /** Wires the card: the kind, Train 500 steps, Start over, Score the edits. */
-export function setupVae(app) {
+function setupVae(app) {
   app.vae = { busy: false, kind: 'vae', steps: 0, stats: null, grid: null, recon: null, verdict: null, edits: null };
   $('vae-train').addEventListener('click', () => train(app));
   $('vae-reset').addEventListener('click', () => startOver(app));
@@ -119,7 +121,7 @@ function show(app) {
  * The judge's verdicts on G and on the VAE, side by side. Called again by the page
  * whenever the Quality panel takes a new verdict on G.
  */
-export function showVerdicts(app) {
+function showVerdicts(app) {
   if (!app.vae) return;
   const last = app.quality?.last;
   const gan = Number.isFinite(last?.fd) ? last : null;
@@ -164,3 +166,11 @@ function showEdits(app) {
     step: fmtInt(e.ganStep),
   });
 }
+
+/** The lesson's face as a panel of the page (main.js's PANELS); after `quality` in them. */
+export const vae = {
+  setup: setupVae,
+  update(app, r) {
+    if (r.quality) showVerdicts(app);
+  },
+};

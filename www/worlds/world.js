@@ -3,6 +3,8 @@
 // your own points, the world in the address, the view and the metrics charts, and the
 // explanation that follows the world. The world itself lives in the settings
 // (`flat.world`, GanConfig's `world`), so autosave and checkpoints carry it.
+// Its panel object, `worlds` (main.js's PANELS): setup, update (a world's
+// view, and its metrics charts, drawn and costed with the loss charts).
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { latest, tickDigits } from '../charts.js';
 import { onLangChange, t } from '../i18n.js';
@@ -59,7 +61,7 @@ export async function worldDefaults(app, world) {
 }
 
 /** Wires the selector, the view's options, painting, and the metrics charts. */
-export function setupWorlds(app) {
+function setupWorlds(app) {
   fillStrings();
   app.world = { shown: null, view: null, painting: null, painted: [], charts: createCharts() };
   const select = $('world');
@@ -164,7 +166,7 @@ function setText(el, attr, key) {
 }
 
 /** Draws the view the engine reported; returns the milliseconds it took. */
-export function drawWorld(app, w) {
+function drawWorld(app, w) {
   const t0 = performance.now();
   app.world.view = w;
   redraw(app);
@@ -316,7 +318,7 @@ function createCharts() {
  * The world's metrics as reported: the numbers now and their history in the charts.
  * Returns the milliseconds it took.
  */
-export function showWorldMetrics(app, m) {
+function showWorldMetrics(app, m) {
   const t0 = performance.now();
   const { rows, columns } = m;
   const n = rows.length / columns;
@@ -337,3 +339,14 @@ export function showWorldMetrics(app, m) {
   $('world-metrics-now').textContent = now.join(' · ');
   return performance.now() - t0;
 }
+
+/** The worlds' face as a panel of the page (main.js's PANELS). */
+export const worlds = {
+  setup: setupWorlds,
+  update(app, r) {
+    const cost = {};
+    if (r.world) cost.grid = drawWorld(app, r.world);
+    if (r.worldMetrics) cost.charts = showWorldMetrics(app, r.worldMetrics);
+    return cost;
+  },
+};
