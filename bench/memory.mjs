@@ -17,7 +17,7 @@ import { baseUrl, launchBrowser, newPage } from '../tests/e2e/browser.mjs';
 const STEPS = Number(process.argv[2] || 100_000);
 const WARMUP = Math.min(5_000, STEPS / 10);
 const SAMPLE_EVERY = Math.min(10_000, STEPS / 5);
-const SMALL = 'noise=16&g_hidden=32&d_hidden=32&batch=8';
+const SMALL = 'noise_dim=16&g_hidden=32&d_hidden=32&batch_size=8';
 const MODEL = process.argv[3] ?? SMALL;
 
 const emit = (figure) => console.log(JSON.stringify({ build: 'wasm', ...figure }));

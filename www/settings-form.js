@@ -8,12 +8,13 @@
 // engine/connect.js and wasm-build.js (what the address may ask of the engine), messages.js,
 // i18n.js and util.js; through `app`: the engine, replaceModel (replace.js), apply, notify,
 // guard, onPanic.
-// Its panel object, `settings` (main.js's PANELS): state (app.writeUrl), setup.
+// Its panel object, `settings` (main.js's PANELS): state (app.writeUrl), start (G's and D's
+// optimiser fields, from one template), setup.
 import { PATHS } from './engine/connect.js';
-import { getLang, t } from './i18n.js';
+import { applyTranslations, getLang, t } from './i18n.js';
 import { currentLayout, layoutQuery } from './layout.js';
 import { render, sentences } from './messages.js';
-import { FIELDS, FIELD_BY_KEY, archDiffers, controlText, defaultLr, describeChanges, format, fromConfig, parse, recipe, toJson, toQuery } from './settings.js';
+import { FIELDS, FIELD_BY_KEY, archDiffers, controlId, controlText, defaultLr, describeChanges, format, fromConfig, parse, recipe, toJson, toQuery } from './settings.js';
 import { $ } from './util.js';
 import { BUILDS } from './wasm-build.js';
 import { worldQuery } from './worlds/world.js';
@@ -38,7 +39,7 @@ export function writeUrl(app) {
 }
 
 function writeControl(app, field) {
-  const el = $(field.el);
+  const el = $(controlId(field));
   const value = app.flat[field.key];
   if (field.type === 'bool') el.checked = value;
   else el.value = controlText(field, value);
@@ -49,7 +50,7 @@ export function syncForm(app, { seed = false } = {}) {
   for (const f of FIELDS) if (seed || f.key !== 'seed') writeControl(app, f);
   for (const n of ['g', 'd']) {
     const sgd = app.flat[`${n}_kind`] === 'sgd';
-    $(`${n}-opt`).closest('fieldset').classList.toggle('is-sgd', sgd);
+    $(`${n}-kind`).closest('fieldset').classList.toggle('is-sgd', sgd);
   }
   const wrongLabels = app.flat.conditional && app.flat.d_mismatch > 0;
   $('gan-step-1-wrong').hidden = !wrongLabels;
@@ -156,7 +157,7 @@ async function showAverage(app) {
 function wireSettings(app) {
   for (const f of FIELDS) {
     if (f.key === 'seed') continue;
-    const el = $(f.el);
+    const el = $(controlId(f));
     // The text as it is now: by the time its turn comes, the form may have been redrawn
     // from the settings an earlier change left.
     el.addEventListener('change', () => {
@@ -169,8 +170,28 @@ function wireSettings(app) {
   $('recipe-plain').addEventListener('click', () => inTurn(() => applyRecipe(app, 'plain')));
 }
 
+/**
+ * G's and D's optimiser fieldsets, from the one template in index.html: each field's
+ * control gets its id from its key (`g_lr` → `#g-lr`), in the page's language.
+ */
+function fillOptimisers() {
+  const fields = $('optimiser-fields').content;
+  for (const fieldset of document.querySelectorAll('fieldset[data-optimiser]')) {
+    const n = fieldset.dataset.optimiser;
+    const copy = fields.cloneNode(true);
+    for (const el of copy.querySelectorAll('[data-field]')) {
+      el.id = controlId(FIELD_BY_KEY[`${n}_${el.dataset.field}`]);
+      el.removeAttribute('data-field');
+    }
+    fieldset.append(copy);
+    applyTranslations(fieldset);
+  }
+}
+
 /** The settings form's face as a panel of the page (main.js's PANELS). */
 export const settings = {
   state: (app) => ({ writeUrl: () => writeUrl(app) }),
+  /** Before the engine: the address's settings are shown in the form once it is up. */
+  start: fillOptimisers,
   setup: wireSettings,
 };

@@ -6,8 +6,13 @@
 // Messages are in the page's language (www/i18n.js): each field's `label` is looked up
 // when a message is made, so a message follows a language switch.
 //
-// The page keeps the settings "flat" (one key per control, both optimisers' fields side
-// by side); `toConfig` turns them into the nested JSON that Playground takes.
+// One spelling per setting: the page keeps the settings "flat" (one key per control, both
+// optimisers' fields side by side), and that key is also the URL parameter (`g_lr=0.001`)
+// and, with `_` as `-`, the control's id (`#g-lr`: controlId). Older links' names
+// (`lr_g`, `batch`, …) are each field's `aliases`: read, never written. The nested JSON
+// that Playground takes is the Rust core's own format, and `toConfig` / `fromConfig` turn
+// one into the other: `g_lr` is `g_optimizer.lr`, `g_kind` is `g_optimizer.kind`, and so on
+// for `d_` and the momentum, betas and ε.
 
 import { t } from './i18n.js';
 
@@ -25,35 +30,39 @@ const BELOW_ONE = 0.9999;
 const NO_LAYERS = 'none';
 
 /**
- * One row per setting. key: flat key; url: URL parameter; el: control id; type:
- * int | float | list | bool | enum; arch: changes the networks' shape
- * (so applying it re-initialises the weights); example: a list's, for its message.
+ * One row per setting. key: the flat key, which is the URL parameter too; aliases: the
+ * names older links used for it (read as the key); type: int | float | list | bool | enum;
+ * arch: changes the networks' shape (so applying it re-initialises the weights); example:
+ * a list's, for its message.
  */
 export const FIELDS = [
-  { key: 'seed', url: 'seed', el: 'seed', type: 'int', min: 0, max: MAX_SEED },
-  { key: 'noise_dim', url: 'noise', el: 'noise-dim', type: 'int', min: 1, max: 4096, arch: true },
-  { key: 'g_hidden', url: 'g_hidden', el: 'g-hidden', type: 'list', min: 1, max: 4096, maxLen: 6, example: '256, 512', arch: true },
-  { key: 'd_hidden', url: 'd_hidden', el: 'd-hidden', type: 'list', min: 1, max: 4096, maxLen: 6, example: '512, 256', arch: true },
-  { key: 'conditional', url: 'conditional', el: 'conditional', type: 'bool', arch: true },
-  { key: 'leaky_slope', url: 'slope', el: 'leaky-slope', type: 'float', min: 0, max: 0.99, arch: true },
-  { key: 'batch_size', url: 'batch', el: 'batch-size', type: 'int', min: 1, max: 1024 },
-  { key: 'd_steps', url: 'd_steps', el: 'd-steps', type: 'int', min: 1, max: 20 },
-  { key: 'generator_loss', url: 'loss', el: 'generator-loss', type: 'enum', options: ['non_saturating', 'minimax'] },
-  { key: 'label_smoothing', url: 'smoothing', el: 'label-smoothing', type: 'float', min: 0, max: 0.5 },
-  { key: 'd_input_noise', url: 'instance_noise', el: 'instance-noise', type: 'float', min: 0, max: 1 },
-  { key: 'd_mismatch', url: 'wrong_labels', el: 'd-mismatch', type: 'float', min: 0, max: 4 },
-  { key: 'g_average', url: 'average', el: 'g-average', type: 'float', min: 0, max: BELOW_ONE },
+  { key: 'seed', type: 'int', min: 0, max: MAX_SEED },
+  { key: 'noise_dim', aliases: ['noise'], type: 'int', min: 1, max: 4096, arch: true },
+  { key: 'g_hidden', type: 'list', min: 1, max: 4096, maxLen: 6, example: '256, 512', arch: true },
+  { key: 'd_hidden', type: 'list', min: 1, max: 4096, maxLen: 6, example: '512, 256', arch: true },
+  { key: 'conditional', type: 'bool', arch: true },
+  { key: 'leaky_slope', aliases: ['slope'], type: 'float', min: 0, max: 0.99, arch: true },
+  { key: 'batch_size', aliases: ['batch'], type: 'int', min: 1, max: 1024 },
+  { key: 'd_steps', type: 'int', min: 1, max: 20 },
+  { key: 'generator_loss', aliases: ['loss'], type: 'enum', options: ['non_saturating', 'minimax'] },
+  { key: 'label_smoothing', aliases: ['smoothing'], type: 'float', min: 0, max: 0.5 },
+  { key: 'd_input_noise', aliases: ['instance_noise'], type: 'float', min: 0, max: 1 },
+  { key: 'd_mismatch', aliases: ['wrong_labels'], type: 'float', min: 0, max: 4 },
+  { key: 'g_average', aliases: ['average'], type: 'float', min: 0, max: BELOW_ONE },
   ...['g', 'd'].flatMap((n) => {
     return [
-      { key: `${n}_kind`, url: `opt_${n}`, el: `${n}-opt`, type: 'enum', options: ['adam', 'sgd'] },
-      { key: `${n}_lr`, url: `lr_${n}`, el: `${n}-lr`, type: 'float', min: MIN_LR, max: 10 },
-      { key: `${n}_momentum`, url: `momentum_${n}`, el: `${n}-momentum`, type: 'float', min: 0, max: BELOW_ONE },
-      { key: `${n}_beta1`, url: `beta1_${n}`, el: `${n}-beta1`, type: 'float', min: 0, max: BELOW_ONE },
-      { key: `${n}_beta2`, url: `beta2_${n}`, el: `${n}-beta2`, type: 'float', min: 0, max: BELOW_ONE },
-      { key: `${n}_eps`, url: `eps_${n}`, el: `${n}-eps`, type: 'float', min: 1e-12, max: 1 },
+      { key: `${n}_kind`, aliases: [`opt_${n}`], type: 'enum', options: ['adam', 'sgd'] },
+      { key: `${n}_lr`, aliases: [`lr_${n}`], type: 'float', min: MIN_LR, max: 10 },
+      { key: `${n}_momentum`, aliases: [`momentum_${n}`], type: 'float', min: 0, max: BELOW_ONE },
+      { key: `${n}_beta1`, aliases: [`beta1_${n}`], type: 'float', min: 0, max: BELOW_ONE },
+      { key: `${n}_beta2`, aliases: [`beta2_${n}`], type: 'float', min: 0, max: BELOW_ONE },
+      { key: `${n}_eps`, aliases: [`eps_${n}`], type: 'float', min: 1e-12, max: 1 },
     ];
   }),
 ];
+
+/** A field's form control's id: its key with `_` as `-` (`g_lr` → `g-lr`). */
+export const controlId = (field) => field.key.replaceAll('_', '-');
 
 /** Each field's `label`, for messages, in the page's language: "batch size", "G's learning rate". */
 for (const f of FIELDS) {
@@ -65,7 +74,6 @@ for (const f of FIELDS) {
 }
 
 export const FIELD_BY_KEY = Object.fromEntries(FIELDS.map((f) => [f.key, f]));
-export const FIELD_BY_EL = Object.fromEntries(FIELDS.map((f) => [f.el, f]));
 
 /** The learning rate to start from when `n` ('g' or 'd') switches to optimiser `kind`: the
  * default settings' own when they use that kind, else the kind's usual one. */
@@ -273,6 +281,9 @@ export function parse(field, text) {
  */
 const PAGE_PARAMS = new Set(['wasm', 'engine', 'threads', 'lang', 'world', 'points', 'show', 'hide', 'present']);
 
+/** Each field under its key and under each of its aliases, for reading an address. */
+const BY_NAME = Object.fromEntries(FIELDS.flatMap((f) => [f.key, ...(f.aliases ?? [])].map((name) => [name, f])));
+
 /**
  * Reads settings from a URL query string on top of `defaults` (flat). Returns
  * `{ flat, messages }`; unknown parameters and bad values are reported and ignored.
@@ -280,9 +291,8 @@ const PAGE_PARAMS = new Set(['wasm', 'engine', 'threads', 'lang', 'world', 'poin
 export function fromQuery(search, defaults) {
   const flat = structuredClone(defaults);
   const messages = [];
-  const byUrl = Object.fromEntries(FIELDS.map((f) => [f.url, f]));
   for (const [name, text] of new URLSearchParams(search)) {
-    const field = byUrl[name];
+    const field = BY_NAME[name];
     if (PAGE_PARAMS.has(name)) continue;
     if (!field) {
       messages.push(t('parse.unknown', { name }));
@@ -304,7 +314,7 @@ export function fromQuery(search, defaults) {
   return { flat, messages };
 }
 
-/** A query string holding the settings that differ from `defaults` (seed always). */
+/** A query string holding the settings that differ from `defaults` (seed always), under their keys. */
 export function toQuery(flat, defaults) {
   const params = new URLSearchParams();
   for (const f of FIELDS) {
@@ -312,7 +322,7 @@ export function toQuery(flat, defaults) {
     // Optimiser fields of the kind not in use do not matter: leave them out.
     if (used && (flat[`${used[1]}_kind`] === 'sgd') !== (used[2] === 'momentum')) continue;
     const v = format(f, flat[f.key]);
-    if (f.key === 'seed' || v !== format(f, defaults[f.key])) params.set(f.url, v);
+    if (f.key === 'seed' || v !== format(f, defaults[f.key])) params.set(f.key, v);
   }
   return params.toString();
 }

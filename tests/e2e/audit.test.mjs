@@ -14,7 +14,7 @@ const ready = (page) => page.waitForFunction(() => window.ganplay?.ready === tru
 test('a ResizeObserver loop is not an error; an uncaught error still is', async () => {
   const browser = await launchBrowser();
   const page = await newPage(browser);
-  await page.goto(new URL('?lang=en&noise=16&g_hidden=64&d_hidden=64', baseUrl()).href);
+  await page.goto(new URL('?lang=en&noise_dim=16&g_hidden=64&d_hidden=64', baseUrl()).href);
   await ready(page);
   await page.click('#train');
   // A real loop: an observer that changes its own box's size, so the browser reports the
@@ -40,7 +40,7 @@ test('a ResizeObserver loop is not an error; an uncaught error still is', async 
 test('a link with batch=-5 trains at the default batch size and says so; engine=bogus leaves the address', async () => {
   const browser = await launchBrowser();
   const page = await newPage(browser);
-  await page.goto(new URL('?lang=en&batch=-5&engine=bogus', baseUrl()).href);
+  await page.goto(new URL('?lang=en&batch_size=-5&engine=bogus', baseUrl()).href);
   await ready(page);
   const [batch, defaults] = await page.evaluate(() => [ganplay.state.flat.batch_size, ganplay.state.defaults.batch_size]);
   assert.equal(batch, defaults);
@@ -48,13 +48,13 @@ test('a link with batch=-5 trains at the default batch size and says so; engine=
   assert.match(notice, new RegExp(`batch size in the link, -5, is outside 1–\\d+: the default, ${defaults}, is used\\.`));
   assert.match(notice, /bogus/, 'the start says the engine request was not followed');
   assert.doesNotMatch(page.url(), /engine=/);
-  assert.doesNotMatch(page.url(), /batch=/);
+  assert.doesNotMatch(page.url(), /batch_size=/);
   await browser.close();
 });
 
 // ---- the rest of the audit: what the learner sees where they are -------------------------
 
-const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
+const SMALL = 'noise_dim=16&g_hidden=64&d_hidden=64&batch_size=32';
 
 /** Opens the page at `query` in a `width`×`height` window (en unless the query says). */
 async function openAt(browser, query, { width = 1280, height = 800 } = {}) {

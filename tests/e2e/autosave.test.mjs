@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { baseUrl, gridHash, launchPersistent, steps, trainFor, watchPage } from './browser.mjs';
 
-const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
+const SMALL = 'noise_dim=16&g_hidden=64&d_hidden=64&batch_size=32';
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 
 const profileDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'ganplay-profile-'));

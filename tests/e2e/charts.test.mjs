@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileBrowser, openPage } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
-const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
+const SMALL = 'noise_dim=16&g_hidden=64&d_hidden=64&batch_size=32';
 
 const browser = fileBrowser();
 before(() => {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { drawStroke, fileBrowser, gridHash, openPage } from './browser.mjs';
 
-const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
+const SMALL = 'noise_dim=16&g_hidden=64&d_hidden=64&batch_size=32';
 
 const browser = fileBrowser();
 

@@ -14,7 +14,7 @@ import { whyOneCore } from '../../www/engine/connect.js';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 test('layout: no layout in the address shows every panel, and writes nothing back', () => {
-  const l = layoutFromQuery('?lr_g=0.001&lang=zh');
+  const l = layoutFromQuery('?g_lr=0.001&lang=zh');
   assert.deepEqual(l, { show: null, hide: [], present: false, messages: [] });
   assert.deepEqual(shownPanels(l), PANELS);
   assert.equal(layoutQuery(l), '');

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { baseUrl, collapsedCheckpoint, drawStroke, launchBrowser, watchPage } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
-const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
+const SMALL = 'noise_dim=16&g_hidden=64&d_hidden=64&batch_size=32';
 /** Letters allowed outside the catalogue: the value function's, and the optimiser option. */
 const FORMULA = new Set(['min', 'max', 'V', 'D', 'G', 'log', 'x', 'z', 'y', 'data', 'p', 'Adam']);
 /**

@@ -20,7 +20,7 @@ const visiblePanels = (page) =>
   page.evaluate(() => [...new Set([...document.querySelectorAll('[data-panel]')].filter((el) => el.offsetParent !== null).map((el) => el.dataset.panel))]);
 
 test('a teacher link shows only its panels, in the present layout, with its settings and language, and still trains', async () => {
-  const page = await open('show=samples,charts,explain&present=1&lr_g=0.001&lang=zh');
+  const page = await open('show=samples,charts,explain&present=1&g_lr=0.001&lang=zh');
   assert.deepEqual(await visiblePanels(page), ['samples', 'charts', 'explain']);
   assert.equal(await page.evaluate(() => document.body.classList.contains('present')), true);
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');

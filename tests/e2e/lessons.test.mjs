@@ -103,7 +103,7 @@ test('the best D is the 1-D worlds’: not offered on the digits or in the plane
 });
 
 test('minimax against non-saturating: the curve, with G’s fakes on it, from a link, in both languages', async () => {
-  const { page, problems } = await open('loss=minimax&show=samples,explain,pad,settings');
+  const { page, problems } = await open('generator_loss=minimax&show=samples,explain,pad,settings');
   assert.equal(await page.isVisible('#saturation'), true);
   await trainFor(page, 60);
   await page.waitForFunction(() => /^200 fakes, mean D\(G\(z\)\) = 0\.\d\d/.test(document.getElementById('saturation-words').textContent), null, { timeout: 30_000 });

@@ -150,16 +150,28 @@ test('settings: config → flat → config is the identity, and the URL round-tr
     d_optimizer: { kind: 'sgd', lr: 0.05, momentum: 0.5 },
   };
   const query = toQuery(fromConfig(custom), defaults);
-  assert.equal(query, 'seed=42&g_hidden=64&conditional=1&batch=16&opt_d=sgd&lr_d=0.05&momentum_d=0.5');
+  assert.equal(query, 'seed=42&g_hidden=64&conditional=1&batch_size=16&d_kind=sgd&d_lr=0.05&d_momentum=0.5');
   const { flat, messages } = fromQuery(query, defaults);
   assert.deepEqual(messages, []);
   assert.deepEqual(toConfig(flat), custom);
   assert.equal(format(FIELD_BY_KEY.g_lr, 0.00019999999494757503), '0.0002', 'f32 noise is hidden');
 });
 
+test('settings: an old link\'s names are aliases of the keys, read the same and never written', () => {
+  const defaults = fromConfig(DEFAULT_CONFIG);
+  const old = 'noise=12&slope=0.1&batch=16&loss=minimax&smoothing=0.2&instance_noise=0.3&wrong_labels=0.5&average=0.99&opt_g=sgd&lr_g=0.05&momentum_g=0.5&opt_d=adam&lr_d=0.001&beta1_d=0.6&beta2_d=0.99&eps_d=0.000001';
+  const keys = 'noise_dim=12&leaky_slope=0.1&batch_size=16&generator_loss=minimax&label_smoothing=0.2&d_input_noise=0.3&d_mismatch=0.5&g_average=0.99&g_kind=sgd&g_lr=0.05&g_momentum=0.5&d_kind=adam&d_lr=0.001&d_beta1=0.6&d_beta2=0.99&d_eps=0.000001';
+  const a = fromQuery(old, defaults);
+  const b = fromQuery(keys, defaults);
+  assert.deepEqual(a.messages, []);
+  assert.deepEqual(a.flat, b.flat);
+  assert.notDeepEqual(a.flat, defaults);
+  for (const name of toQuery(a.flat, defaults).split('&').map((p) => p.split('=')[0])) assert.ok(name in FIELD_BY_KEY, `${name} is a key`);
+});
+
 test('settings: bad URL values keep the default and say why', () => {
   const defaults = fromConfig(DEFAULT_CONFIG);
-  const { flat, messages } = fromQuery('lr_g=fast&batch=-5&wat=1', defaults);
+  const { flat, messages } = fromQuery('g_lr=fast&batch_size=-5&wat=1', defaults);
   assert.equal(flat.g_lr, 0.002);
   assert.equal(flat.batch_size, defaults.batch_size, 'out of range in a link: the default, not the nearest edge');
   assert.equal(messages.length, 3);

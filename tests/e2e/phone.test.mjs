@@ -12,7 +12,7 @@ test('phone: Train, Step and Load pretrained on the first screen; touch hints; t
   const browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   const page = watchPage(await context.newPage());
-  await page.goto(new URL('?noise=16&g_hidden=64&d_hidden=64&batch=32', baseUrl()).href);
+  await page.goto(new URL('?noise_dim=16&g_hidden=64&d_hidden=64&batch_size=32', baseUrl()).href);
   await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
   for (const id of ['train', 'step', 'load-pretrained']) {
     const box = await page.locator(`#${id}`).boundingBox();

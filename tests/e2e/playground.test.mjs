@@ -13,7 +13,7 @@ import { fileBrowser, gridFresh, gridHash, openPage } from './browser.mjs';
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 /** Seconds the default networks train in the "stays responsive" test. */
 const LONG_TRAIN_S = Number(process.env.E2E_LONG_TRAIN_S || 30);
-const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
+const SMALL = 'noise_dim=16&g_hidden=64&d_hidden=64&batch_size=32';
 
 const browser = fileBrowser();
 let tmp;
@@ -214,20 +214,20 @@ test('Reset with a seed: new weights, and the same seed reproduces the same grid
 test('every training setting reaches the model and the URL; bad values are clamped or refused', async () => {
   const page = await open();
   const cases = [
-    ['#g-lr', '0.001', (c) => c.g_optimizer.lr, 0.001, 'lr_g=0.001'],
-    ['#d-lr', '0.0003', (c) => c.d_optimizer.lr, 0.0003, 'lr_d=0.0003'],
-    ['#g-beta1', '0.6', (c) => c.g_optimizer.beta1, 0.6, 'beta1_g=0.6'],
-    ['#g-beta2', '0.99', (c) => c.g_optimizer.beta2, 0.99, 'beta2_g=0.99'],
-    ['#g-eps', '1e-7', (c) => c.g_optimizer.eps, 1e-7, 'eps_g=1e-7'],
-    ['#d-beta1', '0.4', (c) => c.d_optimizer.beta1, 0.4, 'beta1_d=0.4'],
-    ['#d-beta2', '0.95', (c) => c.d_optimizer.beta2, 0.95, 'beta2_d=0.95'],
-    ['#d-eps', '1e-6', (c) => c.d_optimizer.eps, 1e-6, 'eps_d=0.000001'],
-    ['#batch-size', '16', (c) => c.batch_size, 16, 'batch=16'],
+    ['#g-lr', '0.001', (c) => c.g_optimizer.lr, 0.001, 'g_lr=0.001'],
+    ['#d-lr', '0.0003', (c) => c.d_optimizer.lr, 0.0003, 'd_lr=0.0003'],
+    ['#g-beta1', '0.6', (c) => c.g_optimizer.beta1, 0.6, 'g_beta1=0.6'],
+    ['#g-beta2', '0.99', (c) => c.g_optimizer.beta2, 0.99, 'g_beta2=0.99'],
+    ['#g-eps', '1e-7', (c) => c.g_optimizer.eps, 1e-7, 'g_eps=1e-7'],
+    ['#d-beta1', '0.4', (c) => c.d_optimizer.beta1, 0.4, 'd_beta1=0.4'],
+    ['#d-beta2', '0.95', (c) => c.d_optimizer.beta2, 0.95, 'd_beta2=0.95'],
+    ['#d-eps', '1e-6', (c) => c.d_optimizer.eps, 1e-6, 'd_eps=0.000001'],
+    ['#batch-size', '16', (c) => c.batch_size, 16, 'batch_size=16'],
     ['#d-steps', '3', (c) => c.d_steps, 3, 'd_steps=3'],
-    ['#label-smoothing', '0.2', (c) => c.label_smoothing, 0.2, 'smoothing=0.2'],
-    ['#instance-noise', '0.3', (c) => c.d_input_noise, 0.3, 'instance_noise=0.3'],
-    ['#d-mismatch', '0.5', (c) => c.d_mismatch, 0.5, 'wrong_labels=0.5'],
-    ['#g-average', '0.99', (c) => c.g_average, 0.99, 'average=0.99'],
+    ['#label-smoothing', '0.2', (c) => c.label_smoothing, 0.2, 'label_smoothing=0.2'],
+    ['#d-input-noise', '0.3', (c) => c.d_input_noise, 0.3, 'd_input_noise=0.3'],
+    ['#d-mismatch', '0.5', (c) => c.d_mismatch, 0.5, 'd_mismatch=0.5'],
+    ['#g-average', '0.99', (c) => c.g_average, 0.99, 'g_average=0.99'],
   ];
   for (const [sel, value, get, want, inUrl] of cases) {
     await setField(page, sel, value);
@@ -237,21 +237,21 @@ test('every training setting reaches the model and the URL; bad values are clamp
   }
   await page.selectOption('#generator-loss', 'minimax');
   assert.equal((await config(page)).generator_loss, 'minimax');
-  assert.match(page.url(), /loss=minimax/);
+  assert.match(page.url(), /generator_loss=minimax/);
   // SGD: its own learning rate default and a momentum field.
-  await page.selectOption('#g-opt', 'sgd');
+  await page.selectOption('#g-kind', 'sgd');
   let c = await config(page);
   assert.deepEqual(c.g_optimizer, { kind: 'sgd', lr: 0.01, momentum: 0.9 });
   assert.equal(await page.isVisible('#g-momentum'), true);
   assert.equal(await page.isVisible('#g-beta1'), false);
   await setField(page, '#g-momentum', '0.8');
   assert.ok(Math.abs((await config(page)).g_optimizer.momentum - 0.8) < 1e-6);
-  await page.selectOption('#d-opt', 'sgd');
+  await page.selectOption('#d-kind', 'sgd');
   await setField(page, '#d-momentum', '0.5');
   c = await config(page);
   assert.equal(c.d_optimizer.kind, 'sgd');
   assert.ok(Math.abs(c.d_optimizer.momentum - 0.5) < 1e-6);
-  assert.match(page.url(), /opt_g=sgd.*momentum_g=0\.8/);
+  assert.match(page.url(), /g_kind=sgd.*g_momentum=0\.8/);
   // Out of range: clamped, with a message.
   await setField(page, '#batch-size', '5000');
   assert.equal((await config(page)).batch_size, 1024);
@@ -274,9 +274,9 @@ test('every training setting reaches the model and the URL; bad values are clamp
   await page.waitForFunction(() => /^Textbook recipe: .* Changed: /.test(document.getElementById('notice-text').textContent));
   c = await config(page);
   assert.deepEqual([c.batch_size, c.d_steps, c.generator_loss, c.label_smoothing, c.d_input_noise, c.d_mismatch, c.g_average, c.g_optimizer.kind, c.g_optimizer.lr, c.d_optimizer.lr], [64, 1, 'non_saturating', 0, 0, 0, 0, 'adam', 0.0002, 0.0002]);
-  assert.equal(await page.inputValue('#instance-noise'), '0');
+  assert.equal(await page.inputValue('#d-input-noise'), '0');
   assert.equal(await page.inputValue('#batch-size'), '64');
-  assert.match(page.url(), /smoothing=0&instance_noise=0&wrong_labels=0/);
+  assert.match(page.url(), /label_smoothing=0&d_input_noise=0&d_mismatch=0/);
   assert.match(await page.textContent('#notice-text'), /batch size 1024 → 64/);
   await page.click('#recipe-tuned');
   await page.waitForFunction(() => /^Tuned recipe: .* Changed: .*G's learning rate 0\.0002 → 0\.002/.test(document.getElementById('notice-text').textContent));
@@ -370,7 +370,7 @@ test('conditional mode: ten labelled rows, and D scores a drawing for every digi
 });
 
 test('settings in the URL: read, or refused with a message (out of range in a link: the default), and written back', async () => {
-  const query = 'seed=5&lr_g=0.001&batch=16&loss=minimax&opt_d=sgd&lr_d=0.05&g_hidden=32,64&d_hidden=48&noise=12&smoothing=0.2&instance_noise=0&d_steps=2';
+  const query = 'seed=5&g_lr=0.001&batch_size=16&generator_loss=minimax&d_kind=sgd&d_lr=0.05&g_hidden=32,64&d_hidden=48&noise_dim=12&label_smoothing=0.2&d_input_noise=0&d_steps=2';
   const page = await open(query);
   const c = await config(page);
   assert.equal(c.seed, 5);
@@ -380,7 +380,7 @@ test('settings in the URL: read, or refused with a message (out of range in a li
   assert.deepEqual(c.d_optimizer, { kind: 'sgd', lr: 0.05, momentum: 0.9 });
   assert.deepEqual([c.g_hidden, c.d_hidden, c.noise_dim, c.d_steps, c.d_input_noise], [[32, 64], [48], 12, 2, 0]);
   assert.equal(await page.inputValue('#seed'), '5');
-  assert.equal(await page.inputValue('#d-opt'), 'sgd');
+  assert.equal(await page.inputValue('#d-kind'), 'sgd');
   // Written back: the same settings (in the page's order), so the link reproduces the run.
   const written = new URLSearchParams(new URL(page.url()).search);
   for (const [k, v] of new URLSearchParams(query)) assert.equal(written.get(k), v, `URL ${k}`);
@@ -388,9 +388,17 @@ test('settings in the URL: read, or refused with a message (out of range in a li
   assert.deepEqual(await config(again), c);
   assert.equal(await gridHash(again), await gridHash(page));
   await close(again);
+  // A link shared before the settings had one spelling each (lr_g, batch, loss, opt_d, noise,
+  // smoothing, instance_noise…) opens the same run, and is written back under the keys.
+  const old = await open('seed=5&lr_g=0.001&batch=16&loss=minimax&opt_d=sgd&lr_d=0.05&g_hidden=32,64&d_hidden=48&noise=12&smoothing=0.2&instance_noise=0&d_steps=2');
+  assert.deepEqual(await config(old), c);
+  assert.equal(await gridHash(old), await gridHash(page));
+  assert.equal(new URL(old.url()).search, new URL(page.url()).search);
+  assert.deepEqual(old.problems, []);
+  await close(old);
   await close(page);
 
-  const bad = await open('seed=2&batch=5000&lr_g=abc&loss=sideways&conditional=maybe&g_hidden=0,99999&colour=red');
+  const bad = await open('seed=2&batch_size=5000&g_lr=abc&generator_loss=sideways&conditional=maybe&g_hidden=0,99999&colour=red');
   const b = await config(bad);
   assert.equal(b.batch_size, 64); // out of range in a link: the default, not the edge
   assert.equal(b.g_optimizer.lr, 0.002);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileBrowser, gridHash, openPage, safetensorsParts } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
-const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32';
+const SMALL = 'noise_dim=16&g_hidden=64&d_hidden=64&batch_size=32';
 
 const browser = fileBrowser();
 before(() => {
@@ -190,7 +190,7 @@ test('bad files: empty, truncated, a PNG, a huge IDX header, shapes that do not 
 });
 
 test('bad settings: NaN and out-of-range values in the URL and the controls never reach the model', async () => {
-  const page = await open(`${SMALL}&lr_g=NaN&lr_d=1e9&d_steps=-3&smoothing=abc&eps_g=0`);
+  const page = await open(`${SMALL}&g_lr=NaN&d_lr=1e9&d_steps=-3&label_smoothing=abc&g_eps=0`);
   const notice = await page.textContent('#notice-text');
   assert.match(notice, /G's learning rate must be a number, got “NaN”/);
   // Out of range in a link is a mistake, not a wish for the nearest edge: the default.
@@ -228,7 +228,7 @@ test('bad settings: NaN and out-of-range values in the URL and the controls neve
 });
 
 test('a long run keeps wasm memory flat after warm-up', { timeout: 300_000 }, async () => {
-  const page = await open('noise=16&g_hidden=32&d_hidden=32&batch=8');
+  const page = await open('noise_dim=16&g_hidden=32&d_hidden=32&batch_size=8');
   await state(page, () => {
     const speed = document.getElementById('speed');
     speed.value = speed.max;

@@ -13,7 +13,7 @@ import { fileBrowser, gridHash, openPage } from './browser.mjs';
 
 const SHOTS = process.env.SHOTS_DIR || '/tmp/shots';
 
-const SMALL = 'noise=16&g_hidden=64&d_hidden=64&batch=32&engine=worker';
+const SMALL = 'noise_dim=16&g_hidden=64&d_hidden=64&batch_size=32&engine=worker';
 
 const browser = fileBrowser();
 before(() => {

@@ -9,7 +9,7 @@ test('the pad shows D’s score against its scores on real digits and fakes; a r
   const browser = await launchBrowser();
   const page = await newPage(browser);
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto(new URL('?noise=16&g_hidden=64&d_hidden=64&batch=32', baseUrl()).href);
+  await page.goto(new URL('?noise_dim=16&g_hidden=64&d_hidden=64&batch_size=32', baseUrl()).href);
   await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
   await page.waitForFunction(() => ganplay.state.judge.sample != null);
   const sample = await page.evaluate(() => ({ real: ganplay.state.judge.sample.real.length, fake: ganplay.state.judge.sample.fake.length, all: [...ganplay.state.judge.sample.real, ...ganplay.state.judge.sample.fake].every((p) => p >= 0 && p <= 1) }));
