@@ -44,9 +44,30 @@ for (const [build, dir] of Object.entries(DIRS)) {
 
 const browser = await launchBrowser();
 
+/**
+ * Put in the page before it loads (addInitScript): what the timed runs report of the main
+ * thread, from the frames' timestamps and the long tasks seen — the frame gaps' median and
+ * p95, the longest task and how many took over 50 ms — and the steps per second.
+ */
+function pageFigures() {
+  const at = (xs, q) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+  const mainThread = (stamps, longTasks, steps, elapsed) => {
+    const gaps = stamps.slice(1).map((t, i) => t - stamps[i]).sort((a, b) => a - b);
+    return {
+      median: at(gaps, 0.5),
+      p95: at(gaps, 0.95),
+      longest: longTasks.length ? Math.max(...longTasks) : 0,
+      longTasks: longTasks.filter((d) => d > 50).length,
+      sps: (steps * 1000) / elapsed,
+    };
+  };
+  window.benchFigures = { at, mainThread };
+}
+
 async function open(query, { waitUntil = 'load' } = {}) {
   const page = await newPage(browser);
   await page.setViewportSize({ width: 1280, height: 900 });
+  await page.addInitScript(pageFigures);
   await page.goto(`${baseUrl()}${query}`, { waitUntil });
   return page;
 }
@@ -95,15 +116,10 @@ async function benchWorld() {
       const elapsed = performance.now() - t0;
       document.getElementById('train').click();
       observer.disconnect();
-      const gaps = stamps.slice(1).map((t, i) => t - stamps[i]).sort((a, b) => a - b);
-      const at = (xs, q) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+      const { at, mainThread } = window.benchFigures;
       draws.sort((a, b) => a - b);
       return {
-        median: at(gaps, 0.5),
-        p95: at(gaps, 0.95),
-        longest: longTasks.length ? Math.max(...longTasks) : 0,
-        longTasks: longTasks.filter((d) => d > 50).length,
-        sps: (steps * 1000) / elapsed,
+        ...mainThread(stamps, longTasks, steps, elapsed),
         drawMedian: at(draws, 0.5),
         drawP95: at(draws, 0.95),
         redraws: draws.length,
@@ -219,8 +235,7 @@ try {
       observer.disconnect();
       document.getElementById('pad').removeEventListener('pointermove', onMove);
       const training = stamps.filter((t) => t <= t0 + seconds * 1000);
-      const gaps = training.slice(1).map((t, i) => t - training[i]).sort((a, b) => a - b);
-      const at = (xs, q) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+      const { at, mainThread } = window.benchFigures;
       // A move's score is on screen at the first frame after a scoring that began after it.
       const scored = window.ganplay.state.judge.scoreLog;
       const latencies = moves
@@ -233,11 +248,7 @@ try {
         .filter((v) => v != null)
         .sort((a, b) => a - b);
       return {
-        median: at(gaps, 0.5),
-        p95: at(gaps, 0.95),
-        longest: longTasks.length ? Math.max(...longTasks) : 0,
-        longTasks: longTasks.filter((d) => d > 50).length,
-        sps: (steps * 1000) / elapsed,
+        ...mainThread(training, longTasks, steps, elapsed),
         padP95: latencies.length ? at(latencies, 0.95) : null,
         padMedian: latencies.length ? at(latencies, 0.5) : null,
         padMoves: latencies.length,
