@@ -19,8 +19,9 @@ const controlState = () => ({
   trainHidden: true,
   /**
    * Training time per chunk (the speed control). On this thread, 14 ms leaves a 60 Hz
-   * frame room for drawing and the browser's own work (p95 frame 16.7 ms with 14, 33 ms
-   * with 16: docs/speed.md); in a worker it only sets how often the page hears back.
+   * frame room for drawing and the browser's own work (a little more made frames miss
+   * their turn: docs/speed.md, "What makes it fast", has both measured); in a worker it
+   * only sets how often the page hears back.
    */
   budgetMs: 14,
 });

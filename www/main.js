@@ -89,14 +89,15 @@ const CHUNKS_IN_FLIGHT = 2;
 /**
  * A worker's chunk is at least this long: longer than a frame, so that the next chunk is
  * always queued when one ends (a chunk shorter than a frame left the worker idle for the
- * rest of it: 0.66 of its speed alone, measured). The speed control can make it longer.
+ * rest of it: what that cost is in docs/speed.md, "Training off the page's thread"). The
+ * speed control can make it longer.
  */
 const WORKER_CHUNK_MS = 30;
 /**
  * While someone draws on the pad or moves a slider (and for INTERACTIVE_MS after), a
  * worker gets one short chunk at a time, so that D's score of the drawing does not wait
- * behind queued training: pad-to-score was about 100 ms at the p95 with two 30 ms chunks
- * queued (docs/speed.md).
+ * behind queued training (two full chunks queued made pad-to-score several frames long:
+ * docs/speed.md, "Training off the page's thread", has the figures).
  */
 const INTERACTIVE_MS = 500;
 const INTERACTIVE_CHUNK_MS = 8;

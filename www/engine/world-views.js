@@ -3,8 +3,9 @@
 // their history, for the charts. Methods of Engine (engine.js), `this` the engine.
 
 /**
- * G's points shown, D's verdict on this many grid points per axis (2-D: squared; a 64×64
- * map of a 64-64 D is about 1 ms), and lines of the noise mesh per axis.
+ * G's points shown, D's verdict on this many grid points per axis (2-D: squared; small
+ * enough that the view fits in a chunk's budget: its cost is in docs/worlds.md, "Speed"),
+ * and lines of the noise mesh per axis.
  */
 export const WORLD_POINTS_SHOWN = 512;
 export const WORLD_RES_2D = 64;
@@ -56,7 +57,7 @@ export class WorldViews {
 
   /**
    * The world's metrics now (measured again whenever the model changed since the last
-   * time: about 2 ms for 2,500 points of a 64-64 G, asked with the charts at most 4×/s)
+   * time, asked with the charts at most 4×/s; their cost is in docs/worlds.md, "Speed")
    * and their history, for the charts.
    */
   worldMetrics(steps) {
