@@ -6,9 +6,9 @@
 // Its panel object, `pad` (main.js's PANELS): state (app.judge), setup, tick (D's verdict,
 // asked before the frame's training).
 import { fixed, onLangChange, percent, t } from './i18n.js';
-import { isWorld } from './worlds/world.js';
 import { drawSaturation } from './saturation.js';
 import { $, IMAGE_DIM, IMAGE_SIDE, NUM_CLASSES, clamp, drawImage28, fmtNum } from './util.js';
+import { isWorld } from './worlds/world.js';
 
 /** MNIST fitted each digit's ink into 20×20, then centred it by mass in 28×28. */
 const FIT = 20;

@@ -5,9 +5,9 @@
 // Its panel object, `explore` (main.js's PANELS): state (app.explore), setup, tick
 // (G's explored digit, asked before the frame's training).
 import { drawGridView } from './grid.js';
-import { isWorld } from './worlds/world.js';
 import { fixed, onLangChange, t } from './i18n.js';
 import { $, IMAGE_DIM, drawImage28, drawTiles, fmtNum, unitDirections } from './util.js';
+import { isWorld } from './worlds/world.js';
 
 const DIRECTIONS = 5;
 const SLIDER_RANGE = 3;
