@@ -96,14 +96,14 @@ test('a divergence while the learner is at the settings: the banner is in sight 
   await page.evaluate(() => ganplay.trainSteps(20));
   await page.locator('#d-lr').scrollIntoViewIfNeeded();
   for (const n of ['g', 'd']) {
-    await page.selectOption(`#${n}-opt`, 'sgd');
+    await page.selectOption(`#${n}-kind`, 'sgd');
     await setField(page, `#${n}-lr`, 10);
   }
   await page.waitForFunction(() => ganplay.state.flat.d_lr === 10 && ganplay.state.flat.g_lr === 10);
   for (const lang of ['en', 'zh']) {
     await page.evaluate((l) => ganplay.setLang(l), lang);
     for (const n of ['g', 'd']) {
-      const fit = await selectFits(page, `#${n}-opt`);
+      const fit = await selectFits(page, `#${n}-kind`);
       assert.ok(fit.have >= fit.need - 0.5, `${lang}: “${fit.text}” needs ${fit.need} px, has ${fit.have}`);
     }
   }

@@ -227,7 +227,7 @@ test('lang=zh: train, step, draw, bad files, mode collapse, divergence — every
 
   // Divergence: learning rates far too high.
   for (const n of ['g', 'd']) {
-    await page.selectOption(`#${n}-opt`, 'sgd');
+    await page.selectOption(`#${n}-kind`, 'sgd');
     await page.fill(`#${n}-lr`, '10');
     await page.press(`#${n}-lr`, 'Tab');
   }
@@ -264,7 +264,7 @@ test('switching language mid-training keeps it running; the address and the auto
   await page.click('#lang-zh');
   assert.match(await page.textContent('#notice-text'), /^调优配方：/);
   assert.equal(new URL(page.url()).searchParams.get('lang'), 'zh');
-  assert.equal(new URL(page.url()).searchParams.get('noise'), '16', 'the settings stay in the address');
+  assert.equal(new URL(page.url()).searchParams.get('noise_dim'), '16', 'the settings stay in the address');
   assert.equal(await state(page, () => ganplay.state.running), true, 'training goes on');
   const before = await steps(page);
   await page.waitForFunction((n) => ganplay.state.view.steps > n + 10, before, { timeout: 30_000 });

@@ -44,7 +44,7 @@ test('divergence: training pauses with a plain message; one click restores the s
   assert.equal(await state(page, async () => (await ganplay.engine.restorePoints()).offered), 0);
   // A learning rate far too high.
   for (const n of ['g', 'd']) {
-    await page.selectOption(`#${n}-opt`, 'sgd');
+    await page.selectOption(`#${n}-kind`, 'sgd');
     await setField(page, `#${n}-lr`, 10);
   }
   // The four changes apply one after another, each from the settings the last left.
@@ -86,7 +86,7 @@ test('divergence: training pauses with a plain message; one click restores the s
   assert.equal(await gridHash(page), goodHash, 'the grid of step 195, before the change');
   // The form shows the settings from before the change.
   for (const [n, lr] of [['g', '0.002'], ['d', '0.0004']]) {
-    assert.equal(await page.inputValue(`#${n}-opt`), 'adam');
+    assert.equal(await page.inputValue(`#${n}-kind`), 'adam');
     assert.equal(await page.inputValue(`#${n}-lr`), lr);
   }
   const notice = await page.textContent('#notice-text');
