@@ -78,7 +78,7 @@ export default {
   'edits.loss': 'pixel loss {loss}',
   'edits.d': 'D: {d}',
   'edits.status': 'D’s mean scores over {n} digits, each edited by {pixels} pixels (pixel loss {loss} for both edits); D scored the stray edit below the stroke edit for {share} of them. The GAN’s D at step {step}.',
-  'edits.see': 'What to see: the pixel loss says the two edits are equally wrong. The judge’s speck counter, a filter that looks for isolated pixels (the lecture’s own example), tells them apart at once. This page’s D is a small fully connected network trained with noise added to its inputs, and it learns the difference slowly if at all: score it before and after training. The stray specks it lets through are the ones this GAN’s G still draws (the Quality panel counts them).',
+  'edits.see': 'What to see: the pixel loss says the two edits are equally wrong. The judge’s speck counter, a filter that looks for isolated pixels (the lecture’s own example), tells them apart at once. This page’s D is a small fully connected network, and it learns the difference slowly if at all (trained without noise on its inputs too): score it before and after training. The stray specks it lets through are the ones this GAN’s G still draws (the Quality panel counts them).',
   'edits.specks': 'isolated pixels: {n}',
   'core.vae.world': 'this lesson reads digits: switch back to the digits first',
   'core.edits.world': 'this lesson reads digits: switch back to the digits first',
