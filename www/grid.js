@@ -1,23 +1,12 @@
 // G's 10×10 sample grid: drawn from the RGBA pixels the engine reports onto a
 // native 298×298 canvas, then scaled up crisply onto the visible one, with the explore
 // selection outlined and row labels in conditional mode. Also the film strip of
-// snapshots at milestone steps, and the grid's PNG export.
+// snapshots at milestone steps (www/milestones.js), and the grid's PNG export.
 // Its panel object, `grid` (main.js's PANELS): state (app.snapshots), update (a report's
 // grid, and its milestone in the strip).
 import { onLangChange, t } from './i18n.js';
 import { $, GRID_PITCH, GRID_PX, GRID_SIDE, IMAGE_SIDE, NUM_CLASSES, canvasBlob, download, fmtInt } from './util.js';
 
-/** Snapshot steps: 0, 100, 500, then 1-2-5 from 1,000 on (1k, 2k, 5k, 10k, 20k…). */
-export function nextMilestone(step) {
-  if (step < 100) return 100;
-  if (step < 500) return 500;
-  let decade = 1000;
-  for (;;) {
-    for (const m of [1, 2, 5]) if (step < m * decade) return m * decade;
-    decade *= 10;
-  }
-}
-export const isMilestone = (step) => step === 0 || nextMilestone(step - 1) === step;
 
 /** How much bigger the export's large PNG is than the native grid. */
 export const EXPORT_SCALE = 4;

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mnistify } from '../../www/draw.js';
-import { isMilestone, nextMilestone } from '../../www/grid.js';
+import { isMilestone, nextMilestone } from '../../www/milestones.js';
 import { tickDigits } from '../../www/charts.js';
 import { fmtInt, fmtNum } from '../../www/util.js';
 import { FIELD_BY_KEY, controlText, defaultLr, describeChanges, format, fromConfig, fromQuery, parse, recipe, toConfig, toQuery } from '../../www/settings.js';

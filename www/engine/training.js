@@ -1,7 +1,7 @@
 // The training loop: the page's chunks (as many phases as fit a frame's budget), the free
 // run of a hidden tab, the hand steps, the settings changed with the weights kept, and
 // the raw-speed benchmark. Methods of Engine (engine.js), `this` the engine.
-import { isMilestone } from '../grid.js';
+import { isMilestone } from '../milestones.js';
 import { describe } from './failures.js';
 
 const MAX_PHASES_PER_CHUNK = 3000;
