@@ -64,22 +64,27 @@ test('2-D and 1-D worlds: switch, train, step by hand, the address, and back to 
 
   // Step D moves D's verdict and leaves G's points; Step G the other way round.
   const a = await shown(page);
+  // Counted before the click: read after it, the step may not have landed yet.
+  const dUpdates = await state(page, () => ganplay.state.view.dUpdates);
   await page.click('#step-d');
-  await page.waitForFunction((s) => ganplay.state.view.dUpdates > s, await state(page, () => ganplay.state.view.dUpdates - 1));
+  await page.waitForFunction((s) => ganplay.state.view.dUpdates > s, dUpdates);
   await viewFresh(page);
   const b = await shown(page);
   assert.notDeepEqual(b.d, a.d, 'Step D moves the map');
   assert.deepEqual(b.fake, a.fake, "Step D leaves G's points");
   assert.equal(await page.evaluate(() => document.getElementById('world-step-d').classList.contains('lit')), true);
+  const gUpdates = await state(page, () => ganplay.state.view.gUpdates);
   await page.click('#step-g');
+  await page.waitForFunction((s) => ganplay.state.view.gUpdates > s, gUpdates);
   await page.waitForFunction(() => document.getElementById('world-step-g').classList.contains('lit'));
   await viewFresh(page);
   const c = await shown(page);
   assert.deepEqual(c.d, b.d, 'Step G leaves the map');
   assert.notDeepEqual(c.fake, b.fake, "Step G moves G's points");
   const h2 = await viewHash(page);
+  const before = await steps(page);
   await page.click('#step');
-  await page.waitForFunction((s) => ganplay.state.view.steps > s, await steps(page) - 1);
+  await page.waitForFunction((s) => ganplay.state.view.steps > s, before);
   assert.notEqual(await viewHash(page), h2, 'a whole step redraws the view');
   await page.locator('#world-card').screenshot({ path: path.join(SHOTS, 'world-ring8.png') });
   await page.locator('#world-metrics-card').screenshot({ path: path.join(SHOTS, 'world-metrics-ring8.png') });
