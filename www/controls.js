@@ -3,7 +3,7 @@
 // and the visibility handling in main.js read them) and writes app.running. May call
 // counters.js, explain.js, settings-form.js (the seed), settings.js, i18n.js and util.js;
 // through `app`: the engine, apply, replaceModel (replace.js), guard, showError, onPanic,
-// showDiverged (recovery.js).
+// showDiverged (divergence.js).
 // Its panel object, `controls` (main.js's PANELS): state (with app.setRunning), setup,
 // relabel.
 import { showCounters } from './counters.js';

@@ -36,7 +36,7 @@ import { t } from './i18n.js';
 import { quality } from './judge.js';
 import { layout } from './layout.js';
 import { messages, sentences } from './messages.js';
-import { recovery } from './recovery.js';
+import { divergence } from './divergence.js';
 import { undo } from './replace.js';
 import { saturation } from './saturation.js';
 import { fromConfig, fromQuery, toJson } from './settings.js';
@@ -67,7 +67,7 @@ const PANELS = [
   vae, // the lesson "Can G learn by itself?"
   dalone, // the lesson "Can D generate?"
   files, // Keep and share
-  recovery, // the divergence banner
+  divergence, // the divergence banner and Restore
   worlds, // the 1-D and 2-D worlds
   controls, // Train, the hand steps, Reset, the speed
   settings, // the settings form and the address
@@ -199,7 +199,7 @@ function apply(r) {
 /** A chunk of training failed: a panic stops the page; anything else pauses and says why. */
 function onFrameError(err) {
   if (app.isPanic(err)) return app.onPanic('what.training', err);
-  app.onTrainError(err); // recovery.js
+  app.onTrainError(err); // divergence.js
 }
 
 /** A hidden tab gets no frames: in a worker the engine trains on by itself until it is back. */

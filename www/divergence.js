@@ -1,16 +1,16 @@
 // Divergence: when a loss or a weight becomes NaN or infinite, the core stops at that step
 // and refuses to train on. Training pauses, this banner says what happened in plain words,
-// and one click puts back the restore point the core offers (src/wasm/recovery.rs: it
+// and one click puts back the restore point the core offers (src/run/restore.rs: it
 // keeps one before every settings change and a few spread over time, and offers the one
 // from before the change that likely caused the divergence): weights, optimiser,
 // settings and charts.
-// Its panel object, `recovery` (main.js's PANELS): setup (app.onTrainError,
+// Its panel object, `divergence` (main.js's PANELS): setup (app.onTrainError,
 // app.showDiverged).
 import { onLangChange, t } from './i18n.js';
 import { divergenceText, restoreReason } from './core-errors.js';
 import { $, fmtInt } from './util.js';
 
-function setupRecovery(app) {
+function setupDivergence(app) {
   $('restore-good').addEventListener('click', () => restoreLastGood(app));
 
   /** A training call failed: a panic stops the page (errors.js); otherwise pause, and say why. */
@@ -48,4 +48,4 @@ function restoreLastGood(app) {
 }
 
 /** The divergence banner's face as a panel of the page (main.js's PANELS). */
-export const recovery = { setup: setupRecovery };
+export const divergence = { setup: setupDivergence };
