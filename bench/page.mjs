@@ -237,7 +237,7 @@ try {
       const training = stamps.filter((t) => t <= t0 + seconds * 1000);
       const { at, mainThread } = window.benchFigures;
       // A move's score is on screen at the first frame after a scoring that began after it.
-      const scored = window.ganplay.state.judge.scoreLog;
+      const scored = window.ganplay.state.pad.scoreLog;
       const latencies = moves
         .map((m) => {
           const s = scored.find(([started]) => started >= m);

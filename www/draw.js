@@ -3,7 +3,7 @@
 // one per claimed digit in conditional mode) against D's scores on real digits and on G's
 // fakes (a histogram), a real digit to compare, and "Can D generate?": gradient ascent on
 // the pixels that raises D's score but makes noise, not a digit.
-// Its panel object, `pad` (main.js's PANELS): state (app.judge), setup, tick (D's verdict,
+// Its panel object, `pad` (main.js's PANELS): state (app.pad), setup, tick (D's verdict,
 // asked before the frame's training).
 import { fixed, onLangChange, percent, t } from './i18n.js';
 import { drawSaturation } from './saturation.js';
@@ -109,7 +109,7 @@ function areaWeights(start, len, n) {
 
 /** The pad's and D's verdict's part of the page's state (this panel's `state`, which main.js puts on `app`). */
 const padState = () => ({
-  judge: { image: null, source: 'empty', fromPad: false, dirty: true, brush: 18, score: null, labelScores: null, ascent: null, lastAscent: null, scoring: false, scoreLog: [] },
+  pad: { image: null, source: 'empty', fromPad: false, dirty: true, brush: 18, score: null, labelScores: null, ascent: null, lastAscent: null, scoring: false, scoreLog: [] },
 });
 
 /** Sets up the pad's pointer handling and tools. */
@@ -127,7 +127,7 @@ function setupPad(app) {
     ctx.fillStyle = '#fff';
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
-    ctx.lineWidth = app.judge.brush;
+    ctx.lineWidth = app.pad.brush;
     ctx.beginPath();
     ctx.moveTo(...from);
     ctx.lineTo(...to);
@@ -162,8 +162,8 @@ function setupPad(app) {
   });
   const brush = $('brush');
   const setBrush = () => {
-    app.judge.brush = Number(brush.value);
-    $('brush-value').value = t('judge.brush.value', { px: brush.value });
+    app.pad.brush = Number(brush.value);
+    $('brush-value').value = t('pad.brush.value', { px: brush.value });
   };
   brush.addEventListener('input', setBrush);
   setBrush();
@@ -181,7 +181,7 @@ function setupPad(app) {
       stopAscent(app);
       const { index, label, image } = await app.engine.randomTrainingImage();
       loadOntoPad(app, image, 'real');
-      app.judge.real = { index, label };
+      app.pad.real = { index, label };
     }),
   );
 }
@@ -190,17 +190,17 @@ export function clearPad(app) {
   const ctx = $('pad').getContext('2d', { willReadFrequently: true });
   ctx.fillStyle = '#000';
   ctx.fillRect(0, 0, $('pad').width, $('pad').height);
-  app.judge.image = null;
-  app.judge.source = 'empty';
-  app.judge.dirty = true;
+  app.pad.image = null;
+  app.pad.source = 'empty';
+  app.pad.dirty = true;
 }
 
 /** The pad's pixels changed by hand: re-read them on the next frame. */
 function padChanged(app) {
   app.interacted();
-  app.judge.source = 'pad';
-  app.judge.fromPad = true;
-  app.judge.dirty = true;
+  app.pad.source = 'pad';
+  app.pad.fromPad = true;
+  app.pad.dirty = true;
 }
 
 /**
@@ -217,55 +217,55 @@ export function loadOntoPad(app, image, source, smooth = true) {
   ctx.imageSmoothingEnabled = smooth;
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(small, 0, 0, pad.width, pad.height);
-  app.judge.image = Float32Array.from(image);
-  app.judge.source = source;
-  app.judge.fromPad = false;
-  app.judge.dirty = true;
+  app.pad.image = Float32Array.from(image);
+  app.pad.source = source;
+  app.pad.fromPad = false;
+  app.pad.dirty = true;
 }
 
 /**
  * Reads the pad when it changed and asks D for its verdict (one question at a time: a
  * change while D is answering is scored after), or advances a running ascent.
  */
-function tickJudge(app, rescore) {
-  const { judge } = app;
-  if (judge.scoring) return;
-  if (judge.ascent) {
-    judge.scoring = true;
-    stepAscent(app).finally(() => (judge.scoring = false));
+function tickPad(app, rescore) {
+  const state = app.pad;
+  if (state.scoring) return;
+  if (state.ascent) {
+    state.scoring = true;
+    stepAscent(app).finally(() => (state.scoring = false));
     return;
   }
-  if (judge.dirty && judge.fromPad) {
+  if (state.dirty && state.fromPad) {
     const pad = $('pad');
     const { data } = pad.getContext('2d', { willReadFrequently: true }).getImageData(0, 0, pad.width, pad.height);
     const ink = new Float32Array(pad.width * pad.height);
     for (let i = 0; i < ink.length; i++) ink[i] = data[i * 4] / 255;
-    judge.image = mnistify(ink, pad.width, pad.height);
-    if (!judge.image) judge.source = 'empty';
+    state.image = mnistify(ink, pad.width, pad.height);
+    if (!state.image) state.source = 'empty';
   }
-  if (judge.dirty || rescore) {
-    judge.dirty = false;
-    judge.scoring = true;
-    showJudgement(app).finally(() => (judge.scoring = false));
+  if (state.dirty || rescore) {
+    state.dirty = false;
+    state.scoring = true;
+    showJudgement(app).finally(() => (state.scoring = false));
   } else if (sampleDue(app)) {
-    judge.scoring = true;
-    refreshSample(app).finally(() => (judge.scoring = false));
+    state.scoring = true;
+    refreshSample(app).finally(() => (state.scoring = false));
   }
 }
 
 /** D's verdicts on real digits and fakes are re-sampled when D or G moved, at most every SAMPLE_EVERY_MS. */
 function sampleDue(app) {
-  const { judge } = app;
+  const state = app.pad;
   if (app.flat.conditional) return false;
-  const sample = judge.sample;
-  return !sample || (sample.version !== app.modelVersion && performance.now() - judge.sampleAt >= SAMPLE_EVERY_MS);
+  const sample = state.sample;
+  return !sample || (sample.version !== app.modelVersion && performance.now() - state.sampleAt >= SAMPLE_EVERY_MS);
 }
 
 async function refreshSample(app) {
-  const { judge } = app;
-  judge.sampleAt = performance.now();
+  const state = app.pad;
+  state.sampleAt = performance.now();
   await app.guard('what.sample', async () => {
-    judge.sample = await app.engine.scoreSample(SAMPLE_SIZE);
+    state.sample = await app.engine.scoreSample(SAMPLE_SIZE);
   });
   drawScoreHistogram(app);
   drawSaturation(app);
@@ -277,12 +277,12 @@ async function refreshSample(app) {
  * histograms over [0, 1], the drawing's score a line across them.
  */
 export function drawScoreHistogram(app) {
-  const { judge } = app;
+  const state = app.pad;
   const box = $('score-hist-box');
-  box.hidden = Boolean(app.flat.conditional) || !judge.sample;
+  box.hidden = Boolean(app.flat.conditional) || !state.sample;
   showMine(app);
   if (box.hidden) return;
-  const { real, fake } = judge.sample;
+  const { real, fake } = state.sample;
   const canvas = $('score-hist');
   const ctx = canvas.getContext('2d');
   const { width: w, height: h } = canvas;
@@ -311,42 +311,42 @@ export function drawScoreHistogram(app) {
     ctx.textAlign = align;
     ctx.fillText(v === 0.5 ? '½' : String(v), v * w, h - axis + 3);
   }
-  if (judge.score != null) {
-    const x = Math.min(w - 1, Math.max(1, judge.score * w));
+  if (state.score != null) {
+    const x = Math.min(w - 1, Math.max(1, state.score * w));
     ctx.fillStyle = '#111827';
     ctx.fillRect(x - 1, 2, 2, h - axis - 2);
   }
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const [mr, mf] = [mean(real), mean(fake)];
-  const share = judge.score == null ? null : real.filter((v) => v < judge.score).length / real.length;
-  const what = t(judge.source === 'real' ? 'judge.where.real' : judge.source === 'g' ? 'judge.where.g' : 'judge.where.drawing');
-  const where = share == null ? '' : t('judge.where', { what, share: percent(share, 0) });
+  const share = state.score == null ? null : real.filter((v) => v < state.score).length / real.length;
+  const what = t(state.source === 'real' ? 'pad.where.real' : state.source === 'g' ? 'pad.where.g' : 'pad.where.drawing');
+  const where = share == null ? '' : t('pad.where', { what, share: percent(share, 0) });
   const balanced = Math.abs(mr - mf) < 0.15 && Math.abs(mr - 0.5) < 0.2;
   const means = { real: fmtNum(mr, 2), fake: fmtNum(mf, 2) };
-  $('score-hist-words').textContent = t(balanced ? 'judge.balanced' : mr > mf ? 'judge.apart' : 'judge.averages', means) + where;
+  $('score-hist-words').textContent = t(balanced ? 'pad.balanced' : mr > mf ? 'pad.apart' : 'pad.averages', means) + where;
   showMine(app);
 }
 
 /** The histogram caption's name for what is on the pad. */
 function showMine(app) {
-  const { judge } = app;
-  $('score-hist-mine').textContent = judge.source === 'real' && judge.real
-    ? t('judge.mine.real', { label: judge.real.label, index: judge.real.index })
-    : t(judge.source === 'g' ? 'judge.mine.g' : 'judge.mine.drawing');
+  const state = app.pad;
+  $('score-hist-mine').textContent = state.source === 'real' && state.real
+    ? t('pad.mine.real', { label: state.real.label, index: state.real.index })
+    : t(state.source === 'g' ? 'pad.mine.g' : 'pad.mine.drawing');
 }
 
 /** Draws what D sees, asks D, and shows its verdict(s). */
 async function showJudgement(app) {
-  const { judge } = app;
+  const state = app.pad;
   const small = $('pad-small');
-  const img = judge.image ?? new Float32Array(IMAGE_DIM).fill(-1);
+  const img = state.image ?? new Float32Array(IMAGE_DIM).fill(-1);
   drawImage28(small, img);
   const conditional = app.flat.conditional;
   $('score-labels').hidden = !conditional;
-  if (!judge.image) {
-    judge.score = null;
-    judge.labelScores = null;
-    setScore(app, null, { key: 'judge.emptyDrag' });
+  if (!state.image) {
+    state.score = null;
+    state.labelScores = null;
+    setScore(app, null, { key: 'pad.emptyDrag' });
     if (conditional) renderLabelBars(null);
     drawScoreHistogram(app);
     return;
@@ -356,35 +356,35 @@ async function showJudgement(app) {
     if (conditional) {
       const ps = Array.from(await app.engine.scoreLabels(img));
       const best = ps.indexOf(Math.max(...ps));
-      judge.labelScores = ps;
-      judge.score = ps[best];
-      setScore(app, ps[best], { key: 'judge.bestGuess', params: { digit: best, p: ps[best] } });
+      state.labelScores = ps;
+      state.score = ps[best];
+      setScore(app, ps[best], { key: 'pad.bestGuess', params: { digit: best, p: ps[best] } });
       renderLabelBars(ps);
     } else {
-      judge.score = await app.engine.score(img, -1);
-      judge.labelScores = null;
-      setScore(app, judge.score, { key: verdict(judge.score) });
+      state.score = await app.engine.score(img, -1);
+      state.labelScores = null;
+      setScore(app, state.score, { key: verdict(state.score) });
     }
   });
   drawScoreHistogram(app);
   // When each verdict was asked for and shown (the bench times pad-to-score from it).
-  judge.scoreLog.push([started, performance.now()]);
-  if (judge.scoreLog.length > 500) judge.scoreLog.shift();
+  state.scoreLog.push([started, performance.now()]);
+  if (state.scoreLog.length > 500) state.scoreLog.shift();
 }
 
 /** The catalogue key of D's verdict in words for score `p`. */
-const verdict = (p) => (p > 0.8 ? 'judge.sureReal' : p > 0.5 ? 'judge.leanReal' : p > 0.2 ? 'judge.leanFake' : 'judge.sureFake');
+const verdict = (p) => (p > 0.8 ? 'pad.sureReal' : p > 0.5 ? 'pad.leanReal' : p > 0.2 ? 'pad.leanFake' : 'pad.sureFake');
 
 /** Shows score `p` and `words` ({ key, params }: drawn again in a new language). */
 function setScore(app, p, words) {
   $('score-value').value = p == null ? '–' : fixed(p, 3);
   $('score-bar').style.width = `${p == null ? 0 : Math.round(p * 100)}%`;
-  app.judge.words = words;
+  app.pad.words = words;
   showWords(app);
 }
 
 function showWords(app) {
-  const { key, params = {} } = app.judge.words ?? { key: 'judge.empty' };
+  const { key, params = {} } = app.pad.words ?? { key: 'pad.empty' };
   const p = params.p == null ? params : { ...params, p: fmtNum(params.p, 2) };
   $('score-words').textContent = t(key, p);
 }
@@ -410,8 +410,8 @@ function renderLabelBars(ps) {
 
 /** Starts gradient ascent on D's score from the current drawing (blank if none). */
 async function startAscent(app) {
-  const { judge } = app;
-  const image = Float32Array.from(judge.image ?? new Float32Array(IMAGE_DIM).fill(-1));
+  const state = app.pad;
+  const image = Float32Array.from(state.image ?? new Float32Array(IMAGE_DIM).fill(-1));
   $('ascend').disabled = true;
   let label = -1;
   if (app.flat.conditional) {
@@ -421,13 +421,13 @@ async function startAscent(app) {
     });
     if (!ok) return stopAscent(app);
   }
-  judge.ascent = { image, label, left: ASCENT_STEPS, scores: [] };
+  state.ascent = { image, label, left: ASCENT_STEPS, scores: [] };
 }
 
 /** A few steps of the ascent (one engine call), then the pad shows where it got. */
 async function stepAscent(app) {
-  const { judge } = app;
-  const a = judge.ascent;
+  const state = app.pad;
+  const a = state.ascent;
   const n = Math.min(ASCENT_STEPS_PER_FRAME, a.left);
   const ok = await app.guard('what.ascent', async () => {
     const r = await app.engine.ascend(a.image, a.label, ASCENT_STEP_SIZE, n);
@@ -437,30 +437,30 @@ async function stepAscent(app) {
   });
   const done = !ok || a.left === 0;
   if (done) await app.guard('what.ascent', async () => a.scores.push(await app.engine.score(a.image, a.label)));
-  if (judge.ascent !== a) return; // stopped meanwhile (a new drawing)
+  if (state.ascent !== a) return; // stopped meanwhile (a new drawing)
   loadOntoPad(app, a.image, 'ascent', false);
-  judge.dirty = false;
+  state.dirty = false;
   await showJudgement(app);
   const first = a.scores[0];
   const last = a.scores[a.scores.length - 1];
-  judge.ascentShown = { done: ASCENT_STEPS - a.left, label: a.label, first, last };
+  state.ascentShown = { done: ASCENT_STEPS - a.left, label: a.label, first, last };
   showAscent(app);
   if (done) {
-    judge.lastAscent = { first, last, steps: a.scores.length - 1 };
+    state.lastAscent = { first, last, steps: a.scores.length - 1 };
     stopAscent(app);
   }
 }
 
 /** The ascent's progress line, from the last numbers shown. */
 function showAscent(app) {
-  const s = app.judge.ascentShown;
+  const s = app.pad.ascentShown;
   if (!s) return;
-  const as = s.label >= 0 ? t('judge.ascend.as', { digit: s.label }) : '';
-  $('ascend-status').value = t('judge.ascend.status', { done: s.done, total: ASCENT_STEPS, as, first: fmtNum(s.first), last: fmtNum(s.last) });
+  const as = s.label >= 0 ? t('pad.ascend.as', { digit: s.label }) : '';
+  $('ascend-status').value = t('pad.ascend.status', { done: s.done, total: ASCENT_STEPS, as, first: fmtNum(s.first), last: fmtNum(s.last) });
 }
 
 function stopAscent(app) {
-  app.judge.ascent = null;
+  app.pad.ascent = null;
   $('ascend').disabled = false;
 }
 
@@ -470,6 +470,6 @@ export const pad = {
   setup: setupPad,
   /** The pad is the digits': a world has none. */
   tick(app, { due }) {
-    if (!isWorld(app.flat.world)) tickJudge(app, due.history);
+    if (!isWorld(app.flat.world)) tickPad(app, due.history);
   },
 };

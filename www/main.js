@@ -33,7 +33,7 @@ import { drawGridView, grid } from './grid.js';
 import { drag } from './grid-drag.js';
 import { header, showEnginePath } from './header.js';
 import { t } from './i18n.js';
-import { quality } from './judge.js';
+import { quality } from './quality.js';
 import { layout } from './layout.js';
 import { messages, sentences } from './messages.js';
 import { divergence } from './divergence.js';

@@ -94,7 +94,7 @@ function modelReplaced(app, report, stripLabel) {
   // The strip's caption is a key ('restored', 'loaded', …), in the page's language when drawn.
   if (report.milestone == null) snapshot(app, report.steps, report.steps === 0 || !stripLabel ? undefined : stripLabel);
   resetExplore(app);
-  app.judge.dirty = true;
+  app.pad.dirty = true;
   $('diverge-banner').hidden = true;
   showDataSource(app);
   showCounters(app);

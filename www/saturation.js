@@ -66,7 +66,7 @@ export function drawSaturation(app) {
   for (const v of [-Y, 0, Y]) ctx.fillText(String(v), PAD.left - 4, yPx(v) + 3);
 
   const chosen = $('generator-loss').value;
-  const fake = (!app.flat?.conditional && app.judge?.sample?.fake) || [];
+  const fake = (!app.flat?.conditional && app.pad?.sample?.fake) || [];
   let legendX = PAD.left + 6;
   for (const [name, loss] of Object.entries(LOSSES)) {
     ctx.strokeStyle = loss.colour;

@@ -160,7 +160,7 @@ export async function drawStroke(page) {
   await page.mouse.down();
   await page.mouse.move(box.x + 140, box.y + 220, { steps: 8 });
   await page.mouse.up();
-  await page.waitForFunction(() => ganplay.state.judge.score != null && ganplay.state.judge.source === 'pad');
+  await page.waitForFunction(() => ganplay.state.pad.score != null && ganplay.state.pad.source === 'pad');
 }
 
 /**

@@ -355,7 +355,7 @@ test('conditional mode: ten labelled rows, and D scores a drawing for every digi
   await page.locator('#speed').fill('30');
   await trainFor(page, { ms: 6000 });
   await drawSeven(page);
-  await page.waitForFunction(() => ganplay.state.judge.labelScores?.length === 10);
+  await page.waitForFunction(() => ganplay.state.pad.labelScores?.length === 10);
   assert.equal(await page.locator('#score-labels .label-bar').count(), 10);
   assert.equal(await page.isVisible('#score-labels'), true);
   await gridFresh(page);
@@ -363,7 +363,7 @@ test('conditional mode: ten labelled rows, and D scores a drawing for every digi
   await shot(page, 'conditional.png');
   // The ascent claims D's favourite digit in conditional mode.
   await page.click('#ascend');
-  await page.waitForFunction(() => ganplay.state.judge.lastAscent, null, { timeout: 20_000 });
+  await page.waitForFunction(() => ganplay.state.pad.lastAscent, null, { timeout: 20_000 });
   assert.match(await page.textContent('#ascend-status'), /as a \d/);
   assert.deepEqual(page.problems, []);
   await close(page);
@@ -432,12 +432,12 @@ test('drawing on the pad: the MNIST-style 28×28 image and a live D score; brush
   const page = await open();
   assert.equal(await page.textContent('#score-value'), '–');
   await drawSeven(page);
-  await page.waitForFunction(() => ganplay.state.judge.score != null);
+  await page.waitForFunction(() => ganplay.state.pad.score != null);
   const score = Number(await page.textContent('#score-value'));
   assert.ok(score >= 0 && score <= 1, `score ${score}`);
   // Fitted to 20×20 and centred by mass: ink inside the field, centre of mass near the middle.
   const fit = await state(page, () => {
-    const img = ganplay.state.judge.image;
+    const img = ganplay.state.pad.image;
     let m = 0, mx = 0, my = 0, x0 = 28, x1 = -1, y0 = 28, y1 = -1;
     for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) {
       const v = (img[y * 28 + x] + 1) / 2;
@@ -479,11 +479,11 @@ test('Can D generate? Gradient ascent raises D’s score', async () => {
   const page = await open();
   await trainFor(page, { n: 50 });
   await drawSeven(page);
-  await page.waitForFunction(() => ganplay.state.judge.score != null);
+  await page.waitForFunction(() => ganplay.state.pad.score != null);
   await page.click('#ascend');
   assert.equal(await page.isDisabled('#ascend'), true);
-  await page.waitForFunction(() => ganplay.state.judge.lastAscent, null, { timeout: 20_000 });
-  const { first, last, steps: n } = await state(page, () => ganplay.state.judge.lastAscent);
+  await page.waitForFunction(() => ganplay.state.pad.lastAscent, null, { timeout: 20_000 });
+  const { first, last, steps: n } = await state(page, () => ganplay.state.pad.lastAscent);
   assert.equal(n, 100);
   assert.ok(last > first, `D(x) went ${first} → ${last}`);
   assert.match(await page.textContent('#ascend-status'), /step 100\/100/);
@@ -515,7 +515,7 @@ test('drag one of G’s digits onto the pad to judge it (the page scrolls to the
   await page.mouse.up();
   assert.ok(await state(page, () => window.scrollY) > 0);
   assert.equal(await page.locator('.drag-ghost').count(), 0);
-  await page.waitForFunction(() => ganplay.state.judge.source === 'g' && ganplay.state.judge.score != null);
+  await page.waitForFunction(() => ganplay.state.pad.source === 'g' && ganplay.state.pad.score != null);
   const same = await state(page, async () => {
     const s = ganplay.state;
     const grid = (await s.engine.gridCell(23)).image;
@@ -526,7 +526,7 @@ test('drag one of G’s digits onto the pad to judge it (the page scrolls to the
   assert.equal(await state(page, () => ganplay.state.explore.index), null);
   // Editing it: drawing on top re-reads the pad.
   await drawSeven(page);
-  await page.waitForFunction(() => ganplay.state.judge.source === 'pad');
+  await page.waitForFunction(() => ganplay.state.pad.source === 'pad');
   assert.deepEqual(page.problems, []);
   await close(page);
 });
@@ -567,7 +567,7 @@ test('explore: pick a digit, move its z with sliders, interpolate A→B, nearest
   await page.click('#set-b');
   assert.equal(await state(page, () => ganplay.state.explore.b.index), 40);
   await page.click('#to-pad');
-  await page.waitForFunction(() => ganplay.state.judge.source === 'g' && ganplay.state.judge.score != null);
+  await page.waitForFunction(() => ganplay.state.pad.source === 'g' && ganplay.state.pad.score != null);
   // The keyboard: arrows move the pick, B sets B.
   await page.focus('#grid');
   await page.keyboard.press('ArrowRight');

@@ -1,4 +1,4 @@
-// The Quality panel (www/judge.js): the judge loads with the page, scores G at step 0 and
+// The Quality panel (www/quality.js): the judge loads with the page, scores G at step 0 and
 // again while training (histogram, Fréchet distance charted over steps), and "Load
 // pretrained" puts a trained model in place whose samples the judge finds all ten digits
 // in, where a collapsed G raises the mode-collapse warning. Writes a screenshot of the

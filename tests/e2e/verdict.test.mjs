@@ -11,8 +11,8 @@ test('the pad shows D’s score against its scores on real digits and fakes; a r
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(new URL('?noise_dim=16&g_hidden=64&d_hidden=64&batch_size=32', baseUrl()).href);
   await page.waitForFunction(() => window.ganplay?.ready === true, null, { timeout: 60_000 });
-  await page.waitForFunction(() => ganplay.state.judge.sample != null);
-  const sample = await page.evaluate(() => ({ real: ganplay.state.judge.sample.real.length, fake: ganplay.state.judge.sample.fake.length, all: [...ganplay.state.judge.sample.real, ...ganplay.state.judge.sample.fake].every((p) => p >= 0 && p <= 1) }));
+  await page.waitForFunction(() => ganplay.state.pad.sample != null);
+  const sample = await page.evaluate(() => ({ real: ganplay.state.pad.sample.real.length, fake: ganplay.state.pad.sample.fake.length, all: [...ganplay.state.pad.sample.real, ...ganplay.state.pad.sample.fake].every((p) => p >= 0 && p <= 1) }));
   assert.deepEqual(sample, { real: 200, fake: 200, all: true });
   assert.equal(await page.isVisible('#score-hist'), true);
   // An untrained D has not yet told them apart, or has: either way the sentence says which.
@@ -32,13 +32,13 @@ test('the pad shows D’s score against its scores on real digits and fakes; a r
   assert.ok(colours.teal > 20 && colours.pink > 20, `histogram pixels ${JSON.stringify(colours)}`);
   // A real digit on the pad: scored, named, placed among the real digits' scores.
   await page.click('#pad-real');
-  await page.waitForFunction(() => ganplay.state.judge.source === 'real' && ganplay.state.judge.score != null);
+  await page.waitForFunction(() => ganplay.state.pad.source === 'real' && ganplay.state.pad.score != null);
   assert.match(await page.textContent('#score-hist-mine'), /^the real \d \(#\d+\)$/);
   assert.match(await page.textContent('#score-hist-words'), /The real digit scores higher than \d+% of the real digits\./);
   // Training moves D, and the sample follows within a few seconds.
-  const before = await page.evaluate(() => ganplay.state.judge.sample.version);
+  const before = await page.evaluate(() => ganplay.state.pad.sample.version);
   await page.click('#train');
-  await page.waitForFunction((v) => ganplay.state.judge.sample.version !== v, before, { timeout: 15_000 });
+  await page.waitForFunction((v) => ganplay.state.pad.sample.version !== v, before, { timeout: 15_000 });
   await page.click('#train');
   assert.deepEqual(page.problems, []);
   await browser.close();
