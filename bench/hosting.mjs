@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchPersistent } from '../tests/e2e/browser.mjs';
+import { launchPersistent } from '../tests/e2e/chromium.mjs';
 import { startServer } from '../tests/e2e/server.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

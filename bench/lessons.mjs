@@ -8,7 +8,7 @@
 //
 //   node bench/lessons.mjs          # serves the repository itself; needs `make build`
 import { startServer } from '../tests/e2e/server.mjs';
-import { launchBrowser } from '../tests/e2e/browser.mjs';
+import { launchBrowser } from '../tests/e2e/chromium.mjs';
 
 const WORLDS = ['mixture2', 'mixture3'];
 const SEEDS = [1, 2, 3];

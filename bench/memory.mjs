@@ -12,7 +12,7 @@
 // Usage: GANPLAY_URL=http://127.0.0.1:PORT/ node bench/memory.mjs [steps] [query]
 // (query: the page's settings, e.g. '' for the default networks; the default is the small
 // model above). Prints one JSON line per figure; exits 1 if wasm memory grew after warm-up.
-import { baseUrl, launchBrowser, newPage } from '../tests/e2e/browser.mjs';
+import { baseUrl, launchBrowser, newPage } from '../tests/e2e/chromium.mjs';
 
 const STEPS = Number(process.argv[2] || 100_000);
 const WARMUP = Math.min(5_000, STEPS / 10);

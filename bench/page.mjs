@@ -19,7 +19,7 @@
 //        the raw speeds with each phase's time, skipping the page's figures)
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { baseUrl, launchBrowser, newPage } from '../tests/e2e/browser.mjs';
+import { baseUrl, launchBrowser, newPage } from '../tests/e2e/chromium.mjs';
 
 const TIMED_STEPS = 100;
 const TRAIN_SECONDS = 20;

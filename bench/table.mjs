@@ -2,7 +2,11 @@
 // each wasm build (the ratio lines are printed first, as JSON, for bench/last.jsonl).
 import { readFileSync } from 'node:fs';
 
-const rows = readFileSync(process.argv[2], 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+// Only the figures: a line that is not a JSON object (a tool's own output) is passed over.
+const rows = readFileSync(process.argv[2], 'utf8')
+  .split('\n')
+  .filter((l) => l.startsWith('{'))
+  .map((l) => JSON.parse(l));
 const find = (pred) => rows.find(pred)?.value;
 // Single-thread figures: lines without `threads` are from before there were threads.
 const speed = (build, batch) =>

@@ -18,7 +18,7 @@
 //      TFJS_THREADS (comma list, default "1,max"), TFJS_VARIANTS (default all three),
 //      TFJS_CPU_OVERRIDE=0 to skip the extra run with the page told twice the CPUs (made
 //      when TF.js keeps fewer threads than asked; see openBench).
-import { baseUrl, launchBrowser, newPage } from '../tests/e2e/browser.mjs';
+import { baseUrl, launchBrowser, newPage } from '../tests/e2e/chromium.mjs';
 
 const SECONDS = Number(process.env.TFJS_SECONDS || 10);
 const WARMUP = Number(process.env.TFJS_WARMUP || 5);

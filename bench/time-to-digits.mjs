@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { baseUrl, launchBrowser, newPage } from '../tests/e2e/browser.mjs';
+import { baseUrl, launchBrowser, newPage } from '../tests/e2e/chromium.mjs';
 
 /** The bar: the judge's Fréchet distance at most this… */
 const FD_BAR = 30;
