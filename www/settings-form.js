@@ -45,9 +45,14 @@ function writeControl(app, field) {
   else el.value = controlText(field, value);
 }
 
-/** Shows the settings in force; the seed field only when asked (it may hold a seed typed for the next Reset). */
+/**
+ * Shows the settings in force; the seed field only when asked (it may hold a seed typed
+ * for the next Reset). A control being typed into keeps what is typed: its change comes
+ * next, in its turn, and the form is shown again after it (an optimiser switched to SGD
+ * must not overwrite a learning rate typed just after).
+ */
 export function syncForm(app, { seed = false } = {}) {
-  for (const f of FIELDS) if (seed || f.key !== 'seed') writeControl(app, f);
+  for (const f of FIELDS) if ((seed || f.key !== 'seed') && !$(controlId(f)).dataset.typing) writeControl(app, f);
   for (const n of ['g', 'd']) {
     const sgd = app.flat[`${n}_kind`] === 'sgd';
     $(`${n}-kind`).closest('fieldset').classList.toggle('is-sgd', sgd);
@@ -160,7 +165,15 @@ function wireSettings(app) {
     const el = $(controlId(f));
     // The text as it is now: by the time its turn comes, the form may have been redrawn
     // from the settings an earlier change left.
+    el.addEventListener('input', () => (el.dataset.typing = '1'));
+    // Left with no change (typed back to what it was): it shows the settings in force again.
+    el.addEventListener('blur', () => {
+      if (!el.dataset.typing) return;
+      delete el.dataset.typing;
+      writeControl(app, f);
+    });
     el.addEventListener('change', () => {
+      delete el.dataset.typing;
       const text = f.type === 'bool' ? (el.checked ? '1' : '0') : el.value;
       inTurn(() => applyField(app, f, text));
     });

@@ -290,6 +290,39 @@ test('every training setting reaches the model and the URL; bad values are clamp
   await close(page);
 });
 
+test('a learning rate typed while the switch to SGD is applied is the one that counts', async () => {
+  const page = await open();
+  // The switch sets D's learning rate to SGD's default and redraws the form; typing has
+  // begun before that redraw lands, and the typed text must survive it. The engine's
+  // answer is held back 400 ms, so that the typing surely comes first.
+  await page.evaluate(() => {
+    const engine = (window.realEngine = ganplay.state.engine);
+    const later = (json) => new Promise((r) => setTimeout(r, 400)).then(() => engine.setHyperparameters(json));
+    ganplay.state.engine = new Proxy(engine, { get: (e, name) => (name === 'setHyperparameters' ? later : e[name]) });
+  });
+  await page.selectOption('#d-kind', 'sgd');
+  await page.fill('#d-lr', '10');
+  await page.waitForFunction(() => ganplay.state.flat.d_kind === 'sgd');
+  await page.evaluate(() => {
+    ganplay.state.engine = window.realEngine;
+  });
+  assert.equal(await page.inputValue('#d-lr'), '10', 'the redraw kept what is being typed');
+  await page.press('#d-lr', 'Tab');
+  await page.waitForFunction(() => ganplay.state.flat.d_lr === 10);
+  assert.equal((await config(page)).d_optimizer.lr, 10);
+  assert.equal(await page.inputValue('#d-lr'), '10');
+  // Typed into and left as it was (no change): later redraws reach the control again.
+  const shown = await page.inputValue('#g-lr');
+  await page.fill('#g-lr', '0.5');
+  await page.fill('#g-lr', shown);
+  await page.press('#g-lr', 'Tab');
+  await page.click('#recipe-plain');
+  await page.waitForFunction(() => ganplay.state.flat.g_lr === 0.0002);
+  await page.waitForFunction(() => document.getElementById('g-lr').value === '0.0002');
+  assert.deepEqual(page.problems, []);
+  await close(page);
+});
+
 test('architecture settings re-initialise only after confirming', async () => {
   const page = await open();
   await page.click('#step');
@@ -519,7 +552,7 @@ test('drag one of G’s digits onto the pad to judge it (the page scrolls to the
   const same = await state(page, async () => {
     const s = ganplay.state;
     const grid = (await s.engine.gridCell(23)).image;
-    return s.judge.image.every((v, i) => v === grid[i]);
+    return s.pad.image.every((v, i) => v === grid[i]);
   });
   assert.ok(same, 'the pad should judge exactly G’s image of cell 23');
   // A drag is not a click: nothing got picked for exploring.
