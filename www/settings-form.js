@@ -163,8 +163,7 @@ function wireSettings(app) {
   for (const f of FIELDS) {
     if (f.key === 'seed') continue;
     const el = $(controlId(f));
-    // The text as it is now: by the time its turn comes, the form may have been redrawn
-    // from the settings an earlier change left.
+    // Being typed into: redraws pass it by until its change.
     el.addEventListener('input', () => (el.dataset.typing = '1'));
     // Left with no change (typed back to what it was): it shows the settings in force again.
     el.addEventListener('blur', () => {
@@ -172,6 +171,8 @@ function wireSettings(app) {
       delete el.dataset.typing;
       writeControl(app, f);
     });
+    // The text as it is now: by the time its turn comes, the form may have been redrawn
+    // from the settings an earlier change left.
     el.addEventListener('change', () => {
       delete el.dataset.typing;
       const text = f.type === 'bool' ? (el.checked ? '1' : '0') : el.value;
